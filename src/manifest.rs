@@ -1,0 +1,75 @@
+//! The `rulesmith.yaml` manifest model.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The default directory, relative to the manifest, holding the repo's own policy files.
+pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
+
+/// The manifest's file name, searched for in the working directory and its parents.
+pub const MANIFEST_FILE: &str = "rulesmith.yaml";
+
+/// A repository's rulesmith configuration.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Manifest {
+    /// The project's name, shown in generated files.
+    #[schemars(length(min = 1, max = 120))]
+    pub project: String,
+    /// How far the project is from production; selects which rules apply.
+    pub tier: Tier,
+    /// The agents to generate files for, by target id (see `rulesmith targets`).
+    #[schemars(length(min = 1))]
+    pub targets: Vec<String>,
+    /// Which policies to compile.
+    #[serde(default)]
+    pub policies: PolicySources,
+}
+
+/// Where policies come from.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicySources {
+    /// Built-in policies by id; when omitted, every built-in policy is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builtin: Option<Vec<String>>,
+    /// Directory of the repo's own policy files, relative to the manifest.
+    #[serde(default = "default_policy_dir")]
+    pub dir: String,
+}
+
+impl Default for PolicySources {
+    fn default() -> Self {
+        PolicySources {
+            builtin: None,
+            dir: default_policy_dir(),
+        }
+    }
+}
+
+fn default_policy_dir() -> String {
+    DEFAULT_POLICY_DIR.to_owned()
+}
+
+/// How far a project is from production.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// Throwaway code built to learn from users; no real auth, payments or personal data.
+    Prototype,
+    /// Internal tools that touch no customer data.
+    Internal,
+    /// Production code, held to the strictest rules.
+    Production,
+}
+
+impl Tier {
+    /// The tier's name as written in the manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Prototype => "prototype",
+            Tier::Internal => "internal",
+            Tier::Production => "production",
+        }
+    }
+}
