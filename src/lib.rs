@@ -1,6 +1,17 @@
 //! rulesmith: a secure-by-default compiler for AI coding-agent context files.
+//!
+//! Data flows one way: load → validate → resolve → render → write | check → report.
+pub mod app;
+pub mod cli;
+pub mod compile;
 pub mod diagnostic;
+pub mod embedded;
+pub mod header;
 pub mod load;
 pub mod manifest;
 pub mod policy;
+pub mod report;
+pub mod resolve;
+pub mod target;
 pub mod unicode;
+pub mod write;

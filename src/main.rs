@@ -1,3 +1,11 @@
-fn main() {
-    println!("Hello, world!");
+use std::process::ExitCode;
+
+use clap::Parser;
+use rulesmith::{app, cli::Cli, report::Reporter};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    app::apply_color(cli.color);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    app::run(cli, &cwd, &mut Reporter::stdio()).into()
 }

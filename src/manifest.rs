@@ -52,7 +52,9 @@ fn default_policy_dir() -> String {
 }
 
 /// How far a project is from production.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     /// Throwaway code built to learn from users; no real auth, payments or personal data.

@@ -1,2 +1,173 @@
-//! The load stage: the only place that reads the disk.
+//! The load stage: the only place, with the write stage, that touches the disk.
+//!
+//! Everything it reads comes back as a [`SourceFile`]: UTF-8 text with a display name relative
+//! to the repository root, so the stages after it work in memory.
+
 pub mod yaml;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::load::yaml::Position;
+use crate::manifest::MANIFEST_FILE;
+
+/// Files larger than this are refused: no policy or manifest needs more.
+pub const MAX_INPUT_BYTES: u64 = 1024 * 1024;
+
+/// Finds `rulesmith.yaml` in `start` or its nearest parent that has one.
+pub fn find_manifest(start: &Path) -> Result<PathBuf, Diagnostic> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(MANIFEST_FILE))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| {
+            Diagnostic::error(
+                Code::ManifestNotFound,
+                format!(
+                    "no {MANIFEST_FILE} in {} or any parent directory",
+                    start.display()
+                ),
+            )
+            .hint("run `rulesmith init` to create one, or pass `--manifest PATH`")
+        })
+}
+
+/// Reads a UTF-8 text file of at most [`MAX_INPUT_BYTES`], naming it `display` in diagnostics.
+pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
+    let fail = |code: Code, message: String, hint: &str| {
+        Diagnostic::error(code, message)
+            .at(SourceFile::new(display, "").whole())
+            .hint(hint)
+    };
+    let metadata = std::fs::metadata(path).map_err(|err| {
+        fail(
+            Code::ReadFailed,
+            format!("cannot read {display}: {err}"),
+            "check that the file exists and is readable",
+        )
+    })?;
+    if !metadata.is_file() {
+        return Err(fail(
+            Code::NotARegularFile,
+            format!("{display} is not a regular file"),
+            "point rulesmith at a file",
+        ));
+    }
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(fail(
+            Code::FileTooLarge,
+            format!(
+                "{display} is {} bytes; the limit is {MAX_INPUT_BYTES}",
+                metadata.len()
+            ),
+            "split the file into smaller policy files",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|err| {
+            fail(
+                Code::ReadFailed,
+                format!("cannot read {display}: {err}"),
+                "check the file's permissions",
+            )
+        })?;
+    decode(bytes, display)
+}
+
+/// Decodes bytes as UTF-8, pointing at the first invalid byte otherwise.
+pub fn decode(bytes: Vec<u8>, display: &str) -> Result<SourceFile, Diagnostic> {
+    String::from_utf8(bytes)
+        .map(|text| SourceFile::new(display, text))
+        .map_err(|err| {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let source = SourceFile::new(display, valid);
+            Diagnostic::error(Code::NotUtf8, format!("{display} is not valid UTF-8"))
+                .at(source.span(
+                    Position {
+                        line: line as u32,
+                        column: column as u32,
+                    },
+                    1,
+                ))
+                .hint("save the file as UTF-8")
+        })
+}
+
+/// Reads every `*.yaml` / `*.yml` file under `dir`, sorted by path; a missing dir is empty.
+///
+/// Symlinks are not followed, so a policy directory cannot pull in files from outside the repo.
+pub fn read_policy_dir(root: &Path, dir: &str) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    let base = root.join(dir);
+    let mut paths = Vec::new();
+    collect_yaml(&base, &mut paths);
+    paths.sort();
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let display = display_path(root, &path);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => problems.push(
+                Diagnostic::error(Code::NotARegularFile, format!("{display} is a symlink"))
+                    .at(SourceFile::new(display.clone(), "").whole())
+                    .hint("replace the symlink with the policy file itself; rulesmith does not follow symlinks"),
+            ),
+            _ => match read_text(&path, &display) {
+                Ok(source) => sources.push(source),
+                Err(problem) => problems.push(problem),
+            },
+        }
+    }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            collect_yaml(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// `path` relative to `root` with `/` separators, or as given when outside it.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_points_at_the_bad_byte() {
+        let err = decode(b"id: a\ntitle: b\xff\n".to_vec(), "p.yaml").unwrap_err();
+        assert_eq!(err.code, Code::NotUtf8);
+        assert_eq!(err.span.unwrap().position, Position { line: 2, column: 9 });
+    }
+}

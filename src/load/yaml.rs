@@ -264,9 +264,18 @@ mod tests {
     fn positions_point_at_keys_and_values() {
         let node = parse("id: x\nrules:\n  - id: a\n    level: must\n").unwrap();
         let level = node.at_pointer("/rules/0/level").unwrap();
-        assert_eq!(level.position, Position { line: 4, column: 12 });
+        assert_eq!(
+            level.position,
+            Position {
+                line: 4,
+                column: 12
+            }
+        );
         let rule = node.at_pointer("/rules/0").unwrap();
-        assert_eq!(rule.key_position("level"), Some(Position { line: 4, column: 5 }));
+        assert_eq!(
+            rule.key_position("level"),
+            Some(Position { line: 4, column: 5 })
+        );
         assert_eq!(node.to_json()["rules"][0]["id"], "a");
     }
 

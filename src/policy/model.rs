@@ -59,7 +59,9 @@ pub struct Rule {
 }
 
 /// How binding a rule is, in RFC 2119 terms.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// The agent must do this.

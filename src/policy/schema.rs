@@ -4,6 +4,7 @@ use schemars::{JsonSchema, generate::SchemaSettings};
 
 use crate::manifest::Manifest;
 use crate::policy::model::Policy;
+use crate::target::spec::TargetSpec;
 
 /// Which document a schema describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub enum SchemaKind {
     Policy,
     /// The `rulesmith.yaml` manifest.
     Manifest,
+    /// A target spec (`targets/<id>/target.yaml`).
+    Target,
 }
 
 /// Generates the JSON Schema of `kind` as a JSON value.
@@ -19,13 +22,14 @@ pub fn schema_value(kind: SchemaKind) -> serde_json::Value {
     match kind {
         SchemaKind::Policy => generate::<Policy>(),
         SchemaKind::Manifest => generate::<Manifest>(),
+        SchemaKind::Target => generate::<TargetSpec>(),
     }
 }
 
 /// Generates the JSON Schema of `kind` as pretty-printed text ending in a newline.
 pub fn schema_text(kind: SchemaKind) -> String {
-    let mut text = serde_json::to_string_pretty(&schema_value(kind))
-        .expect("a JSON value always serializes");
+    let mut text =
+        serde_json::to_string_pretty(&schema_value(kind)).expect("a JSON value always serializes");
     text.push('\n');
     text
 }

@@ -27,9 +27,11 @@ pub struct Schema {
 pub fn schema(kind: SchemaKind) -> &'static Schema {
     static POLICY: OnceLock<Schema> = OnceLock::new();
     static MANIFEST: OnceLock<Schema> = OnceLock::new();
+    static TARGET: OnceLock<Schema> = OnceLock::new();
     let cell = match kind {
         SchemaKind::Policy => &POLICY,
         SchemaKind::Manifest => &MANIFEST,
+        SchemaKind::Target => &TARGET,
     };
     cell.get_or_init(|| {
         let raw = schema_value(kind);
@@ -55,7 +57,9 @@ pub fn parse_document<T: DeserializeOwned>(
         vec![
             Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", err.message))
                 .at(source.span(err.position, 1))
-                .hint("fix the YAML syntax at this position (check indentation, quotes and brackets)"),
+                .hint(
+                    "fix the YAML syntax at this position (check indentation, quotes and brackets)",
+                ),
         ]
     })?;
     let mut problems = hidden_characters(source, &node);
@@ -77,8 +81,8 @@ fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     node.for_each_string(&mut |position, text| {
         if let Some((offset, c, kind)) = unicode::first_hidden(text) {
-            let on_one_line = !text[..text.char_indices().nth(offset - 1).map_or(0, |(i, _)| i)]
-                .contains('\n');
+            let on_one_line =
+                !text[..text.char_indices().nth(offset - 1).map_or(0, |(i, _)| i)].contains('\n');
             let column = if on_one_line && position.line > 0 {
                 position.column + offset as u32 - 1
             } else {
@@ -87,9 +91,20 @@ fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
             problems.push(
                 Diagnostic::error(
                     Code::HiddenUnicode,
-                    format!("{} U+{:04X} in policy text", kind.describe(), c as u32),
+                    format!(
+                        "{} U+{:04X} in `{}`",
+                        kind.describe(),
+                        c as u32,
+                        source.name
+                    ),
                 )
-                .at(source.span(Position { line: position.line, column }, 1))
+                .at(source.span(
+                    Position {
+                        line: position.line,
+                        column,
+                    },
+                    1,
+                ))
                 .hint("delete the character; rulesmith never copies hidden text into agent files"),
             );
         }
@@ -97,15 +112,28 @@ fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
     problems
 }
 
-fn schema_problems(source: &SourceFile, node: &Node, json: &Value, schema: &Schema) -> Vec<Diagnostic> {
+fn schema_problems(
+    source: &SourceFile,
+    node: &Node,
+    json: &Value,
+    schema: &Schema,
+) -> Vec<Diagnostic> {
     let mut problems: Vec<(Position, Diagnostic)> = Vec::new();
     for error in schema.validator.iter_errors(json) {
         let pointer = error.instance_path().to_string();
         let target = node.at_pointer(&pointer).unwrap_or(node);
-        let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let key = pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
         let at_value = |diagnostic: Diagnostic| {
             let width = scalar_width(target);
-            (target.position, diagnostic.at(source.span(target.position, width)))
+            (
+                target.position,
+                diagnostic.at(source.span(target.position, width)),
+            )
         };
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -126,9 +154,10 @@ fn schema_problems(source: &SourceFile, node: &Node, json: &Value, schema: &Sche
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                let diagnostic = Diagnostic::error(Code::MissingKey, format!("missing required key `{name}`"))
-                    .at(source.span(target.position, 1))
-                    .hint(format!("add `{name}:` to this mapping"));
+                let diagnostic =
+                    Diagnostic::error(Code::MissingKey, format!("missing required key `{name}`"))
+                        .at(source.span(target.position, 1))
+                        .hint(format!("add `{name}:` to this mapping"));
                 problems.push((target.position, diagnostic));
             }
             ValidationErrorKind::Type { kind } => {
@@ -140,18 +169,21 @@ fn schema_problems(source: &SourceFile, node: &Node, json: &Value, schema: &Sche
                 .hint(format!("write `{key}` as {expected}"));
                 problems.push(at_value(diagnostic));
             }
-            ValidationErrorKind::Enum { options } => {
-                let allowed: Vec<String> = options
-                    .as_array()
-                    .map(|values| values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                    .unwrap_or_default();
+            kind @ (ValidationErrorKind::Enum { .. }
+            | ValidationErrorKind::OneOfNotValid { .. })
+                if !allowed_values(kind).is_empty() =>
+            {
+                let allowed = allowed_values(kind);
                 let found = scalar_text(target);
                 let hint = match closest(&found, &allowed) {
                     Some(best) => format!("did you mean `{best}`? allowed: {}", list(&allowed)),
                     None => format!("use one of: {}", list(&allowed)),
                 };
-                let diagnostic =
-                    Diagnostic::error(Code::InvalidValue, format!("invalid `{key}` value `{found}`")).hint(hint);
+                let diagnostic = Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("invalid `{key}` value `{found}`"),
+                )
+                .hint(hint);
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::Pattern { .. } => {
@@ -163,13 +195,20 @@ fn schema_problems(source: &SourceFile, node: &Node, json: &Value, schema: &Sche
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::MinItems { .. } => {
-                let diagnostic = Diagnostic::error(Code::InvalidValue, format!("`{key}` must not be empty"))
-                    .hint(format!("add at least one entry to `{key}`"));
+                let diagnostic =
+                    Diagnostic::error(Code::InvalidValue, format!("`{key}` must not be empty"))
+                        .hint(format!("add at least one entry to `{key}`"));
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MaxLength { .. } => {
-                let diagnostic = Diagnostic::error(Code::InvalidValue, format!("`{key}` {}", error.to_string().trim_start_matches(|c| c != ' ').trim()))
-                    .hint(format!("shorten or fill in `{key}`"));
+                let diagnostic = Diagnostic::error(
+                    Code::InvalidValue,
+                    format!(
+                        "`{key}` {}",
+                        error.to_string().trim_start_matches(|c| c != ' ').trim()
+                    ),
+                )
+                .hint(format!("shorten or fill in `{key}`"));
                 problems.push(at_value(diagnostic));
             }
             _ => {
@@ -184,9 +223,37 @@ fn schema_problems(source: &SourceFile, node: &Node, json: &Value, schema: &Sche
     problems.into_iter().map(|(_, d)| d).collect()
 }
 
+/// The values an `enum`, or a `oneOf` of `const`s, allows.
+fn allowed_values(kind: &ValidationErrorKind) -> Vec<String> {
+    match kind {
+        ValidationErrorKind::Enum { options } => options
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ValidationErrorKind::OneOfNotValid { context } => context
+            .iter()
+            .flatten()
+            .filter_map(|err| match err.kind() {
+                ValidationErrorKind::Constant { expected_value } => {
+                    expected_value.as_str().map(str::to_owned)
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The property names allowed by the schema object that produced an error.
 fn known_keys(raw: &Value, schema_path: &str) -> Vec<String> {
-    let parent = schema_path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let parent = schema_path
+        .rsplit_once('/')
+        .map_or("", |(parent, _)| parent);
     raw.pointer(parent)
         .and_then(|schema| schema.get("properties"))
         .and_then(Value::as_object)
@@ -205,7 +272,11 @@ pub fn closest(word: &str, candidates: &[String]) -> Option<String> {
 }
 
 fn list(items: &[String]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn expected_types(kind: &TypeKind) -> String {
@@ -221,7 +292,11 @@ fn expected_types(kind: &TypeKind) -> String {
     match kind {
         TypeKind::Single(t) => name(t),
         TypeKind::Multiple(ts) => {
-            let names: Vec<String> = ts.iter().filter(|t| t.to_string() != "null").map(|t| name(&t)).collect();
+            let names: Vec<String> = ts
+                .iter()
+                .filter(|t| t.to_string() != "null")
+                .map(|t| name(&t))
+                .collect();
             names.join(" or ")
         }
     }
@@ -251,7 +326,10 @@ fn scalar_text(node: &Node) -> String {
 fn scalar_width(node: &Node) -> usize {
     match &node.kind {
         NodeKind::Seq(_) | NodeKind::Map(_) => 1,
-        _ => scalar_text(node).lines().next().map_or(1, |l| l.chars().count()),
+        _ => scalar_text(node)
+            .lines()
+            .next()
+            .map_or(1, |l| l.chars().count()),
     }
 }
 
@@ -269,12 +347,22 @@ pub fn check_policies(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
     let mut first_seen: BTreeMap<&str, &SourceFile> = BTreeMap::new();
     for loaded in policies {
         let policy = &loaded.parsed.value;
-        let id_position = loaded.parsed.node.at_pointer("/id").map_or_else(Position::default, |n| n.position);
+        let id_position = loaded
+            .parsed
+            .node
+            .at_pointer("/id")
+            .map_or_else(Position::default, |n| n.position);
         if let Some(first) = first_seen.get(policy.id.as_str()) {
             problems.push(
-                Diagnostic::error(Code::DuplicatePolicy, format!("duplicate policy id `{}`", policy.id))
-                    .at(loaded.source.span(id_position, policy.id.chars().count()))
-                    .hint(format!("`{}` is already defined in {}; rename one of them", policy.id, first.name)),
+                Diagnostic::error(
+                    Code::DuplicatePolicy,
+                    format!("duplicate policy id `{}`", policy.id),
+                )
+                .at(loaded.source.span(id_position, policy.id.chars().count()))
+                .hint(format!(
+                    "`{}` is already defined in {}; rename one of them",
+                    policy.id, first.name
+                )),
             );
         } else {
             first_seen.insert(&policy.id, &loaded.source);
@@ -293,7 +381,10 @@ pub fn check_policies(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
                         format!("duplicate rule id `{}` in policy `{}`", rule.id, policy.id),
                     )
                     .at(loaded.source.span(position, rule.id.chars().count()))
-                    .hint(format!("the first `{}` is on line {line}; give this rule its own id", rule.id)),
+                    .hint(format!(
+                        "the first `{}` is on line {line}; give this rule its own id",
+                        rule.id
+                    )),
                 );
             } else {
                 rule_lines.insert(&rule.id, position.line);
@@ -313,7 +404,9 @@ mod tests {
 
     #[test]
     fn a_valid_policy_parses() {
-        let parsed = policy("id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\n").unwrap();
+        let parsed =
+            policy("id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\n")
+                .unwrap();
         assert_eq!(parsed.value.rules[0].id, "r");
     }
 
@@ -326,22 +419,56 @@ mod tests {
         .unwrap();
         let summary: Vec<_> = errors
             .iter()
-            .map(|d| (d.code, d.span.as_ref().unwrap().position.line, d.hint.clone().unwrap()))
+            .map(|d| {
+                (
+                    d.code,
+                    d.span.as_ref().unwrap().position.line,
+                    d.hint.clone().unwrap(),
+                )
+            })
             .collect();
-        assert!(summary.contains(&(Code::UnknownKey, 5, "did you mean `level`?".to_owned())), "{summary:#?}");
-        assert!(summary.iter().any(|(c, l, _)| *c == Code::MissingKey && *l == 4), "{summary:#?}");
-        assert!(summary.iter().any(|(c, l, _)| *c == Code::InvalidValue && *l == 8), "{summary:#?}");
-        assert!(summary.iter().any(|(c, l, _)| *c == Code::WrongType && *l == 9), "{summary:#?}");
+        assert!(
+            summary.contains(&(Code::UnknownKey, 5, "did you mean `level`?".to_owned())),
+            "{summary:#?}"
+        );
+        assert!(
+            summary
+                .iter()
+                .any(|(c, l, _)| *c == Code::MissingKey && *l == 4),
+            "{summary:#?}"
+        );
+        assert!(
+            summary.contains(&(
+                Code::InvalidValue,
+                8,
+                "use one of: `must`, `must-not`, `should`, `should-not`".to_owned()
+            )),
+            "{summary:#?}"
+        );
+        assert!(
+            summary
+                .iter()
+                .any(|(c, l, _)| *c == Code::WrongType && *l == 9),
+            "{summary:#?}"
+        );
     }
 
     #[test]
     fn hidden_characters_are_rejected_with_their_column() {
-        let errors = policy("id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do\u{200B} it.\n")
-            .err()
-            .unwrap();
+        let errors = policy(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do\u{200B} it.\n",
+        )
+        .err()
+        .unwrap();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].code, Code::HiddenUnicode);
-        assert_eq!(errors[0].span.as_ref().unwrap().position, Position { line: 6, column: 13 });
+        assert_eq!(
+            errors[0].span.as_ref().unwrap().position,
+            Position {
+                line: 6,
+                column: 13
+            }
+        );
     }
 
     #[test]

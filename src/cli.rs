@@ -1,0 +1,75 @@
+//! Command-line flags, as clap parses them. Validation happens in [`crate::app`].
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A secure-by-default compiler for AI coding-agent context files.
+#[derive(Debug, Parser)]
+#[command(name = "rulesmith", version, about, long_about = None)]
+#[command(after_help = "Exit status: 0 success, 1 drift or findings, 2 error.")]
+pub struct Cli {
+    /// Path to rulesmith.yaml (default: search the current directory and its parents).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile the policies and write every target's files.
+    Build(BuildArgs),
+    /// Print the JSON Schema of a rulesmith file.
+    Schema(SchemaArgs),
+    /// List the available targets and the files they write.
+    Targets,
+}
+
+/// Flags of `rulesmith build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite files that rulesmith did not generate.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Flags of `rulesmith schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file's schema to print.
+    #[arg(value_enum, default_value_t = SchemaName::Policy)]
+    pub kind: SchemaName,
+}
+
+/// Files with a schema.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SchemaName {
+    /// A policy file.
+    Policy,
+    /// rulesmith.yaml.
+    Manifest,
+    /// A target spec (targets/<id>/target.yaml).
+    Target,
+}
+
+/// Colour choice.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on terminals, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

@@ -1,0 +1,250 @@
+//! The pure middle of a build: sources in, a plan of files out. No disk, no printing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::embedded;
+use crate::load::yaml::Position;
+use crate::manifest::Manifest;
+use crate::policy::model::Policy;
+use crate::policy::schema::SchemaKind;
+use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
+use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
+use crate::target::catalog::Catalog;
+use crate::target::render::{Rendered, Renderer};
+
+/// The set of files a build produces, sorted by path.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Every generated file.
+    pub files: Vec<Rendered>,
+}
+
+/// Parses and checks the manifest.
+pub fn parse_manifest(source: &SourceFile) -> Result<Parsed<Manifest>, Vec<Diagnostic>> {
+    parse_document(source, SchemaKind::Manifest)
+}
+
+/// Compiles a manifest and the repo's policy sources into a plan.
+pub fn compile(
+    manifest_source: &SourceFile,
+    manifest: &Parsed<Manifest>,
+    repo_policies: &[SourceFile],
+    catalog: &Catalog,
+) -> Result<(RuleSet, Plan), Vec<Diagnostic>> {
+    let mut problems = check_manifest_names(manifest_source, manifest, catalog);
+    let builtin_ids = selected_builtins(&manifest.value);
+    let mut loaded = Vec::new();
+    for source in builtin_sources(builtin_ids.as_ref())
+        .into_iter()
+        .chain(repo_policies.iter().cloned())
+    {
+        match parse_document::<Policy>(&source, SchemaKind::Policy) {
+            Ok(parsed) => loaded.push(LoadedPolicy { source, parsed }),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    problems.extend(check_policies(&loaded));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let sourced = loaded
+        .into_iter()
+        .map(|l| SourcedPolicy {
+            origin: if l.source.name.starts_with(BUILTIN_PREFIX) {
+                Origin::Builtin
+            } else {
+                Origin::Repo
+            },
+            policy: l.parsed.value,
+        })
+        .collect();
+    let rules = resolve(&manifest.value, sourced);
+    let targets = &manifest.value.targets;
+    let renderer = Renderer::new(catalog, targets)?;
+    let mut files = Vec::new();
+    for id in dedup(targets) {
+        match renderer.render(id, &rules) {
+            Ok(rendered) => files.extend(rendered),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    problems.extend(check_output_paths(&files));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok((rules, Plan { files }))
+}
+
+/// The display prefix of built-in policy files.
+pub const BUILTIN_PREFIX: &str = "<builtin>/";
+
+/// The built-in policy ids, sorted.
+pub fn builtin_policy_ids() -> Vec<String> {
+    embedded::POLICIES
+        .iter()
+        .filter_map(|(path, _)| path.strip_suffix(".yaml"))
+        .filter(|stem| !stem.contains('/'))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn selected_builtins(manifest: &Manifest) -> Option<BTreeSet<String>> {
+    manifest
+        .policies
+        .builtin
+        .as_ref()
+        .map(|ids| ids.iter().cloned().collect())
+}
+
+fn builtin_sources(selected: Option<&BTreeSet<String>>) -> Vec<SourceFile> {
+    embedded::POLICIES
+        .iter()
+        .filter_map(|(path, text)| path.strip_suffix(".yaml").map(|stem| (stem, path, text)))
+        .filter(|(stem, _, _)| {
+            !stem.contains('/') && selected.is_none_or(|ids| ids.contains(*stem))
+        })
+        .map(|(_, path, text)| SourceFile::new(format!("{BUILTIN_PREFIX}{path}"), *text))
+        .collect()
+}
+
+fn dedup(ids: &[String]) -> Vec<&String> {
+    let mut seen = BTreeSet::new();
+    ids.iter().filter(|id| seen.insert(id.as_str())).collect()
+}
+
+/// Unknown target ids and unknown built-in policy names, pointed at in the manifest.
+fn check_manifest_names(
+    source: &SourceFile,
+    manifest: &Parsed<Manifest>,
+    catalog: &Catalog,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let known_targets = catalog.ids();
+    for (index, id) in manifest.value.targets.iter().enumerate() {
+        if !catalog.targets.contains_key(id) {
+            let position = position(manifest, &format!("/targets/{index}"));
+            problems.push(unknown_name(
+                source,
+                position,
+                Code::UnknownTarget,
+                "target",
+                id,
+                &known_targets,
+            ));
+        }
+    }
+    let known_policies = builtin_policy_ids();
+    for (index, id) in manifest.value.policies.builtin.iter().flatten().enumerate() {
+        if !known_policies.contains(id) {
+            let position = position(manifest, &format!("/policies/builtin/{index}"));
+            problems.push(unknown_name(
+                source,
+                position,
+                Code::UnknownBuiltinPolicy,
+                "built-in policy",
+                id,
+                &known_policies,
+            ));
+        }
+    }
+    problems
+}
+
+fn position(parsed: &Parsed<Manifest>, pointer: &str) -> Position {
+    parsed
+        .node
+        .at_pointer(pointer)
+        .map_or_else(Position::default, |n| n.position)
+}
+
+fn unknown_name(
+    source: &SourceFile,
+    position: Position,
+    code: Code,
+    what: &str,
+    name: &str,
+    known: &[String],
+) -> Diagnostic {
+    let list = known.join(", ");
+    let hint = match closest(name, known) {
+        Some(best) => format!("did you mean `{best}`? known: {list}"),
+        None => format!("known: {list}"),
+    };
+    Diagnostic::error(code, format!("unknown {what} `{name}`"))
+        .at(source.span(position, name.chars().count()))
+        .hint(hint)
+}
+
+/// Output paths must stay inside the repository, and two targets may not write one path
+/// differently.
+fn check_output_paths(files: &[Rendered]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut by_path: BTreeMap<&str, &Rendered> = BTreeMap::new();
+    for file in files {
+        if let Err(reason) = check_relative(&file.path) {
+            problems.push(
+                Diagnostic::error(
+                    Code::PathEscapesRepo,
+                    format!(
+                        "target `{}` writes to `{}`, {reason}",
+                        file.target, file.path
+                    ),
+                )
+                .hint("output paths are relative to the repository root and may not contain `..`"),
+            );
+            continue;
+        }
+        if let Some(other) = by_path.insert(&file.path, file)
+            && other.contents != file.contents
+        {
+            problems.push(
+                Diagnostic::error(
+                    Code::TargetSpecError,
+                    format!(
+                        "targets `{}` and `{}` both write `{}` with different contents",
+                        other.target, file.target, file.path
+                    ),
+                )
+                .hint("select only one of these targets in the manifest"),
+            );
+        }
+    }
+    problems
+}
+
+/// Checks that `path` is a plain relative path inside the repository.
+pub fn check_relative(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() {
+        return Err("which is empty");
+    }
+    if path.starts_with('/') || path.starts_with('\\') || path.chars().nth(1) == Some(':') {
+        return Err("which is absolute");
+    }
+    if path.contains('\\') {
+        return Err("which uses `\\` separators");
+    }
+    if path
+        .split('/')
+        .any(|part| part == ".." || part == "." || part.is_empty())
+    {
+        return Err("which leaves the repository or is not normalized");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_confined() {
+        assert!(check_relative("CLAUDE.md").is_ok());
+        assert!(check_relative(".cursor/rules/a.mdc").is_ok());
+        for bad in ["/etc/passwd", "../x", "a/../../x", "C:\\x", "a//b", ""] {
+            assert!(check_relative(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The report layer: the only code that prints.
+//!
+//! Machine-readable output goes to stdout; diagnostics and progress go to stderr. Colour is
+//! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
+
+mod human;
+
+use std::io::Write;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::write::{Change, FileChange};
+
+pub use human::render_diagnostic;
+
+/// Where a command's output goes.
+pub struct Reporter {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+}
+
+impl Reporter {
+    /// A reporter on the process's stdout and stderr, colouring only where the stream allows.
+    pub fn stdio() -> Self {
+        Reporter {
+            out: Box::new(anstream::stdout()),
+            err: Box::new(anstream::stderr()),
+        }
+    }
+
+    /// A reporter writing to the given sinks.
+    pub fn new(out: Box<dyn Write>, err: Box<dyn Write>) -> Self {
+        Reporter { out, err }
+    }
+
+    /// Prints data meant for other programs or for the user to read as the result (stdout).
+    pub fn data(&mut self, text: &str) {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+    }
+
+    /// Prints diagnostics and a closing summary line for errors (stderr).
+    pub fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            let _ = write!(self.err, "{}", render_diagnostic(diagnostic));
+        }
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            let noun = if errors == 1 { "error" } else { "errors" };
+            let _ = writeln!(
+                self.err,
+                "{}: {errors} {noun}; nothing was written",
+                human::paint_error("error")
+            );
+        }
+        let _ = self.err.flush();
+    }
+
+    /// Prints what a build did, or would do with `--dry-run`.
+    pub fn build_summary(&mut self, changes: &[FileChange], dry_run: bool) {
+        let mut written = 0;
+        for change in changes {
+            let verb = match (change.change, dry_run) {
+                (Change::Unchanged, _) => continue,
+                (Change::Create, false) => "created",
+                (Change::Update, false) => "updated",
+                (Change::Create, true) => "would create",
+                (Change::Update, true) => "would update",
+            };
+            written += 1;
+            let _ = writeln!(self.err, "{:>12} {}", human::paint_verb(verb), change.path);
+        }
+        let unchanged = changes.len() - written;
+        let summary = match (written, dry_run) {
+            (0, _) => format!("nothing to do: {unchanged} files up to date"),
+            (n, false) => format!("{n} {} written, {unchanged} unchanged", files(n)),
+            (n, true) => format!(
+                "{n} {} would change, {unchanged} unchanged (dry run: nothing written)",
+                files(n)
+            ),
+        };
+        let _ = writeln!(self.err, "{summary}");
+        let _ = self.err.flush();
+    }
+}
+
+fn files(n: usize) -> &'static str {
+    if n == 1 { "file" } else { "files" }
+}

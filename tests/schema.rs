@@ -1,0 +1,32 @@
+//! The committed JSON Schemas match what the model generates.
+
+use rulesmith::policy::schema::{SchemaKind, schema_text};
+
+fn ensure(kind: SchemaKind, path: &str) {
+    let expected = schema_text(kind);
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("RULESMITH_BLESS").is_some() {
+        std::fs::write(&full, &expected).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&full).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "{path} is out of date; run `RULESMITH_BLESS=1 cargo test --test schema` and commit it"
+    );
+}
+
+#[test]
+fn policy_schema_is_current() {
+    ensure(SchemaKind::Policy, "policies/policy.schema.json");
+}
+
+#[test]
+fn manifest_schema_is_current() {
+    ensure(SchemaKind::Manifest, "policies/manifest.schema.json");
+}
+
+#[test]
+fn target_schema_is_current() {
+    ensure(SchemaKind::Target, "targets/target.schema.json");
+}
