@@ -1,3 +1,5 @@
+//! The `rulesmith` command: runs the app and maps its outcome to an exit code.
+
 use std::process::ExitCode;
 
 use clap::Parser;
