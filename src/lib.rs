@@ -6,6 +6,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod embedded;
+pub mod finding;
 pub mod header;
 pub mod load;
 pub mod manifest;
