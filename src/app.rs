@@ -52,6 +52,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
                 SchemaName::Policy => SchemaKind::Policy,
                 SchemaName::Manifest => SchemaKind::Manifest,
                 SchemaName::Target => SchemaKind::Target,
+                SchemaName::Report => SchemaKind::Report,
             }));
             Ok(ExitStatus::Success)
         }

@@ -3,11 +3,14 @@
 //! Machine-readable output goes to stdout; diagnostics and progress go to stderr. Colour is
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
+pub mod findings;
 mod human;
+pub mod safe;
 
 use std::io::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::write::{Change, FileChange};
 
 pub use human::render_diagnostic;
@@ -56,6 +59,15 @@ impl Reporter {
                 human::paint_error("error")
             );
         }
+        let _ = self.err.flush();
+    }
+
+    /// Prints the findings of `check` or `scan`: the report on stdout, the summary on stderr.
+    pub fn findings(&mut self, format: Format, view: &FindingsView<'_>, verbosity: Verbosity) {
+        let rendered = findings::render(format, view, verbosity);
+        let _ = self.out.write_all(rendered.stdout.as_bytes());
+        let _ = self.out.flush();
+        let _ = self.err.write_all(rendered.stderr.as_bytes());
         let _ = self.err.flush();
     }
 
