@@ -3,12 +3,17 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{BuildArgs, Cli, ColorWhen, Command, SchemaName};
+use crate::agent_files;
+use crate::check;
+use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ReportArgs, SchemaName};
 use crate::compile::{self, Plan};
 use crate::diagnostic::Diagnostic;
-use crate::load;
+use crate::finding::{Finding, Severity};
+use crate::load::{self, tree::Tree};
 use crate::policy::schema::{SchemaKind, schema_text};
+use crate::reconcile::{self, Entry};
 use crate::report::Reporter;
+use crate::report::findings::FindingsView;
 use crate::target::catalog::Catalog;
 use crate::write::{self, WriteOptions};
 
@@ -46,7 +51,14 @@ pub fn apply_color(choice: ColorWhen) {
 /// Runs the parsed command line, reporting through `reporter`.
 pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
     let result = match &cli.command {
+        Command::Build(args) if args.check => check(
+            cli.manifest.as_deref(),
+            cwd,
+            &ReportArgs::default(),
+            reporter,
+        ),
         Command::Build(args) => build(cli.manifest.as_deref(), cwd, args, reporter),
+        Command::Check(args) => check(cli.manifest.as_deref(), cwd, &args.report, reporter),
         Command::Schema(args) => {
             reporter.data(&schema_text(match args.kind {
                 SchemaName::Policy => SchemaKind::Policy,
@@ -91,23 +103,77 @@ fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec
     Ok(Compiled { root, plan })
 }
 
+/// A compiled project next to what the working tree holds.
+struct Reconciled {
+    root: PathBuf,
+    tree: Tree,
+    entries: Vec<Entry>,
+}
+
+/// The one load path of `build` and `check`: compile the policies, read the tree, compare.
+fn load_and_reconcile(manifest: Option<&Path>, cwd: &Path) -> Result<Reconciled, Vec<Diagnostic>> {
+    let Compiled { root, plan } = load_and_compile(manifest, cwd)?;
+    let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
+        agent_files::classify(path).is_some()
+    })?;
+    let entries = reconcile::reconcile(&plan, &tree)?;
+    Ok(Reconciled {
+        root,
+        tree,
+        entries,
+    })
+}
+
+fn drift_findings(project: &Reconciled) -> Vec<Finding> {
+    check::findings(&project.entries, &project.tree, |path| {
+        agent_files::classify(path).is_some_and(|file| file.kind.is_prose())
+    })
+}
+
 fn build(
     manifest: Option<&Path>,
     cwd: &Path,
     args: &BuildArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let compiled = load_and_compile(manifest, cwd)?;
-    let changes = write::preview(
-        &compiled.root,
-        &compiled.plan,
-        WriteOptions { force: args.force },
-    )?;
-    if !args.dry_run {
-        write::apply(&compiled.root, &changes)?;
+    let project = load_and_reconcile(manifest, cwd)?;
+    let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
+    if args.dry_run {
+        let diffs: Vec<String> = drift_findings(&project)
+            .into_iter()
+            .filter_map(|finding| finding.diff)
+            .collect();
+        reporter.diffs(&diffs);
+    } else {
+        write::apply(&project.root, &changes)?;
     }
     reporter.build_summary(&changes, args.dry_run);
     Ok(ExitStatus::Success)
+}
+
+fn check(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    args: &ReportArgs,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let project = load_and_reconcile(manifest, cwd)?;
+    let findings = drift_findings(&project);
+    let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
+    checked.extend(project.tree.agent_files.iter().map(String::as_str));
+    checked.sort_unstable();
+    checked.dedup();
+    let view = FindingsView {
+        command: "check",
+        findings: &findings,
+        files_checked: checked.len(),
+    };
+    reporter.findings(args.format, &view, args.verbosity());
+    Ok(if findings.iter().any(|f| f.severity > Severity::Info) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn list_targets(catalog: &Catalog) -> String {

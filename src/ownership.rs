@@ -320,7 +320,10 @@ mod tests {
 
     fn rendered() -> String {
         let body = "# Rules\n\n- be safe\n";
-        format!("{}{body}", header::render(CommentStyle::Html, "claude", body))
+        format!(
+            "{}{body}",
+            header::render(CommentStyle::Html, "claude", body)
+        )
     }
 
     #[test]
@@ -349,12 +352,16 @@ mod tests {
     fn text_around_a_block_survives_byte_for_byte() {
         let before = "# My notes\n\nKeep this.  \n\n";
         let after = "\n## Later\ntrailing text without newline";
-        let existing = format!("{before}<!-- rulesmith:begin -->\nold\n<!-- rulesmith:end -->\n{after}");
+        let existing =
+            format!("{before}<!-- rulesmith:begin -->\nold\n<!-- rulesmith:end -->\n{after}");
         let done = finalize(&rendered(), HTML, Some(&existing)).unwrap();
         assert_eq!(done.ownership, Ownership::Block);
         assert_eq!(
             done.contents,
-            format!("{before}<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\n{after}", rendered())
+            format!(
+                "{before}<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\n{after}",
+                rendered()
+            )
         );
         assert_eq!(&done.contents[done.owned.clone()], rendered());
         // A second build over the result changes nothing.
@@ -369,7 +376,9 @@ mod tests {
         let block = rendered().replace('\n', "\r\n");
         assert_eq!(
             done.contents,
-            format!("Intro\r\n<!-- rulesmith:begin -->\r\n{block}<!-- rulesmith:end -->\r\nOutro\r\n")
+            format!(
+                "Intro\r\n<!-- rulesmith:begin -->\r\n{block}<!-- rulesmith:end -->\r\nOutro\r\n"
+            )
         );
         assert!(!done.contents.replace("\r\n", "").contains('\n'));
     }
@@ -382,16 +391,24 @@ mod tests {
         assert_eq!(find_block(quoted, CommentStyle::Html), Ok(None));
         let heading = "# rulesmith:begin\n";
         assert_eq!(find_block(heading, CommentStyle::Html), Ok(None));
-        assert!(find_block("# rulesmith:begin\n# rulesmith:end\n", CommentStyle::Hash)
-            .unwrap()
-            .is_some());
+        assert!(
+            find_block("# rulesmith:begin\n# rulesmith:end\n", CommentStyle::Hash)
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[test]
     fn broken_markers_are_errors_with_lines() {
         let cases = [
-            ("a\n<!-- rulesmith:begin -->\nb\n", MarkerError::Unclosed { line: 2 }),
-            ("<!-- rulesmith:end -->\n", MarkerError::Unopened { line: 1 }),
+            (
+                "a\n<!-- rulesmith:begin -->\nb\n",
+                MarkerError::Unclosed { line: 2 },
+            ),
+            (
+                "<!-- rulesmith:end -->\n",
+                MarkerError::Unopened { line: 1 },
+            ),
             (
                 "<!-- rulesmith:begin -->\n<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n",
                 MarkerError::Nested { line: 2, outer: 1 },
@@ -408,7 +425,10 @@ mod tests {
                 "{text:?}"
             );
             let message = expected.describe(CommentStyle::Html);
-            assert!(message.contains(&format!("line {}", expected.line())), "{message}");
+            assert!(
+                message.contains(&format!("line {}", expected.line())),
+                "{message}"
+            );
         }
     }
 
@@ -431,9 +451,18 @@ mod tests {
     fn release_deletes_whole_files_and_strips_blocks() {
         assert_eq!(release(&rendered()), Some(Release::Delete));
         assert_eq!(release("# Mine\n"), None);
-        let existing = format!("Mine\n<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\nMore\n", rendered());
-        assert_eq!(release(&existing), Some(Release::Rewrite("Mine\nMore\n".into())));
-        let only_block = format!("<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\n", rendered());
+        let existing = format!(
+            "Mine\n<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\nMore\n",
+            rendered()
+        );
+        assert_eq!(
+            release(&existing),
+            Some(Release::Rewrite("Mine\nMore\n".into()))
+        );
+        let only_block = format!(
+            "<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\n",
+            rendered()
+        );
         assert_eq!(release(&only_block), Some(Release::Delete));
         let empty_block = "Mine\n<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n";
         assert_eq!(release(empty_block), None);

@@ -149,7 +149,9 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                             file.target, file.path
                         ),
                     )
-                    .hint("remove the `rulesmith:begin` / `rulesmith:end` line from the policy text"),
+                    .hint(
+                        "remove the `rulesmith:begin` / `rulesmith:end` line from the policy text",
+                    ),
                 );
                 continue;
             }

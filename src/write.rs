@@ -42,7 +42,10 @@ pub struct WriteOptions {
 
 /// Turns reconciled entries into changes; fails, touching nothing, when a file rulesmith did
 /// not generate is in the way.
-pub fn preview(entries: &[Entry], options: WriteOptions) -> Result<Vec<FileChange>, Vec<Diagnostic>> {
+pub fn preview(
+    entries: &[Entry],
+    options: WriteOptions,
+) -> Result<Vec<FileChange>, Vec<Diagnostic>> {
     let mut changes = Vec::new();
     let mut problems = Vec::new();
     for entry in entries {

@@ -113,9 +113,21 @@ mod tests {
         for kind in ALL {
             assert!(codes.insert(kind.code), "duplicate code {}", kind.code);
             assert!(names.insert(kind.kind), "duplicate name {}", kind.kind);
-            assert!(kind.code.starts_with("RS1") && kind.code.len() == 6, "{}", kind.code);
-            assert!(kind.code[2..].chars().all(|c| c.is_ascii_digit()), "{}", kind.code);
-            assert!(kind.kind.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(
+                kind.code.starts_with("RS1") && kind.code.len() == 6,
+                "{}",
+                kind.code
+            );
+            assert!(
+                kind.code[2..].chars().all(|c| c.is_ascii_digit()),
+                "{}",
+                kind.code
+            );
+            assert!(
+                kind.kind
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
         }
     }
 }

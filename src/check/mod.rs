@@ -29,8 +29,7 @@ pub fn findings(
     is_instructions: impl Fn(&str) -> bool,
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = entries.iter().filter_map(entry_finding).collect();
-    let owned: std::collections::BTreeSet<&str> =
-        entries.iter().map(|e| e.path.as_str()).collect();
+    let owned: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
     for path in &tree.agent_files {
         if owned.contains(path.as_str()) || !is_instructions(path) {
             continue;
@@ -86,7 +85,10 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             let message = if is_lock {
                 format!("{path} does not exist; it lists the files rulesmith generates")
             } else {
-                format!("{path} does not exist; target `{}` generates it", entry.target)
+                format!(
+                    "{path} does not exist; target `{}` generates it",
+                    entry.target
+                )
             };
             Some(finding(codes::MISSING, path, message, REBUILD))
         }
@@ -196,10 +198,14 @@ fn shadow(
     owned: &std::collections::BTreeSet<&str>,
 ) -> Option<Finding> {
     let why = match existing {
-        Existing::Symlink { target: Some(target) } if owned.contains(target.as_str()) => {
+        Existing::Symlink {
+            target: Some(target),
+        } if owned.contains(target.as_str()) => {
             return None;
         }
-        Existing::Symlink { target: Some(target) } => {
+        Existing::Symlink {
+            target: Some(target),
+        } => {
             format!("links to {target}, which rulesmith does not generate")
         }
         Existing::Symlink { target: None } => "links outside the repository".to_owned(),
@@ -234,7 +240,7 @@ fn hidden_unicode(path: &str, text: &str) -> Option<Finding> {
         codes::HIDDEN_UNICODE,
         path,
         format!(
-            "{path} contains {count} invisible or direction-changing character{}; the first is U+{:04X}, a {}",
+            "{path} contains {count} invisible or direction-changing character{}; the first is U+{:04X} ({})",
             if count == 1 { "" } else { "s" },
             c as u32,
             hidden.describe()

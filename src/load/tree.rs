@@ -204,7 +204,10 @@ mod tests {
         write(root, "nested/rulesmith.yaml", "project: x\n");
         write(root, "nested/AGENT.md", "theirs\n");
         std::fs::write(root.join("AGENT.md"), b"\xff").unwrap();
-        let tree = read_tree(root, ["CLAUDE.md", "MISSING.md"], |p| p.ends_with("AGENT.md")).unwrap();
+        let tree = read_tree(root, ["CLAUDE.md", "MISSING.md"], |p| {
+            p.ends_with("AGENT.md")
+        })
+        .unwrap();
         assert_eq!(tree.text("CLAUDE.md"), Some("claude\n"));
         assert_eq!(tree.text("OLD.md"), Some("old\n"));
         assert!(!tree.files.contains_key("MISSING.md"));
