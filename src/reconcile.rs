@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header::CommentStyle;
 use crate::load::tree::{Existing, Tree};
 use crate::load::yaml::Position;
-use crate::ownership::{self, Final, OutputMode, Refusal, Release};
+use crate::ownership::{self, Final, OutputMode, Ownership, Refusal, Release};
 
 /// One path and its state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +100,16 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                 Some(text) => State::Differs {
                     existing: text.to_owned(),
                     planned,
+                },
+            },
+            // The lock says a build wrote this file, so it is rulesmith's even without a header.
+            Err(Refusal::NotGenerated) if tree.locked.contains_key(&file.path) => State::Differs {
+                existing: existing.unwrap_or_default().to_owned(),
+                planned: Final {
+                    contents: file.contents.clone(),
+                    ownership: Ownership::Whole,
+                    owned: 0..file.contents.len(),
+                    replaced: 0..existing.map_or(0, str::len),
                 },
             },
             Err(Refusal::NotGenerated) => State::NotGenerated {
