@@ -80,12 +80,15 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
 }
 
 /// A project loaded from disk and compiled in memory.
-struct Compiled {
-    root: PathBuf,
-    plan: Plan,
+pub struct Compiled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// The files the policies compile to.
+    pub plan: Plan,
 }
 
-fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
+/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
+pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
     let manifest_path = match manifest {
         Some(path) => cwd.join(path),
         None => load::find_manifest(cwd).map_err(|d| vec![d])?,
@@ -104,14 +107,20 @@ fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec
 }
 
 /// A compiled project next to what the working tree holds.
-struct Reconciled {
-    root: PathBuf,
-    tree: Tree,
-    entries: Vec<Entry>,
+pub struct Reconciled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// What the working tree holds where rulesmith looks.
+    pub tree: Tree,
+    /// Every path rulesmith owns, with its state.
+    pub entries: Vec<Entry>,
 }
 
 /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
-fn load_and_reconcile(manifest: Option<&Path>, cwd: &Path) -> Result<Reconciled, Vec<Diagnostic>> {
+pub fn load_and_reconcile(
+    manifest: Option<&Path>,
+    cwd: &Path,
+) -> Result<Reconciled, Vec<Diagnostic>> {
     let Compiled { root, plan } = load_and_compile(manifest, cwd)?;
     let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
         agent_files::classify(path).is_some()

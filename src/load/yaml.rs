@@ -60,7 +60,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: 64,
-            max_nodes: 250_000,
+            max_nodes: 50_000,
             max_aliases: 100,
         },
     };

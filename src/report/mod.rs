@@ -93,7 +93,12 @@ impl Reporter {
                 (Change::Remove, true) => "would remove",
             };
             written += 1;
-            let _ = writeln!(self.err, "{:>12} {}", human::paint_verb(verb), change.path);
+            let _ = writeln!(
+                self.err,
+                "{} {}",
+                human::paint_verb(&format!("{verb:>12}")),
+                change.path
+            );
         }
         let unchanged = changes.len() - written;
         let summary = match (written, dry_run) {

@@ -1,0 +1,49 @@
+//! rulesmith checks itself: every example's committed files are what a build would write.
+//!
+//! `RULESMITH_BLESS=1 cargo test --test examples` rebuilds the examples.
+
+use std::path::{Path, PathBuf};
+
+use rulesmith::app::load_and_reconcile;
+use rulesmith::reconcile::State;
+use rulesmith::write::{self, WriteOptions};
+
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("rulesmith.yaml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn committed_outputs_match_the_policies() {
+    let dirs = examples();
+    assert!(!dirs.is_empty(), "no examples found");
+    let bless = std::env::var_os("RULESMITH_BLESS").is_some();
+    let mut stale = Vec::new();
+    for dir in &dirs {
+        let project = load_and_reconcile(Some(&dir.join("rulesmith.yaml")), dir)
+            .unwrap_or_else(|errors| panic!("{} does not compile: {errors:#?}", dir.display()));
+        assert!(!project.entries.is_empty());
+        if bless {
+            let changes = write::preview(&project.entries, WriteOptions::default()).unwrap();
+            write::apply(&project.root, &changes).unwrap();
+            continue;
+        }
+        for entry in &project.entries {
+            if entry.state != State::Clean {
+                stale.push(dir.join(&entry.path).display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "committed outputs differ from what the policies compile to (run `RULESMITH_BLESS=1 cargo test --test examples`):\n{}",
+        stale.join("\n")
+    );
+}
