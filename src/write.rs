@@ -112,10 +112,15 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> Result<(), Vec<Diagnostic>>
             Change::Remove => remove(root, &path),
         };
         if let Err(err) = result {
+            let verb = if change.change == Change::Remove {
+                "remove"
+            } else {
+                "write"
+            };
             problems.push(
                 Diagnostic::error(
                     Code::WriteFailed,
-                    format!("cannot write {}: {err}", change.path),
+                    format!("cannot {verb} {}: {err}", change.path),
                 )
                 .hint("check that the directory is writable"),
             );

@@ -138,6 +138,16 @@ fn build_then_check_is_clean_for_every_combination_of_targets() {
         build(&repo);
         let (code, out) = run(&repo, &["check"]);
         assert_eq!(code, 0, "{targets:?}: {out}");
+        // Every header's digest matches its file, so a later edit is told from a stale build.
+        for file in rulesmith::lock::parse(&repo.read(rulesmith::lock::LOCK_PATH)) {
+            let text = repo.read(&file.path);
+            assert_ne!(
+                rulesmith::header::verify(&text),
+                Some(false),
+                "{}",
+                file.path
+            );
+        }
     }
 }
 
@@ -712,4 +722,30 @@ fn every_example_is_clean() {
         count += 1;
     }
     assert!(count >= 2, "expected at least two examples, found {count}");
+}
+
+#[test]
+fn the_ci_integrations_run_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    let entry = hooks
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("entry: "))
+        .unwrap();
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("rulesmith"));
+    let args: Vec<&str> = words.collect();
+    let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    assert!(action.contains("set -- check --format github"), "{action}");
+
+    // The hook's command fails on drift and passes once rebuilt.
+    let repo = drifted();
+    let (code, _) = run(&repo, &args);
+    assert_eq!(code, 1);
+    remove(&repo, ".windsurfrules");
+    build(&repo);
+    let (code, out) = run(&repo, &args);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&repo, &["check", "--format", "github"]);
+    assert_eq!((code, stdout_of(&out)), (0, ""));
 }
