@@ -197,3 +197,92 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
         Err(problems)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header;
+    use crate::target::render::Rendered;
+
+    fn output(path: &str, body: &str) -> Rendered {
+        Rendered {
+            path: path.into(),
+            target: "t".into(),
+            contents: format!("{}{body}", header::render(CommentStyle::Html, "t", body)),
+            mode: OutputMode::Text(CommentStyle::Html),
+        }
+    }
+
+    fn tree(files: &[(&str, &str)], locked: &[&str]) -> Tree {
+        Tree {
+            files: files
+                .iter()
+                .map(|(path, text)| (path.to_string(), Existing::Text(text.to_string())))
+                .collect(),
+            agent_files: Default::default(),
+            locked: locked
+                .iter()
+                .map(|p| (p.to_string(), "old".into()))
+                .collect(),
+        }
+    }
+
+    fn states(plan: &Plan, tree: &Tree) -> Vec<(String, String)> {
+        reconcile(plan, tree)
+            .unwrap()
+            .into_iter()
+            .map(|e| {
+                let state = match e.state {
+                    State::Clean => "clean",
+                    State::Missing { .. } => "missing",
+                    State::Differs { .. } => "differs",
+                    State::NotGenerated { .. } => "not-generated",
+                    State::Orphaned { .. } => "orphaned",
+                };
+                (e.path, state.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_path_gets_its_state() {
+        let plan = Plan {
+            files: vec![
+                output("A.md", "a\n"),
+                output("B.md", "b\n"),
+                output("C.md", "c\n"),
+            ],
+        };
+        let old = output("OLD.md", "old\n").contents;
+        let tree = tree(
+            &[
+                ("A.md", &plan.files[0].contents),
+                ("B.md", &output("B.md", "b2\n").contents),
+                ("OLD.md", &old),
+                ("MINE.md", "# mine\n"),
+            ],
+            &["OLD.md", "MINE.md"],
+        );
+        assert_eq!(
+            states(&plan, &tree),
+            [
+                ("A.md".into(), "clean".into()),
+                ("B.md".into(), "differs".into()),
+                ("C.md".into(), "missing".into()),
+                ("OLD.md".into(), "orphaned".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_output_behind_a_symlink_is_an_error() {
+        let plan = Plan {
+            files: vec![output("A.md", "a\n")],
+        };
+        let mut tree = tree(&[], &[]);
+        tree.files
+            .insert("A.md".into(), Existing::Symlink { target: None });
+        let errors = reconcile(&plan, &tree).unwrap_err();
+        assert_eq!(errors[0].code, Code::PathEscapesRepo);
+    }
+}
