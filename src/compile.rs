@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::agreement::AGREEMENT_TARGET;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::embedded;
 use crate::load::yaml::Position;
@@ -83,10 +84,10 @@ pub fn compile(
         })
         .collect();
     let rules = resolve(&manifest.value, sourced);
-    let targets = &manifest.value.targets;
-    let renderer = Renderer::new(catalog, targets)?;
+    let targets = selected_targets(&manifest.value);
+    let renderer = Renderer::new(catalog, &targets)?;
     let mut files = Vec::new();
-    for id in dedup(targets) {
+    for id in dedup(&targets) {
         match renderer.render(id, &rules) {
             Ok(rendered) => files.extend(rendered),
             Err(errors) => problems.extend(errors),
@@ -133,6 +134,15 @@ fn builtin_sources(selected: Option<&BTreeSet<String>>) -> Vec<SourceFile> {
         .collect()
 }
 
+/// The manifest's targets, plus the agreement target when the manifest has an agreement.
+fn selected_targets(manifest: &Manifest) -> Vec<String> {
+    let mut targets = manifest.targets.clone();
+    if manifest.agreement.is_some() {
+        targets.push(AGREEMENT_TARGET.to_owned());
+    }
+    targets
+}
+
 fn dedup(ids: &[String]) -> Vec<&String> {
     let mut seen = BTreeSet::new();
     ids.iter().filter(|id| seen.insert(id.as_str())).collect()
@@ -145,9 +155,19 @@ fn check_manifest_names(
     catalog: &Catalog,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let known_targets = catalog.ids();
+    let known_targets = catalog.agent_ids();
     for (index, id) in manifest.value.targets.iter().enumerate() {
-        if !catalog.targets.contains_key(id) {
+        if id == AGREEMENT_TARGET {
+            let position = position(manifest, &format!("/targets/{index}"));
+            problems.push(
+                Diagnostic::error(
+                    Code::UnknownTarget,
+                    format!("`{AGREEMENT_TARGET}` is not an agent target"),
+                )
+                .at(source.span(position, id.chars().count()))
+                .hint("remove it from `targets`; an `agreement:` section in the manifest renders WORKING-AGREEMENT.md and the CODEOWNERS block"),
+            );
+        } else if !catalog.targets.contains_key(id) {
             let position = position(manifest, &format!("/targets/{index}"));
             problems.push(unknown_name(
                 source,

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: load → validate → resolve → render → write | check → report.
 pub mod agent_files;
+pub mod agreement;
 pub mod app;
 pub mod check;
 pub mod cli;

@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::agreement::Agreement;
+
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
 
@@ -24,6 +26,10 @@ pub struct Manifest {
     /// Which policies to compile.
     #[serde(default)]
     pub policies: PolicySources,
+    /// The team's working agreement: lanes of work, handoff rules and review etiquette,
+    /// rendered into WORKING-AGREEMENT.md and a managed block in .github/CODEOWNERS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<Agreement>,
 }
 
 /// Where policies come from.

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::agreement::{self, AgreementView};
 use crate::manifest::{Manifest, Tier};
 use crate::policy::model::{Level, Policy, Rule, Scope};
 
@@ -27,6 +28,8 @@ pub struct RuleSet {
     pub tier: Tier,
     /// Policies with at least one rule for this tier, ordered by id.
     pub policies: Vec<ResolvedPolicy>,
+    /// The working agreement, when the manifest has one.
+    pub agreement: Option<AgreementView>,
 }
 
 /// A policy after tier filtering.
@@ -107,6 +110,10 @@ pub fn resolve(manifest: &Manifest, policies: Vec<SourcedPolicy>) -> RuleSet {
     RuleSet {
         project: manifest.project.clone(),
         tier,
+        agreement: manifest
+            .agreement
+            .as_ref()
+            .map(|agreement| agreement::resolve(agreement, tier, &resolved)),
         policies: resolved,
     }
 }
@@ -162,6 +169,7 @@ mod tests {
             tier,
             targets: vec!["claude".into()],
             policies: PolicySources::default(),
+            agreement: None,
         }
     }
 

@@ -111,7 +111,7 @@ fn build_then_check_is_clean_and_a_one_byte_edit_is_a_one_line_diff() {
 
 #[test]
 fn build_then_check_is_clean_for_every_combination_of_targets() {
-    let ids = Catalog::builtin().ids();
+    let ids = Catalog::builtin().agent_ids();
     let subsets: Vec<Vec<&str>> = if ids.len() <= 6 {
         (1..1u32 << ids.len())
             .map(|mask| {

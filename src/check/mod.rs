@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod diff;
 
+use crate::agreement::AGREEMENT_TARGET;
 use crate::finding::{Finding, Severity};
 use crate::header;
 use crate::load::tree::{Existing, Tree};
@@ -129,9 +130,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                     Some(false) => (
                         codes::HAND_EDITED,
                         format!("{what} was edited by hand since rulesmith generated it"),
-                        format!(
-                            "move the edit into a policy under .rulesmith/policies/, then {REBUILD}"
-                        ),
+                        format!("move the edit into {}, then {REBUILD}", source_of(entry)),
                     ),
                     None => (
                         codes::CHANGED,
@@ -187,6 +186,15 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             Some(finding(codes::ORPHANED, path, message, fix))
         }
+    }
+}
+
+/// Where the text of an entry's output comes from, for fixes that say where to edit.
+fn source_of(entry: &Entry) -> &'static str {
+    if entry.target == AGREEMENT_TARGET {
+        "the `agreement` section of rulesmith.yaml"
+    } else {
+        "a policy under .rulesmith/policies/"
     }
 }
 

@@ -11,6 +11,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::agreement;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::yaml::{self, Node, NodeKind, Position};
 use crate::policy::model::Policy;
@@ -194,12 +195,12 @@ fn schema_problems(
                 .hint(hint);
                 problems.push(at_value(diagnostic));
             }
-            ValidationErrorKind::Pattern { .. } => {
+            ValidationErrorKind::Pattern { pattern } => {
                 let diagnostic = Diagnostic::error(
                     Code::InvalidValue,
                     format!("invalid `{key}` value `{}`", scalar_text(target)),
                 )
-                .hint("ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`");
+                .hint(agreement::pattern_hint(pattern).unwrap_or("ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`"));
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::MinItems { .. } => {

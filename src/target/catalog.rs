@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::agreement::AGREEMENT_TARGET;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::embedded;
 use crate::policy::schema::SchemaKind;
@@ -125,6 +126,16 @@ impl Catalog {
     /// Ids of every target, sorted.
     pub fn ids(&self) -> Vec<String> {
         self.targets.keys().cloned().collect()
+    }
+
+    /// Ids of the targets a manifest's `targets` list may name: every target but the working
+    /// agreement, which the manifest's `agreement` section selects.
+    pub fn agent_ids(&self) -> Vec<String> {
+        self.targets
+            .keys()
+            .filter(|id| *id != AGREEMENT_TARGET)
+            .cloned()
+            .collect()
     }
 }
 

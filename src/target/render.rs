@@ -277,6 +277,7 @@ mod tests {
             project: "p".into(),
             tier: crate::manifest::Tier::Prototype,
             policies: vec![],
+            agreement: None,
         };
         let errors = renderer.render("x", &rules).unwrap_err();
         assert_eq!(errors[0].code, Code::TemplateError);
