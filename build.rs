@@ -1,4 +1,4 @@
-//! Embeds `policies/` and `targets/` into the binary as a sorted list of (path, text) pairs.
+//! Embeds `policies/`, `targets/` and `templates/` into the binary as a sorted list of (path, text) pairs.
 #![allow(
     clippy::disallowed_macros,
     reason = "cargo reads build-script instructions from stdout"
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let mut code = String::new();
-    for dir in ["policies", "targets"] {
+    for dir in ["policies", "targets", "templates"] {
         println!("cargo:rerun-if-changed={dir}");
         let mut files = Vec::new();
         collect(&root.join(dir), &mut files);

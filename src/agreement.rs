@@ -17,8 +17,7 @@ use crate::resolve::ResolvedPolicy;
 pub const AGREEMENT_TARGET: &str = "agreement";
 
 /// A CODEOWNERS owner: `@user`, `@org/team` or an e-mail address.
-pub const OWNER_PATTERN: &str =
-    r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$";
+pub const OWNER_PATTERN: &str = r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$";
 
 /// A CODEOWNERS path pattern: no spaces, no backslashes, not a comment or a negation.
 pub const PATH_PATTERN: &str = r"^[^\s#!\\|][^\s\\|]*$";
@@ -26,7 +25,9 @@ pub const PATH_PATTERN: &str = r"^[^\s#!\\|][^\s\\|]*$";
 /// What to say when a value does not match one of this module's patterns.
 pub fn pattern_hint(pattern: &str) -> Option<&'static str> {
     match pattern {
-        OWNER_PATTERN => Some("write a GitHub handle such as `@acme/platform` or `@jane`, or an e-mail address"),
+        OWNER_PATTERN => {
+            Some("write a GitHub handle such as `@acme/platform` or `@jane`, or an e-mail address")
+        }
         PATH_PATTERN => Some(
             "write a CODEOWNERS path pattern such as `**/auth/**` or `/db/`, without spaces, `|` or a leading `#` or `!`",
         ),

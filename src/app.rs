@@ -1,5 +1,6 @@
 //! Flags in, one command run, an exit status out.
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +10,7 @@ use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ReportArgs, SchemaName};
 use crate::compile::{self, Plan};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{Finding, Severity};
+use crate::init;
 use crate::load::{self, tree::Tree};
 use crate::policy::schema::{SchemaKind, schema_text};
 use crate::reconcile::{self, Entry};
@@ -59,6 +61,12 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
         ),
         Command::Build(args) => build(cli.manifest.as_deref(), cwd, args, reporter),
         Command::Check(args) => check(cli.manifest.as_deref(), cwd, &args.report, reporter),
+        Command::Init(args) => {
+            let stdin = std::io::stdin();
+            let mut input = (!args.yes && stdin.is_terminal()).then(|| stdin.lock());
+            let input = input.as_mut().map(|lock| lock as &mut dyn std::io::BufRead);
+            init::command::run(args, cwd, reporter, input)
+        }
         Command::Schema(args) => {
             reporter.data(&schema_text(match args.kind {
                 SchemaName::Policy => SchemaKind::Policy,
@@ -133,7 +141,8 @@ pub fn load_and_reconcile(
     })
 }
 
-fn drift_findings(project: &Reconciled) -> Vec<Finding> {
+/// The findings `check` reports for a reconciled project.
+pub fn drift_findings(project: &Reconciled) -> Vec<Finding> {
     check::findings(&project.entries, &project.tree, |path| {
         agent_files::classify(path).is_some_and(|file| file.kind.is_prose())
     })

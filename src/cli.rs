@@ -35,6 +35,14 @@ pub enum Command {
     /// rulesmith does not generate (shadow rules), and hidden characters in any agent file.
     /// Exit status: 0 clean, 1 findings, 2 error.
     Check(CheckArgs),
+    /// Start a new repository with secure agent rules, CI, review templates and a handoff plan.
+    ///
+    /// Writes rulesmith.yaml (with the working agreement) and compiles it into the agent files,
+    /// WORKING-AGREEMENT.md and a CODEOWNERS block; scaffolds .gitignore, .env.example, a CI
+    /// workflow, a pre-commit config, a pull-request template, SECURITY.md, .gitattributes and,
+    /// for prototypes, HANDOFF.md. Never overwrites a file: existing files are listed as
+    /// conflicts, unless `--adopt` is given. On a terminal, asks for what the flags leave out.
+    Init(InitArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
     /// List the available targets and the files they write.
@@ -53,6 +61,35 @@ pub struct BuildArgs {
     /// Write nothing and report drift instead, exactly as `rulesmith check` does.
     #[arg(long, conflicts_with = "dry_run")]
     pub check: bool,
+}
+
+/// Flags of `rulesmith init`.
+#[derive(Debug, Default, clap::Args)]
+pub struct InitArgs {
+    /// The directory to set up; created when missing (default: the current directory).
+    pub dir: Option<PathBuf>,
+    /// How far the project is from production: prototype (default), internal or production.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// The stack: node (typescript), python, go, rust or java (default: detected, else node).
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// The agents to write rules for, comma-separated (default: claude, agents, cursorrules).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub agents: Option<Vec<String>>,
+    /// The project's name (default: the directory's name).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// The engineering lane's owner in CODEOWNERS, e.g. @acme/platform.
+    #[arg(long, value_name = "HANDLE")]
+    pub engineering_owner: Option<String>,
+    /// Ask nothing: take the defaults for everything the flags leave out.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Keep existing files: wrap existing agent files' text in managed blocks and leave other
+    /// files as they are.
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 /// Flags of `rulesmith check`.

@@ -52,6 +52,14 @@ pub enum Code {
     WriteFailed,
     /// A managed block's markers are missing, duplicated or nested.
     BrokenMarkers,
+    /// `rulesmith init` would write a file that already exists.
+    InitConflict,
+    /// `rulesmith init` was given a directory it cannot set up.
+    InitDirectory,
+    /// `rulesmith init` was given a directory inside another rulesmith project.
+    NestedProject,
+    /// `rulesmith init` was given a stack or tier it does not know.
+    UnknownChoice,
 }
 
 impl Code {
@@ -78,6 +86,10 @@ impl Code {
         Code::NotGenerated,
         Code::WriteFailed,
         Code::BrokenMarkers,
+        Code::InitConflict,
+        Code::InitDirectory,
+        Code::NestedProject,
+        Code::UnknownChoice,
     ];
 
     /// The code as printed, e.g. `RS0102`.
@@ -104,6 +116,10 @@ impl Code {
             Code::NotGenerated => "RS0402",
             Code::WriteFailed => "RS0403",
             Code::BrokenMarkers => "RS0404",
+            Code::InitConflict => "RS0501",
+            Code::InitDirectory => "RS0502",
+            Code::NestedProject => "RS0503",
+            Code::UnknownChoice => "RS0504",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod embedded;
 pub mod finding;
 pub mod header;
+pub mod init;
 pub mod load;
 pub mod lock;
 pub mod manifest;

@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::init::{Action, InitFile};
 use crate::ownership::{self, OutputMode, Release};
 use crate::reconcile::{Entry, State};
 
@@ -133,17 +134,114 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> Result<(), Vec<Diagnostic>>
     }
 }
 
+/// Writes the files of `rulesmith init` under `root`, creating it if needed: new files never
+/// replace anything, even one that appeared since the plan was made, and adopted files are
+/// replaced atomically. If anything fails, every file and directory this call created is
+/// removed and every adopted file gets its old text back, so nothing is left half-written.
+pub fn scaffold(root: &Path, files: &[InitFile]) -> Result<(), Vec<Diagnostic>> {
+    let mut undo = Undo::default();
+    let result = scaffold_all(root, files, &mut undo);
+    if result.is_err() {
+        undo.rollback();
+    }
+    result.map_err(|problem| vec![problem])
+}
+
+fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), Diagnostic> {
+    let unusable = |err: std::io::Error| {
+        Diagnostic::error(
+            Code::InitDirectory,
+            format!("cannot write in {}: {err}", root.display()),
+        )
+        .hint("choose a directory you can write to; nothing was written")
+    };
+    create_dirs(root, undo).map_err(unusable)?;
+    tempfile::tempfile_in(root).map_err(unusable)?;
+    let failed = |path: &str, err: std::io::Error| {
+        Diagnostic::error(Code::WriteFailed, format!("cannot write {path}: {err}"))
+            .hint("nothing was written: the files created so far were removed again")
+    };
+    let creates = files.iter().filter(|f| f.action == Action::Create);
+    let adopts = files.iter().filter(|f| f.action == Action::Adopt);
+    for file in creates.chain(adopts) {
+        let path = root.join(&file.path);
+        if let Some(dir) = path.parent() {
+            create_dirs(dir, undo).map_err(|err| failed(&file.path, err))?;
+        }
+        match &file.original {
+            None => {
+                write_new(&path, file.contents.as_bytes())
+                    .map_err(|err| failed(&file.path, err))?;
+                undo.files.push(path);
+            }
+            Some(original) => {
+                write_atomic(&path, file.contents.as_bytes())
+                    .map_err(|err| failed(&file.path, err))?;
+                undo.replaced.push((path, original.clone()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a failed scaffold takes back.
+#[derive(Default)]
+struct Undo {
+    dirs: Vec<std::path::PathBuf>,
+    files: Vec<std::path::PathBuf>,
+    replaced: Vec<(std::path::PathBuf, String)>,
+}
+
+impl Undo {
+    fn rollback(self) {
+        for (path, original) in self.replaced {
+            let _ = write_atomic(&path, original.as_bytes());
+        }
+        for path in self.files {
+            let _ = std::fs::remove_file(path);
+        }
+        for dir in self.dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Creates `dir` and its missing parents, recording each one created.
+fn create_dirs(dir: &Path, undo: &mut Undo) -> std::io::Result<()> {
+    let missing: Vec<&Path> = dir.ancestors().take_while(|a| !a.exists()).collect();
+    for dir in missing.into_iter().rev() {
+        std::fs::create_dir(dir)?;
+        undo.dirs.push(dir.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Writes a new file atomically, failing if anything exists at `path`.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    temporary(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|err| err.error)?;
+    Ok(())
+}
+
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    temporary(path, bytes)?
+        .persist(path)
+        .map_err(|err| err.error)?;
+    Ok(())
+}
+
+/// A synced temporary file holding `bytes`, in the directory of `path`, ready to be renamed.
+fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new()
         .prefix(".rulesmith-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
+    Ok(temp)
 }
 
 /// Removes the file at `path`, then every parent directory up to `root` that this left empty.

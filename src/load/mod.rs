@@ -34,6 +34,55 @@ pub fn find_manifest(start: &Path) -> Result<PathBuf, Diagnostic> {
         })
 }
 
+/// Checks the directory `rulesmith init` is to set up: it must be a directory or not exist yet,
+/// and must not lie inside another rulesmith project. Returns whether it exists.
+pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
+    let shown = dir.display();
+    let exists = match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => {
+            return Err(Diagnostic::error(
+                Code::InitDirectory,
+                format!("{shown} is a file, not a directory"),
+            )
+            .hint("give `rulesmith init` a directory, or a path where one can be created"));
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => false,
+        Err(err) => {
+            return Err(Diagnostic::error(
+                Code::InitDirectory,
+                format!("cannot use {shown}: {err}"),
+            )
+            .hint("give `rulesmith init` a directory you can read and write"));
+        }
+    };
+    // The nearest directory that exists, resolved, so `..` and symlinks cannot hide a parent.
+    let Some(existing) = dir.ancestors().find(|a| a.is_dir()) else {
+        return Ok(exists);
+    };
+    let resolved = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    let parents = if exists {
+        resolved.parent().map(Path::to_path_buf)
+    } else {
+        Some(resolved)
+    };
+    if let Some(project) = parents
+        .iter()
+        .flat_map(|p| p.ancestors())
+        .find(|a| a.join(MANIFEST_FILE).is_file())
+    {
+        return Err(Diagnostic::error(
+            Code::NestedProject,
+            format!(
+                "{shown} is inside the rulesmith project at {}",
+                project.display()
+            ),
+        )
+        .hint("run `rulesmith init` outside it, or add to that project's policies and run `rulesmith build` there"));
+    }
+    Ok(exists)
+}
+
 /// Reads a UTF-8 text file of at most [`MAX_INPUT_BYTES`], naming it `display` in diagnostics.
 pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
     let fail = |code: Code, message: String, hint: &str| {

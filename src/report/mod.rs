@@ -10,6 +10,7 @@ pub mod safe;
 use std::io::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::init::{Action, InitFile};
 use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::write::{Change, FileChange};
 
@@ -68,6 +69,33 @@ impl Reporter {
         let _ = self.out.write_all(rendered.stdout.as_bytes());
         let _ = self.out.flush();
         let _ = self.err.write_all(rendered.stderr.as_bytes());
+        let _ = self.err.flush();
+    }
+
+    /// Prints a question or a remark of an interactive prompt (stderr), without a newline.
+    pub fn prompt(&mut self, text: &str) {
+        let _ = self.err.write_all(text.as_bytes());
+        let _ = self.err.flush();
+    }
+
+    /// Prints what `rulesmith init` did, then what to do next (stderr).
+    pub fn init_summary(&mut self, files: &[InitFile], notes: &[String]) {
+        for file in files {
+            let (verb, detail) = match file.action {
+                Action::Create => ("created", ""),
+                Action::Adopt => ("adopted", " (its text kept; the rules in a managed block)"),
+                Action::Keep => ("kept", " (exists; not scaffolded)"),
+            };
+            let _ = writeln!(
+                self.err,
+                "{} {}{detail}",
+                human::paint_verb(&format!("{verb:>12}")),
+                file.path
+            );
+        }
+        for note in notes {
+            let _ = writeln!(self.err, "{note}");
+        }
         let _ = self.err.flush();
     }
 

@@ -201,7 +201,7 @@ fn template_error(source: &SourceFile, err: &handlebars::TemplateError) -> Diagn
 
 /// Normalizes rendered text: `\n` line endings, no trailing spaces, no runs of blank lines, and
 /// exactly one final newline.
-fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.replace("\r\n", "\n").lines() {
@@ -223,7 +223,7 @@ fn normalize(text: &str) -> String {
     out
 }
 
-fn join_helper(
+pub(crate) fn join_helper(
     h: &handlebars::Helper<'_>,
     _: &Handlebars<'_>,
     _: &handlebars::Context,
