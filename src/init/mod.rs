@@ -341,6 +341,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn agents_whose_files_exist_are_found() {
+        let spec = |id: &str, path: &str| {
+            format!(
+                "id: {id}\nname: X\noutputs:\n  - path: {path}\n    template: t.hbs\n    comment: html\n"
+            )
+        };
+        let (a, b) = (spec("a", "A.md"), spec("b", "B.md"));
+        let catalog = Catalog::from_files(
+            [
+                ("a/target.yaml", a.as_str()),
+                ("a/t.hbs", "x"),
+                ("b/target.yaml", b.as_str()),
+                ("b/t.hbs", "x"),
+            ],
+            "t/",
+        )
+        .unwrap();
+        let mut tree = Tree::default();
+        tree.files
+            .insert("B.md".into(), Existing::Text("mine".into()));
+        assert_eq!(present_agents(&catalog, &tree), ["b"]);
+    }
+
+    #[test]
     fn wrapping_keeps_the_text_as_a_prefix_in_its_line_endings() {
         assert_eq!(
             wrap("# Mine", CommentStyle::Html),

@@ -1,0 +1,436 @@
+//! `rulesmith init` end to end: every stack and tier gives a repository that checks clean and
+//! whose YAML, workflow and pre-commit files are valid; existing files are never overwritten;
+//! the working agreement is rendered and drift-checked; bad input gets clear errors.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::Repo;
+use rulesmith::load::yaml;
+use serde_json::Value;
+
+const STACKS: [&str; 5] = ["node", "python", "go", "rust", "java"];
+const TIERS: [&str; 3] = ["prototype", "internal", "production"];
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = format!(
+        "{}/tests/fixtures/schemas/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// Parses YAML with rulesmith's own loader.
+fn parse_yaml(path: &str, text: &str) -> Value {
+    yaml::parse(text)
+        .unwrap_or_else(|err| panic!("{path} does not parse: {}", err.message))
+        .to_json()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, path: &str, value: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{path} is invalid: {errors:#?}");
+}
+
+/// What pre-commit's own loader requires and the SchemaStore schema leaves optional.
+fn assert_pre_commit_structure(config: &Value) {
+    let repos = config["repos"].as_array().expect("`repos` is a list");
+    assert!(!repos.is_empty());
+    for repo in repos {
+        let url = repo["repo"].as_str().expect("each repo has `repo`");
+        if url != "local" && url != "meta" {
+            assert!(repo["rev"].is_string(), "remote repo {url} needs `rev`");
+        }
+        let hooks = repo["hooks"].as_array().expect("each repo has `hooks`");
+        assert!(!hooks.is_empty());
+        for hook in hooks {
+            assert!(hook["id"].is_string(), "each hook has `id`");
+            if url == "local" {
+                for key in ["name", "entry", "language"] {
+                    assert!(hook[key].is_string(), "local hook lacks `{key}`");
+                }
+            }
+        }
+    }
+}
+
+/// Runs `rulesmith init` with `args`, which must succeed.
+fn init(repo: &Repo, args: &[&str]) -> String {
+    let mut all = vec!["init"];
+    all.extend_from_slice(args);
+    let run = repo.run(&all);
+    assert_eq!(run.code, 0, "{}", run.render());
+    run.render()
+}
+
+fn check(repo: &Repo) -> (i32, String) {
+    let run = repo.run(&["check"]);
+    (run.code, run.render())
+}
+
+fn paths(repo: &Repo) -> Vec<String> {
+    repo.tree()
+        .keys()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+#[test]
+fn every_stack_and_tier_gives_a_repository_that_checks_clean_with_valid_files() {
+    let workflow_schema = schema("github-workflow.json");
+    let pre_commit_schema = schema("pre-commit-config.json");
+    for stack in STACKS {
+        for tier in TIERS {
+            let repo = Repo::new();
+            init(&repo, &["--yes", "--stack", stack, "--tier", tier]);
+            let (code, out) = check(&repo);
+            assert_eq!(code, 0, "{stack}/{tier}: {out}");
+            let files = paths(&repo);
+            for path in files
+                .iter()
+                .filter(|p| p.ends_with(".yml") || p.ends_with(".yaml"))
+            {
+                parse_yaml(path, &repo.read(path));
+            }
+            let workflow = ".github/workflows/rulesmith.yml";
+            assert_valid(
+                &workflow_schema,
+                workflow,
+                &parse_yaml(workflow, &repo.read(workflow)),
+            );
+            let config = parse_yaml(
+                ".pre-commit-config.yaml",
+                &repo.read(".pre-commit-config.yaml"),
+            );
+            assert_valid(&pre_commit_schema, ".pre-commit-config.yaml", &config);
+            assert_pre_commit_structure(&config);
+            assert_eq!(
+                files.iter().any(|p| p == "HANDOFF.md"),
+                tier == "prototype",
+                "{stack}/{tier}: HANDOFF.md is for prototypes"
+            );
+            let manifest = parse_yaml("rulesmith.yaml", &repo.read("rulesmith.yaml"));
+            assert_eq!(manifest["tier"], tier);
+        }
+    }
+}
+
+#[test]
+fn the_workflow_installs_rulesmith_and_checks_with_annotations() {
+    let repo = Repo::new();
+    init(&repo, &["--yes", "--stack", "go"]);
+    let workflow = parse_yaml("w", &repo.read(".github/workflows/rulesmith.yml"));
+    assert!(workflow["on"]["pull_request"].is_null() || workflow["on"]["pull_request"].is_object());
+    assert_eq!(workflow["permissions"]["contents"], "read");
+    let steps = workflow["jobs"]["agent-rules"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs[0].contains("cargo install --locked"), "{runs:?}");
+    assert!(runs[0].contains("GITHUB_PATH"), "{runs:?}");
+    assert_eq!(runs[1], "rulesmith check --format github");
+    let version = &steps[1]["env"]["RULESMITH_VERSION"];
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    let tests = workflow["jobs"]["tests"]["steps"].as_array().unwrap();
+    assert!(tests.iter().any(|s| s["uses"] == "actions/setup-go@v5"));
+}
+
+#[test]
+fn a_full_tree_for_a_node_prototype() {
+    let repo = Repo::new();
+    let out = init(
+        &repo,
+        &[
+            "--yes",
+            "--project",
+            "demo",
+            "--stack",
+            "typescript",
+            "--engineering-owner",
+            "@acme/platform",
+        ],
+    );
+    insta::assert_snapshot!("init_output", out);
+    let schema = repo.read(".rulesmith/manifest.schema.json");
+    assert_eq!(schema, repo.run(&["schema", "manifest"]).stdout);
+    let mut tree = String::new();
+    for (path, bytes) in repo.tree() {
+        let path = path.to_string_lossy().replace('\\', "/");
+        tree.push_str(&format!("=== {path}\n"));
+        if path == ".rulesmith/manifest.schema.json" {
+            tree.push_str("(the output of `rulesmith schema manifest`)\n");
+        } else {
+            tree.push_str(&String::from_utf8(bytes).unwrap());
+        }
+    }
+    insta::assert_snapshot!("node_prototype_tree", tree);
+}
+
+#[test]
+fn without_adopt_existing_files_are_conflicts_and_nothing_is_written() {
+    let repo = Repo::new();
+    repo.write("CLAUDE.md", "# Our notes\r\n\r\nBe kind to the database.");
+    repo.write(".gitignore", "/secret-stuff\n");
+    let before = repo.tree();
+    let run = repo.run(&["init", "--yes"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("conflicts", run.render());
+    assert_eq!(repo.tree(), before);
+}
+
+#[test]
+fn adopt_keeps_hand_written_files_byte_for_byte() {
+    let repo = Repo::new();
+    let claude = "# Our notes\r\n\r\nBe kind to the database.";
+    let gitignore = "/secret-stuff\n";
+    let codeowners = "* @acme/everyone\n";
+    repo.write("CLAUDE.md", claude);
+    repo.write(".gitignore", gitignore);
+    repo.write(".github/CODEOWNERS", codeowners);
+    let out = init(&repo, &["--yes", "--adopt"]);
+    assert!(out.contains("adopted CLAUDE.md"), "{out}");
+    assert!(out.contains("kept .gitignore"), "{out}");
+    assert_eq!(repo.read(".gitignore"), gitignore);
+    let adopted = repo.read("CLAUDE.md");
+    assert!(adopted.starts_with(claude), "{adopted}");
+    assert!(
+        adopted.contains("\r\n<!-- rulesmith:begin -->\r\n"),
+        "{adopted}"
+    );
+    assert!(repo.read(".github/CODEOWNERS").starts_with(codeowners));
+    let (code, out) = check(&repo);
+    assert_eq!(code, 0, "{out}");
+    let after = repo.tree();
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert_eq!(
+        repo.tree(),
+        after,
+        "a build right after init changes nothing"
+    );
+}
+
+#[test]
+fn the_agreement_is_rebuilt_from_the_manifest_and_drift_is_reported() {
+    let repo = Repo::new();
+    init(&repo, &["--yes", "--engineering-owner", "@acme/platform"]);
+    // The team's own CODEOWNERS lines above the block survive every build.
+    let codeowners = repo.read(".github/CODEOWNERS");
+    repo.write(
+        ".github/CODEOWNERS",
+        &format!("docs/ @acme/writers\n{codeowners}"),
+    );
+    let manifest = repo.read("rulesmith.yaml").replace(
+        "        - \"**/migrations/**\"\n",
+        "        - \"**/migrations/**\"\n        - /billing/\n",
+    );
+    let manifest = manifest.replace(
+        "        - On-call\n",
+        "        - On-call, around the clock\n",
+    );
+    repo.write("rulesmith.yaml", &manifest);
+    let (code, out) = check(&repo);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("RS1005") && out.contains("WORKING-AGREEMENT.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the managed block in .github/CODEOWNERS is out of date"),
+        "{out}"
+    );
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let codeowners = repo.read(".github/CODEOWNERS");
+    assert!(
+        codeowners.starts_with("docs/ @acme/writers\n"),
+        "{codeowners}"
+    );
+    assert!(
+        codeowners.contains("\n/billing/ @acme/platform\n"),
+        "{codeowners}"
+    );
+    assert!(
+        repo.read("WORKING-AGREEMENT.md")
+            .contains("On-call, around the clock")
+    );
+    assert_eq!(check(&repo).0, 0);
+    for path in ["WORKING-AGREEMENT.md", ".github/CODEOWNERS"] {
+        let text = repo.read(path);
+        repo.write(path, &text.replace("@acme/platform", "@acme/someone-else"));
+        let (code, out) = check(&repo);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("RS1004"), "{out}");
+        assert!(
+            out.contains("the `agreement` section of rulesmith.yaml"),
+            "{out}"
+        );
+        repo.write(path, &text);
+    }
+}
+
+#[test]
+fn the_agreement_target_cannot_be_listed_in_targets() {
+    let repo = Repo::new();
+    repo.write(
+        "rulesmith.yaml",
+        "project: x\ntier: prototype\ntargets: [claude, agreement]\n",
+    );
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`agreement` is not an agent target"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_stack_tier_and_agent_list_the_valid_ones() {
+    let repo = Repo::new();
+    let run = repo.run(&[
+        "init",
+        "--yes",
+        "--stack",
+        "cobol",
+        "--tier",
+        "prod",
+        "--agents",
+        "claude,cursor-ai",
+    ]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("unknown_choices", run.render());
+    assert!(repo.tree().is_empty());
+}
+
+#[test]
+fn bad_directories_are_clear_errors() {
+    let repo = Repo::new();
+    repo.write("file.txt", "x");
+    let run = repo.run(&["init", "--yes", "file.txt"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("RS0502") && run.stderr.contains("is a file"),
+        "{}",
+        run.stderr
+    );
+
+    init(&repo, &["--yes", "outer"]);
+    let before = repo.tree();
+    for inner in ["outer/inner", "outer/src/deeper/new"] {
+        let run = repo.run(&["init", "--yes", inner]);
+        assert_eq!(run.code, 2);
+        assert!(run.stderr.contains("RS0503"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("inside the rulesmith project at"),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = repo.run(&["init", "--yes", "--adopt", "outer"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("rulesmith.yaml already exists"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(repo.tree(), before);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_directory_is_a_clear_error() {
+    // Nobody, root included, can create a directory in /proc.
+    let repo = Repo::new();
+    let run = repo.run(&["init", "--yes", "/proc/rulesmith-init-test"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(run.stderr.contains("RS0502"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write in /proc/rulesmith-init-test"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_new_directory_is_created_and_the_project_named_after_it() {
+    let repo = Repo::new();
+    init(&repo, &["--yes", "apps/shop-prototype"]);
+    let manifest = parse_yaml("m", &repo.read("apps/shop-prototype/rulesmith.yaml"));
+    assert_eq!(manifest["project"], "shop-prototype");
+    let run = repo.run_in("apps/shop-prototype", &["check"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+}
+
+#[test]
+fn without_a_terminal_the_defaults_are_taken_and_the_stack_detected() {
+    let repo = Repo::new();
+    repo.write("go.mod", "module example.com/x\n");
+    // The test harness gives the binary no terminal, so it must not wait for answers.
+    init(&repo, &[]);
+    let manifest = parse_yaml("m", &repo.read("rulesmith.yaml"));
+    let targets: Vec<&str> = manifest["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["claude", "agents", "cursorrules"]);
+    assert!(repo.read(".gitignore").contains("# Go\n"));
+    assert_eq!(repo.read("go.mod"), "module example.com/x\n");
+}
+
+#[test]
+fn generated_outputs_are_marked_generated_and_none_is_git_ignored() {
+    let repo = Repo::new();
+    init(&repo, &["--yes"]);
+    let attributes = repo.read(".gitattributes");
+    let lock: Value = serde_json::from_str(&repo.read(".rulesmith/lock.json")).unwrap();
+    let ignore = repo.read(".gitignore");
+    let mut builder = ignore_builder(&repo);
+    for line in ignore.lines() {
+        builder.add_line(None, line).unwrap();
+    }
+    let matcher = builder.build().unwrap();
+    let mut outputs: BTreeMap<String, bool> = BTreeMap::new();
+    for file in lock["files"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap().to_owned();
+        let whole = !repo.read(&path).contains("rulesmith:begin");
+        outputs.insert(path, whole);
+    }
+    for (path, whole) in outputs {
+        assert_eq!(
+            attributes.contains(&format!("{path} linguist-generated=true")),
+            whole,
+            "{path}"
+        );
+        assert!(
+            !matcher
+                .matched_path_or_any_parents(&path, false)
+                .is_ignore(),
+            "{path} is git-ignored"
+        );
+    }
+    for secret in [".env", ".env.local", "key.pem", "config/.env.production"] {
+        assert!(
+            matcher
+                .matched_path_or_any_parents(secret, false)
+                .is_ignore(),
+            "{secret} is not ignored"
+        );
+    }
+    assert!(
+        !matcher
+            .matched_path_or_any_parents(".env.example", false)
+            .is_ignore()
+    );
+}
+
+fn ignore_builder(repo: &Repo) -> ignore::gitignore::GitignoreBuilder {
+    ignore::gitignore::GitignoreBuilder::new(PathBuf::from(repo.path()))
+}
