@@ -290,6 +290,7 @@ pub fn project_from_dir(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Reporter;
 
     #[test]
     fn unknown_choices_list_the_valid_ones() {
@@ -328,6 +329,60 @@ mod tests {
         for bad in ["acme", "@acme/platform team", "@-x", "# x"] {
             assert!(parse_owner(bad).is_err(), "{bad}");
         }
+    }
+
+    fn defaults() -> Defaults {
+        Defaults {
+            project: "dir".into(),
+            stack: "node".into(),
+            agents: vec!["claude".into(), "agents".into()],
+        }
+    }
+
+    fn ask(input: &str, given: &Given) -> Result<Answers, Vec<Diagnostic>> {
+        let mut input = std::io::Cursor::new(input.as_bytes().to_vec());
+        let mut reporter = Reporter::new(Box::new(std::io::sink()), Box::new(std::io::sink()));
+        let mut prompter = Prompter::new(&mut input, &mut reporter);
+        let (harness, catalog) = (Harness::builtin(), Catalog::builtin());
+        gather(given, &defaults(), &harness, &catalog, Some(&mut prompter))
+    }
+
+    #[test]
+    fn prompts_ask_again_after_a_bad_answer_and_take_defaults_on_empty_lines() {
+        let answers = ask(
+            "My App\nprod\nproduction\n\nclaude\n@acme/eng\n",
+            &Given::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            answers,
+            Answers {
+                project: "My App".into(),
+                tier: Tier::Production,
+                stack: "node".into(),
+                agents: vec!["claude".into()],
+                engineering_owner: Some("@acme/eng".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn flags_are_not_asked_for_and_the_end_of_input_takes_defaults() {
+        let given = Given {
+            stack: Some("py".into()),
+            ..Given::default()
+        };
+        let answers = ask("", &given).unwrap();
+        assert_eq!(answers.project, "dir");
+        assert_eq!(answers.tier, Tier::Prototype);
+        assert_eq!(answers.stack, "python");
+        assert_eq!(answers.agents, ["claude", "agents"]);
+        assert_eq!(answers.engineering_owner, None);
+        let bad = Given {
+            tier: Some("staging".into()),
+            ..Given::default()
+        };
+        assert_eq!(ask("", &bad).unwrap_err()[0].code, Code::UnknownChoice);
     }
 
     #[test]
