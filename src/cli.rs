@@ -29,8 +29,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
-    /// List the available targets and the files they write.
+    /// List the available targets: their files, scoping and size limits.
     Targets,
+    /// Show the size of every generated file against its agent's limits.
+    Stats,
 }
 
 /// Flags of `rulesmith build`.

@@ -7,6 +7,7 @@ use std::path::{Component, Path};
 use crate::compile::Plan;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::header;
+use crate::target::render::OutputMode;
 
 /// What a build does to one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,10 +56,12 @@ pub fn preview(
         let change = match std::fs::read(&path) {
             Ok(existing) if existing == file.contents.as_bytes() => Change::Unchanged,
             Ok(existing) => {
-                let generated = std::str::from_utf8(&existing)
-                    .ok()
-                    .and_then(header::find)
-                    .is_some();
+                // A merged file was built from what is on disk, so its other contents survive.
+                let generated = file.mode == OutputMode::Merged
+                    || std::str::from_utf8(&existing)
+                        .ok()
+                        .and_then(header::find)
+                        .is_some();
                 if !generated && !options.force {
                     problems.push(
                         Diagnostic::error(

@@ -4,6 +4,7 @@
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
 mod human;
+pub mod listing;
 
 use std::io::Write;
 
