@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{BuildArgs, Cli, ColorWhen, Command, SchemaName};
-use crate::compile::{self, Budgets, Build};
+use crate::compile::{self, Budgets, Build, Plan};
 use crate::diagnostic::Diagnostic;
 use crate::load;
 use crate::policy::schema::{SchemaKind, schema_text};
@@ -52,6 +52,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
                 SchemaName::Policy => SchemaKind::Policy,
                 SchemaName::Manifest => SchemaKind::Manifest,
                 SchemaName::Target => SchemaKind::Target,
+                SchemaName::Report => SchemaKind::Report,
             }));
             Ok(ExitStatus::Success)
         }
@@ -99,6 +100,23 @@ fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
         &prefix,
     )?;
     Catalog::builtin().with(repo)
+}
+
+/// A project's root and the files its policies compile to.
+pub struct Compiled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// The files the policies compile to.
+    pub plan: Plan,
+}
+
+/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
+pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
+    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    Ok(Compiled {
+        root,
+        plan: build.plan,
+    })
 }
 
 /// Loads the project whose manifest is `manifest` (or is found from `cwd` upwards) and compiles
