@@ -16,14 +16,14 @@ use crate::target::spec::{Across, Budget, BudgetKind, Unit};
 pub struct Measurement {
     /// The target whose budget it is.
     pub target: String,
-    /// The agent's name.
-    pub agent: String,
     /// What was measured: a path, or a description of several.
     pub subject: String,
     /// The measured size, in the budget's unit.
     pub size: u64,
     /// The budget.
     pub budget: Budget,
+    /// The budget's position in its target's list, to tell budgets apart.
+    pub index: usize,
     /// Policies in the measured files with their approximate sizes, largest first.
     pub largest: Vec<(String, u64)>,
 }
@@ -46,7 +46,7 @@ pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Me
         if own.is_empty() {
             continue;
         }
-        for budget in &target.spec.budgets {
+        for (index, budget) in target.spec.budgets.iter().enumerate() {
             let Ok(matcher) = output_glob(&budget.files) else {
                 continue;
             };
@@ -58,10 +58,10 @@ pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Me
             let mut add = |subject: String, set: &[&Rendered]| {
                 out.push(Measurement {
                     target: target.spec.id.clone(),
-                    agent: target.spec.name.clone(),
                     subject,
                     size: set.iter().map(|f| budget.unit.measure(&f.contents)).sum(),
                     budget: budget.clone(),
+                    index,
                     largest: largest_policies(set, rules, budget.unit),
                 });
             };
@@ -113,11 +113,10 @@ fn diagnose(m: &Measurement) -> Diagnostic {
         BudgetKind::Advisory => (Code::BudgetAdvisory, "advised maximum"),
     };
     let message = format!(
-        "target `{}`: {} is {} {unit}, over {}'s {limit} of {} {unit}",
+        "target `{}`: {} is {} {unit}, over the {limit} of {} {unit}",
         m.target,
         m.subject,
         thousands(m.size),
-        m.agent,
         thousands(m.budget.limit),
     );
     let mut hint = format!("{}.", m.budget.reason.trim_end_matches('.'));
