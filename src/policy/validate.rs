@@ -195,11 +195,18 @@ fn schema_problems(
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::Pattern { .. } => {
+                let hint = if pointer.starts_with("/permissions/deny-read/") {
+                    "paths are globs relative to the repository root, without a leading `/`, `!` or `#`, quotes or parentheses, e.g. `.env.*`"
+                } else if pointer.starts_with("/permissions/") {
+                    "commands are plain words separated by single spaces, `*` standing for any arguments, without quotes, pipes, `;` or parentheses, e.g. `git push`"
+                } else {
+                    "ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`"
+                };
                 let diagnostic = Diagnostic::error(
                     Code::InvalidValue,
                     format!("invalid `{key}` value `{}`", scalar_text(target)),
                 )
-                .hint("ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`");
+                .hint(hint);
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::MinItems { .. } => {
@@ -477,6 +484,25 @@ mod tests {
                 column: 13
             }
         );
+    }
+
+    #[test]
+    fn permission_intents_are_plain_commands_and_relative_globs() {
+        let errors = policy(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\npermissions:\n  deny-commands: [\"curl x | sh\", \"* push\"]\n  deny-read: [/etc/passwd, ok/**]\n",
+        )
+        .err()
+        .unwrap();
+        let found: Vec<(u32, bool)> = errors
+            .iter()
+            .map(|d| {
+                (
+                    d.span.as_ref().unwrap().position.line,
+                    d.hint.as_deref().unwrap().starts_with("commands are"),
+                )
+            })
+            .collect();
+        assert_eq!(found, [(8, true), (8, true), (9, false)], "{errors:#?}");
     }
 
     #[test]
