@@ -3,13 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{BuildArgs, Cli, ColorWhen, Command, SchemaName};
+use crate::agent_files;
+use crate::check;
+use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ReportArgs, SchemaName};
 use crate::compile::{self, Budgets, Build, Plan};
 use crate::diagnostic::Diagnostic;
-use crate::load;
+use crate::finding::{Finding, Severity};
+use crate::load::{self, tree::Tree};
 use crate::policy::schema::{SchemaKind, schema_text};
+use crate::reconcile::{self, Entry};
+use crate::report::findings::FindingsView;
 use crate::report::{Reporter, listing};
 use crate::target::catalog::Catalog;
+use crate::target::spec::BudgetKind;
 use crate::write::{self, WriteOptions};
 
 /// How a command ended.
@@ -46,7 +52,14 @@ pub fn apply_color(choice: ColorWhen) {
 /// Runs the parsed command line, reporting through `reporter`.
 pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
     let result = match &cli.command {
+        Command::Build(args) if args.check => check(
+            cli.manifest.as_deref(),
+            cwd,
+            &ReportArgs::default(),
+            reporter,
+        ),
         Command::Build(args) => build(cli.manifest.as_deref(), cwd, args, reporter),
+        Command::Check(args) => check(cli.manifest.as_deref(), cwd, &args.report, reporter),
         Command::Schema(args) => {
             reporter.data(&schema_text(match args.kind {
                 SchemaName::Policy => SchemaKind::Policy,
@@ -71,6 +84,23 @@ pub struct Project {
     pub root: PathBuf,
     /// What the build would write.
     pub build: Build,
+}
+
+/// A project's root and the files its policies compile to.
+pub struct Compiled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// The files the policies compile to.
+    pub plan: Plan,
+}
+
+/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
+pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
+    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    Ok(Compiled {
+        root,
+        plan: build.plan,
+    })
 }
 
 fn manifest_path(manifest: Option<&Path>, cwd: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
@@ -102,23 +132,6 @@ fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
     Catalog::builtin().with(repo)
 }
 
-/// A project's root and the files its policies compile to.
-pub struct Compiled {
-    /// The repository root: the manifest's directory.
-    pub root: PathBuf,
-    /// The files the policies compile to.
-    pub plan: Plan,
-}
-
-/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
-pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
-    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
-    Ok(Compiled {
-        root,
-        plan: build.plan,
-    })
-}
-
 /// Loads the project whose manifest is `manifest` (or is found from `cwd` upwards) and compiles
 /// it: the load stage, then the pure core, with nothing written.
 pub fn compile_project(
@@ -139,10 +152,46 @@ pub fn compile_project(
         &manifest,
         &repo_policies,
         &catalog,
-        &load::Disk { root: &root },
         budgets,
     )?;
     Ok(Project { root, build })
+}
+
+/// A compiled project next to what the working tree holds.
+pub struct Reconciled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// What the working tree holds where rulesmith looks.
+    pub tree: Tree,
+    /// Every path rulesmith owns, with its state.
+    pub entries: Vec<Entry>,
+    /// Warnings from compiling the policies; the command goes on.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The one load path of `build` and `check`: compile the policies, read the tree, compare.
+pub fn load_and_reconcile(
+    manifest: Option<&Path>,
+    cwd: &Path,
+) -> Result<Reconciled, Vec<Diagnostic>> {
+    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    let plan = &build.plan;
+    let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
+        agent_files::classify(path).is_some()
+    })?;
+    let entries = reconcile::reconcile(plan, &tree)?;
+    Ok(Reconciled {
+        root,
+        tree,
+        entries,
+        warnings: build.warnings,
+    })
+}
+
+fn drift_findings(project: &Reconciled) -> Vec<Finding> {
+    check::findings(&project.entries, &project.tree, |path| {
+        agent_files::classify(path).is_some_and(|file| file.kind.is_prose())
+    })
 }
 
 fn build(
@@ -151,18 +200,46 @@ fn build(
     args: &BuildArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let loaded = compile_project(manifest, cwd, Budgets::Enforce)?;
-    reporter.diagnostics(&loaded.build.warnings);
-    let changes = write::preview(
-        &loaded.root,
-        &loaded.build.plan,
-        WriteOptions { force: args.force },
-    )?;
-    if !args.dry_run {
-        write::apply(&loaded.root, &changes)?;
+    let project = load_and_reconcile(manifest, cwd)?;
+    reporter.diagnostics(&project.warnings);
+    let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
+    if args.dry_run {
+        let diffs: Vec<String> = drift_findings(&project)
+            .into_iter()
+            .filter_map(|finding| finding.diff)
+            .collect();
+        reporter.diffs(&diffs);
+    } else {
+        write::apply(&project.root, &changes)?;
     }
     reporter.build_summary(&changes, args.dry_run);
     Ok(ExitStatus::Success)
+}
+
+fn check(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    args: &ReportArgs,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let project = load_and_reconcile(manifest, cwd)?;
+    reporter.diagnostics(&project.warnings);
+    let findings = drift_findings(&project);
+    let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
+    checked.extend(project.tree.agent_files.iter().map(String::as_str));
+    checked.sort_unstable();
+    checked.dedup();
+    let view = FindingsView {
+        command: "check",
+        findings: &findings,
+        files_checked: checked.len(),
+    };
+    reporter.findings(args.format, &view, args.verbosity());
+    Ok(if findings.iter().any(|f| f.severity > Severity::Info) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn targets(
@@ -185,13 +262,13 @@ fn stats(
     cwd: &Path,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let loaded = compile_project(manifest, cwd, Budgets::Measure)?;
-    reporter.data(&listing::stats(&loaded.build));
-    let over_hard = loaded
+    let project = compile_project(manifest, cwd, Budgets::Measure)?;
+    reporter.data(&listing::stats(&project.build));
+    let over_hard = project
         .build
         .measurements
         .iter()
-        .any(|m| m.over() && m.budget.kind == crate::target::spec::BudgetKind::Hard);
+        .any(|m| m.over() && m.budget.kind == BudgetKind::Hard);
     Ok(if over_hard {
         ExitStatus::Failure
     } else {

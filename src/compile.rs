@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
 use crate::embedded;
 use crate::load::yaml::Position;
+use crate::lock::{self, LOCK_PATH, LockedFile};
 use crate::manifest::{ALL_TARGETS, Manifest};
-use crate::merge::{self, Tree};
+use crate::merge;
+use crate::ownership::OutputMode;
 use crate::policy::model::Policy;
 use crate::policy::schema::SchemaKind;
 use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
@@ -14,14 +16,46 @@ use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
 use crate::target::budget::{self, Measurement};
 use crate::target::catalog::Catalog;
 use crate::target::render::{Rendered, Renderer, SettingsRequest};
-use crate::target::{guard, shadow};
+use crate::target::shadow;
+use crate::target::spec::Format;
 
 /// The set of files a build produces, sorted by path.
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
-    /// Every generated or merged file.
+    /// Every generated file, and the entries for each settings file rulesmith merges into.
     pub files: Vec<Rendered>,
 }
+
+impl Plan {
+    /// The plan of `files` (sorted by path) plus the lock file that lists them, with the
+    /// settings entries rulesmith manages in each shared file.
+    pub fn with_lock(mut files: Vec<Rendered>) -> Plan {
+        let contents = lock::render(files.iter().map(|f| LockedFile {
+            path: f.path.clone(),
+            target: f.target.clone(),
+            entries: match f.mode {
+                OutputMode::Settings => merge::entries_of(&f.contents),
+                _ => lock::Entries::new(),
+            },
+        }));
+        let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
+        files.insert(
+            at,
+            Rendered {
+                path: LOCK_PATH.to_owned(),
+                target: LOCK_TARGET.to_owned(),
+                contents,
+                format: Format::Json,
+                mode: OutputMode::Owned,
+                groups: Vec::new(),
+            },
+        );
+        Plan { files }
+    }
+}
+
+/// The target name the lock file is listed under in a plan.
+pub const LOCK_TARGET: &str = "rulesmith";
 
 /// What a successful compilation yields.
 #[derive(Clone, Debug)]
@@ -52,14 +86,12 @@ pub enum Budgets {
     Measure,
 }
 
-/// Compiles a manifest and the repo's policy sources into a plan. `tree` gives the current
-/// text of the settings files rulesmith merges into; nothing else is read.
+/// Compiles a manifest and the repo's policy sources into a plan.
 pub fn compile(
     manifest_source: &SourceFile,
     manifest: &Parsed<Manifest>,
     repo_policies: &[SourceFile],
     catalog: &Catalog,
-    tree: &dyn Tree,
     budgets: Budgets,
 ) -> Result<Build, Vec<Diagnostic>> {
     let mut problems = check_manifest_names(manifest_source, manifest, catalog);
@@ -113,18 +145,19 @@ pub fn compile(
         problems.extend(budget::check(&measurements));
     }
     problems.extend(shadow::check(catalog, &targets, &files, &rules));
-    match merge::merge_all(&settings, tree) {
-        Ok(merged) => files.extend(merged),
-        Err(errors) => problems.extend(errors),
-    }
-    problems.extend(guard::check(&files));
     if problems.iter().any(|p| p.severity == Severity::Error) {
         return Err(problems);
     }
+    files.extend(
+        settings
+            .iter()
+            .filter(|request| request.entries.values().any(|list| !list.is_empty()))
+            .map(merge::planned),
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Build {
         rules,
-        plan: Plan { files },
+        plan: Plan::with_lock(files),
         targets,
         measurements,
         warnings: problems,
@@ -264,16 +297,17 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
             );
             continue;
         }
-        if path == merge::STATE_FILE {
+        if path.starts_with(RULESMITH_DIR) {
             problems.push(
                 Diagnostic::error(
-                    Code::TargetSpecError,
+                    Code::PathEscapesRepo,
                     format!(
-                        "target `{target}` writes to `{path}`, which rulesmith keeps for itself"
+                        "target `{target}` writes to `{path}`, inside rulesmith's own directory"
                     ),
                 )
-                .hint("choose another output path"),
+                .hint("choose an output path outside .rulesmith/"),
             );
+            continue;
         }
         if let Some(other) = by_path.insert(path, target) {
             let message = if other == target {
@@ -289,6 +323,9 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
     }
     problems
 }
+
+/// rulesmith's own directory: policies, custom targets and the lock file; no target writes here.
+const RULESMITH_DIR: &str = ".rulesmith/";
 
 /// Scope paths and deny-read globs must stay inside the repository.
 fn check_policy_paths(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {

@@ -60,6 +60,8 @@ pub enum Code {
     WriteFailed,
     /// A settings file rulesmith merges into cannot be merged.
     SettingsMerge,
+    /// A managed block's markers are missing, duplicated or nested.
+    BrokenMarkers,
 }
 
 impl Code {
@@ -90,6 +92,7 @@ impl Code {
         Code::NotGenerated,
         Code::WriteFailed,
         Code::SettingsMerge,
+        Code::BrokenMarkers,
     ];
 
     /// The code as printed, e.g. `RS0102`.
@@ -119,7 +122,8 @@ impl Code {
             Code::PathEscapesRepo => "RS0401",
             Code::NotGenerated => "RS0402",
             Code::WriteFailed => "RS0403",
-            Code::SettingsMerge => "RS0404",
+            Code::SettingsMerge => "RS0405",
+            Code::BrokenMarkers => "RS0404",
         }
     }
 }

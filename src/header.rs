@@ -90,6 +90,24 @@ fn frontmatter_lines(text: &str) -> usize {
         .map_or(0, |end| end + 2)
 }
 
+/// Whether the text around the header still hashes to the header's digest: `Some(true)` when
+/// the file is as rulesmith generated it, `Some(false)` when it was edited since, `None` when it
+/// has no header with a digest. The digest covers everything but the header line, with `\r\n`
+/// read as `\n`.
+pub fn verify(text: &str) -> Option<bool> {
+    let mut offset = 0;
+    let lines = frontmatter_lines(text) + HEADER_SEARCH_LINES;
+    for line in text.split_inclusive('\n').take(lines) {
+        if line.contains(MARKER) {
+            let recorded = find(line)?.digest?;
+            let rest = format!("{}{}", &text[..offset], &text[offset + line.len()..]);
+            return Some(digest(&rest.replace("\r\n", "\n")) == recorded);
+        }
+        offset += line.len();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +127,17 @@ mod tests {
         assert!(text.starts_with("---\npaths:"));
         let found = find(&text).unwrap();
         assert_eq!(found.digest, Some(digest(&format!("{frontmatter}body\n"))));
+        assert_eq!(verify(&text), Some(true));
+        assert_eq!(verify(&text.replace("body", "bodx")), Some(false));
+    }
+
+    #[test]
+    fn verify_tells_an_untouched_file_from_an_edited_one() {
+        let file = format!("{}body\n", render(CommentStyle::Html, "claude", "body\n"));
+        assert_eq!(verify(&file), Some(true));
+        assert_eq!(verify(&file.replace('\n', "\r\n")), Some(true));
+        assert_eq!(verify(&file.replace("body", "bodx")), Some(false));
+        assert_eq!(verify("no header\n"), None);
     }
 
     #[test]

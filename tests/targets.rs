@@ -154,7 +154,7 @@ fn a_broken_settings_file_is_an_error_with_its_position() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("error[RS0404]: cannot merge into .claude/settings.json: invalid JSON"),
+            .contains("error[RS0405]: cannot merge into .claude/settings.json: invalid JSON"),
         "{}",
         run.stderr
     );

@@ -3,6 +3,7 @@
 //! Everything it reads comes back as a [`SourceFile`]: UTF-8 text with a display name relative
 //! to the repository root, so the stages after it work in memory.
 
+pub mod tree;
 pub mod yaml;
 
 use std::io::Read as _;
@@ -11,7 +12,6 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::yaml::Position;
 use crate::manifest::MANIFEST_FILE;
-use crate::merge::Tree;
 
 /// Where a repository keeps its own targets, one directory per target as under `targets/`.
 pub const REPO_TARGETS_DIR: &str = ".rulesmith/targets";
@@ -125,22 +125,6 @@ pub fn read_target_dir(root: &Path) -> Result<Vec<(String, SourceFile)>, Vec<Dia
             (inner, source)
         })
         .collect())
-}
-
-/// The files under `root` that rulesmith merges into, read on demand.
-pub struct Disk<'a> {
-    /// The repository root.
-    pub root: &'a Path,
-}
-
-impl Tree for Disk<'_> {
-    fn read(&self, path: &str) -> Result<Option<String>, Diagnostic> {
-        let full = self.root.join(path);
-        match std::fs::symlink_metadata(&full) {
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            _ => read_text(&full, path).map(|source| Some(source.text)),
-        }
-    }
 }
 
 /// Reads every file with one of `extensions` under `dir`, sorted by path; a missing dir is

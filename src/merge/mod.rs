@@ -1,125 +1,152 @@
 //! Settings files rulesmith shares with the user: it merges its permission entries into them.
 //!
-//! Keys and list entries the user wrote stay as they are. rulesmith adds the entries its
-//! policies ask for and removes only entries it added itself in an earlier build; which ones
-//! those are is recorded in `.rulesmith/state.json`, written with every build that merges.
-//! A file whose merged contents equal what is on disk keeps its bytes, formatting included.
+//! A settings output in the plan holds only rulesmith's entries (and the object a new file
+//! starts from). At reconcile time they are merged into the file on disk: keys and list entries
+//! the user wrote stay, in their order; rulesmith adds the entries its policies ask for and
+//! removes those the lock says it managed before and its policies no longer ask for. A file
+//! whose merged contents equal what is on disk keeps its bytes, formatting included.
 
 pub mod json;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::header::MARKER;
 use crate::load::yaml::Position;
-use crate::target::render::{OutputMode, Rendered, SettingsRequest};
+use crate::lock::Entries;
+use crate::ownership::{Final, OutputMode, Ownership, Release};
+use crate::target::render::{Rendered, SettingsRequest};
 use crate::target::spec::Format;
 use json::Doc;
 
-/// Where rulesmith records the settings entries it owns.
-pub const STATE_FILE: &str = ".rulesmith/state.json";
-
-/// Entries by JSON pointer.
-pub type Entries = BTreeMap<String, Vec<String>>;
-
-/// What rulesmith remembers between builds: the entries it added to each shared file.
+/// What a settings output in the plan holds.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct State {
-    /// Marks the file as generated.
-    pub generator: String,
-    /// Entries rulesmith added, by file path and JSON pointer.
-    pub owned: BTreeMap<String, Entries>,
+struct Planned {
+    /// The object a new file starts from.
+    initial: Map<String, Value>,
+    /// rulesmith's entries by JSON pointer.
+    entries: Entries,
 }
 
-/// Read access to files already in the repository.
-pub trait Tree {
-    /// The text of the file at `path` (relative to the repository root), or `None` when there
-    /// is no such file.
-    fn read(&self, path: &str) -> Result<Option<String>, Diagnostic>;
-}
-
-impl Tree for BTreeMap<String, String> {
-    fn read(&self, path: &str) -> Result<Option<String>, Diagnostic> {
-        Ok(self.get(path).cloned())
+/// The plan's output for a settings request.
+pub fn planned(request: &SettingsRequest) -> Rendered {
+    let planned = Planned {
+        initial: request.initial.clone(),
+        entries: request.entries.clone(),
+    };
+    Rendered {
+        path: request.path.clone(),
+        target: request.target.clone(),
+        contents: serde_json::to_string(&planned).expect("the entries serialize"),
+        format: Format::Json,
+        mode: OutputMode::Settings,
+        groups: Vec::new(),
     }
 }
 
-/// The result of merging one settings file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Merged {
-    /// The file's new contents; `None` when there is no file and nothing to put in one.
-    pub contents: Option<String>,
-    /// The entries rulesmith owns in it now.
-    pub owned: Entries,
+/// The entries of a settings output in the plan.
+pub fn entries_of(contents: &str) -> Entries {
+    serde_json::from_str::<Planned>(contents)
+        .map(|planned| planned.entries)
+        .unwrap_or_default()
 }
 
-/// Merges `request` into the settings file `existing`, given the entries rulesmith added before.
-pub fn merge(
+/// Merges the planned settings output `contents` into the file at `path` (`existing`, or
+/// none), given the entries the previous build `managed` in it.
+pub fn finalize(
+    path: &str,
+    contents: &str,
     existing: Option<&str>,
-    request: &SettingsRequest,
-    previously_owned: &Entries,
-) -> Result<Merged, Diagnostic> {
-    let fail = |message: String, position: Position, hint: &str| {
-        let source = SourceFile::new(request.path.clone(), existing.unwrap_or_default());
-        Diagnostic::error(Code::SettingsMerge, message)
-            .at(source.span(position, 1))
-            .hint(hint)
-    };
-    let original = match existing {
-        Some(text) => Some(json::parse(text).map_err(|err| {
-            fail(
-                format!("cannot merge into {}: invalid JSON: {}", request.path, err.message),
-                Position {
-                    line: err.line as u32,
-                    column: err.column as u32,
-                },
-                "fix the JSON (settings files take no comments or trailing commas), or delete the file to let rulesmith create it",
-            )
-        })?),
-        None if request.entries.values().all(Vec::is_empty) => {
-            return Ok(Merged {
-                contents: None,
-                owned: Entries::new(),
-            });
-        }
-        None => None,
-    };
+    managed: &Entries,
+) -> Result<Final, Diagnostic> {
+    let planned: Planned =
+        serde_json::from_str(contents).expect("settings outputs are planned by `planned`");
+    let original = existing.map(|text| parse(path, text)).transpose()?;
     let mut doc = original
         .clone()
-        .unwrap_or_else(|| Doc::from_value(&serde_json::Value::Object(request.initial.clone())));
-    if !matches!(doc, Doc::Object(_)) {
-        return Err(fail(
+        .unwrap_or_else(|| Doc::from_value(&Value::Object(planned.initial.clone())));
+    apply(path, existing, &mut doc, &planned.entries, managed)?;
+    let contents = match (existing, original) {
+        (Some(text), Some(original)) if original == doc => text.to_owned(),
+        _ => doc.to_pretty(),
+    };
+    Ok(Final {
+        owned: 0..contents.len(),
+        replaced: 0..existing.map_or(0, str::len),
+        ownership: Ownership::Entries,
+        contents,
+    })
+}
+
+/// What becomes of a settings file once no target merges into it: it loses the entries
+/// rulesmith managed. `None` when there is nothing to remove or the file cannot be read as
+/// JSON, so it is left alone.
+pub fn release(existing: &str, managed: &Entries) -> Option<Release> {
+    let original = json::parse(existing).ok()?;
+    let mut doc = original.clone();
+    apply("", Some(existing), &mut doc, &Entries::new(), managed).ok()?;
+    (doc != original).then(|| Release::Rewrite(doc.to_pretty()))
+}
+
+fn parse(path: &str, text: &str) -> Result<Doc, Diagnostic> {
+    let doc = json::parse(text).map_err(|err| {
+        problem(
+            path,
+            text,
+            format!("cannot merge into {path}: invalid JSON: {}", err.message),
+            Position {
+                line: err.line as u32,
+                column: err.column as u32,
+            },
+            "fix the JSON (settings files take no comments or trailing commas), or delete the file to let rulesmith create it",
+        )
+    })?;
+    if matches!(doc, Doc::Object(_)) {
+        Ok(doc)
+    } else {
+        Err(problem(
+            path,
+            text,
             format!(
-                "cannot merge into {}: it holds {}, not an object",
-                request.path,
+                "cannot merge into {path}: it holds {}, not an object",
                 doc.kind()
             ),
             Position::default(),
             "make the file a JSON object, or delete it to let rulesmith create it",
-        ));
+        ))
     }
-    let no_entries = Vec::new();
-    let mut pointers: Vec<&String> = request.entries.keys().collect();
-    pointers.extend(
-        previously_owned
-            .keys()
-            .filter(|p| !request.entries.contains_key(*p)),
-    );
-    let mut owned = Entries::new();
+}
+
+fn problem(path: &str, text: &str, message: String, at: Position, hint: &str) -> Diagnostic {
+    Diagnostic::error(Code::SettingsMerge, message)
+        .at(SourceFile::new(path, text).span(at, 1))
+        .hint(hint)
+}
+
+/// Removes the `managed` entries that are not `desired` and adds the `desired` ones missing.
+fn apply(
+    path: &str,
+    existing: Option<&str>,
+    doc: &mut Doc,
+    desired: &Entries,
+    managed: &Entries,
+) -> Result<(), Diagnostic> {
+    let none = Vec::new();
+    let mut pointers: Vec<&String> = desired.keys().collect();
+    pointers.extend(managed.keys().filter(|p| !desired.contains_key(*p)));
     for pointer in pointers {
-        let desired = request.entries.get(pointer).unwrap_or(&no_entries);
-        let before = previously_owned.get(pointer).unwrap_or(&no_entries);
-        let list = match list_at(&mut doc, pointer, !desired.is_empty()) {
+        let wanted = desired.get(pointer).unwrap_or(&none);
+        let before = managed.get(pointer).unwrap_or(&none);
+        let list = match list_at(doc, pointer, !wanted.is_empty()) {
             Ok(Some(list)) => list,
             Ok(None) => continue,
             Err(found) => {
-                return Err(fail(
+                return Err(problem(
+                    path,
+                    existing.unwrap_or_default(),
                     format!(
-                        "cannot merge into {}: `{pointer}` leads through {found}, where rulesmith expects objects and a list",
-                        request.path
+                        "cannot merge into {path}: `{pointer}` leads through {found}, where rulesmith expects objects and a list"
                     ),
                     Position::default(),
                     "fix that key by hand, or remove it to let rulesmith recreate it",
@@ -127,32 +154,18 @@ pub fn merge(
             }
         };
         list.retain(
-            |item| !matches!(item, Doc::String(s) if before.contains(s) && !desired.contains(s)),
+            |item| !matches!(item, Doc::String(s) if before.contains(s) && !wanted.contains(s)),
         );
-        let mut mine = Vec::new();
-        for entry in desired {
-            let present = list
+        for entry in wanted {
+            if !list
                 .iter()
-                .any(|item| matches!(item, Doc::String(s) if s == entry));
-            if !present {
+                .any(|item| matches!(item, Doc::String(s) if s == entry))
+            {
                 list.push(Doc::String(entry.clone()));
-                mine.push(entry.clone());
-            } else if before.contains(entry) {
-                mine.push(entry.clone());
             }
         }
-        if !mine.is_empty() {
-            owned.insert(pointer.clone(), mine);
-        }
     }
-    let contents = match (existing, original) {
-        (Some(text), Some(original)) if original == doc => text.to_owned(),
-        _ => doc.to_pretty(),
-    };
-    Ok(Merged {
-        contents: Some(contents),
-        owned,
-    })
+    Ok(())
 }
 
 /// The list at `pointer`, creating missing objects and the list when `create` is set.
@@ -194,112 +207,15 @@ fn list_at<'d>(
     }
 }
 
-/// Merges every settings request into the files on disk and records what rulesmith owns.
-///
-/// Returns the merged files and the state file, which is left out while rulesmith owns no
-/// entries and has never recorded any.
-pub fn merge_all(
-    requests: &[SettingsRequest],
-    tree: &dyn Tree,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
-    if requests.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (state, had_state) = match read_state(tree).map_err(|d| vec![d])? {
-        Some(state) => (state, true),
-        None => (State::default(), false),
-    };
-    let mut next = State {
-        generator: generator_text(),
-        owned: BTreeMap::new(),
-    };
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    let empty = Entries::new();
-    for request in requests {
-        let existing = match tree.read(&request.path) {
-            Ok(existing) => existing,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
-        };
-        let before = state.owned.get(&request.path).unwrap_or(&empty);
-        match merge(existing.as_deref(), request, before) {
-            Ok(merged) => {
-                if !merged.owned.is_empty() {
-                    next.owned.insert(request.path.clone(), merged.owned);
-                }
-                if let Some(contents) = merged.contents {
-                    files.push(Rendered {
-                        path: request.path.clone(),
-                        target: request.target.clone(),
-                        contents,
-                        format: Format::Json,
-                        mode: OutputMode::Merged,
-                        groups: Vec::new(),
-                    });
-                }
-            }
-            Err(problem) => problems.push(problem),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    if next.owned.is_empty() && !had_state {
-        return Ok(files);
-    }
-    let mut contents =
-        serde_json::to_string_pretty(&next).expect("the state always serializes as JSON");
-    contents.push('\n');
-    files.push(Rendered {
-        path: STATE_FILE.to_owned(),
-        target: "rulesmith".to_owned(),
-        contents,
-        format: Format::Json,
-        mode: OutputMode::Generated,
-        groups: Vec::new(),
-    });
-    Ok(files)
-}
-
-fn generator_text() -> String {
-    format!(
-        "{MARKER}: the settings entries it added. Do not edit; run `rulesmith build` to update."
-    )
-}
-
-fn read_state(tree: &dyn Tree) -> Result<Option<State>, Diagnostic> {
-    let Some(text) = tree.read(STATE_FILE)? else {
-        return Ok(None);
-    };
-    serde_json::from_str(&text).map(Some).map_err(|err| {
-        let source = SourceFile::new(STATE_FILE, text.as_str());
-        Diagnostic::error(
-            Code::SettingsMerge,
-            format!("{STATE_FILE} is not a rulesmith state file: {err}"),
-        )
-        .at(source.span(
-            Position {
-                line: err.line() as u32,
-                column: err.column() as u32,
-            },
-            1,
-        ))
-        .hint(
-            "restore it from version control; deleting it makes rulesmith forget which settings entries it added",
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn request(entries: &[(&str, &[&str])]) -> SettingsRequest {
-        SettingsRequest {
-            path: ".claude/settings.json".into(),
+    const PATH: &str = ".claude/settings.json";
+
+    fn plan(entries: &[(&str, &[&str])]) -> String {
+        let request = SettingsRequest {
+            path: PATH.into(),
             target: "claude".into(),
             initial: serde_json::json!({ "$schema": "x" })
                 .as_object()
@@ -309,7 +225,12 @@ mod tests {
                 .iter()
                 .map(|(p, e)| (p.to_string(), e.iter().map(|s| s.to_string()).collect()))
                 .collect(),
-        }
+        };
+        planned(&request).contents
+    }
+
+    fn merged(planned: &str, existing: Option<&str>, managed: &Entries) -> String {
+        finalize(PATH, planned, existing, managed).unwrap().contents
     }
 
     const USER: &str = r#"{
@@ -324,39 +245,22 @@ mod tests {
 
     #[test]
     fn a_new_file_starts_from_the_initial_object() {
-        let merged = merge(
-            None,
-            &request(&[("/permissions/deny", &["Read(.env)"])]),
-            &Entries::new(),
-        )
-        .unwrap();
+        let planned = plan(&[("/permissions/deny", &["Read(.env)"])]);
         assert_eq!(
-            merged.contents.unwrap(),
+            merged(&planned, None, &Entries::new()),
             "{\n  \"$schema\": \"x\",\n  \"permissions\": {\n    \"deny\": [\n      \"Read(.env)\"\n    ]\n  }\n}\n"
         );
-        assert_eq!(merged.owned["/permissions/deny"], ["Read(.env)"]);
+        assert_eq!(entries_of(&planned)["/permissions/deny"], ["Read(.env)"]);
     }
 
     #[test]
-    fn nothing_to_add_and_no_file_writes_nothing() {
-        let merged = merge(
-            None,
-            &request(&[("/permissions/deny", &[])]),
-            &Entries::new(),
-        )
-        .unwrap();
-        assert_eq!(merged.contents, None);
-    }
-
-    #[test]
-    fn user_keys_and_entries_survive_and_only_owned_entries_go() {
-        let req = request(&[
-            ("/permissions/deny", &["Read(.env)", "Read(./secret.txt)"]),
+    fn user_keys_and_entries_survive_and_only_managed_entries_go() {
+        let planned = plan(&[
+            ("/permissions/deny", &["Read(.env)"]),
             ("/permissions/ask", &["Bash(git push)"]),
         ]);
-        let first = merge(Some(USER), &req, &Entries::new()).unwrap();
-        let text = first.contents.unwrap();
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let first = merged(&planned, Some(USER), &Entries::new());
+        let value: Value = serde_json::from_str(&first).unwrap();
         assert_eq!(value["model"], "opus");
         assert_eq!(value["env"]["A"], "1");
         assert_eq!(
@@ -367,63 +271,47 @@ mod tests {
             value["permissions"]["deny"],
             serde_json::json!(["Read(./secret.txt)", "Read(.env)"])
         );
-        // The user's own entry is not rulesmith's, even though the policies ask for it too.
-        assert_eq!(first.owned["/permissions/deny"], ["Read(.env)"]);
         // A rebuild with the same policies changes nothing, not even formatting.
-        let again = merge(Some(&text), &req, &first.owned).unwrap();
-        assert_eq!(again.contents.as_deref(), Some(text.as_str()));
-        assert_eq!(again.owned, first.owned);
-        // Dropping every intent removes rulesmith's entries and keeps the user's.
-        let none = merge(Some(&text), &request(&[]), &first.owned).unwrap();
-        let value: serde_json::Value = serde_json::from_str(&none.contents.unwrap()).unwrap();
+        let managed = entries_of(&planned);
+        assert_eq!(merged(&planned, Some(&first), &managed), first);
+        // Dropping every intent takes rulesmith's entries back and keeps the user's.
+        let released = match release(&first, &managed) {
+            Some(Release::Rewrite(text)) => text,
+            other => panic!("{other:?}"),
+        };
+        let value: Value = serde_json::from_str(&released).unwrap();
         assert_eq!(
             value["permissions"]["deny"],
             serde_json::json!(["Read(./secret.txt)"])
         );
         assert_eq!(value["permissions"]["ask"], serde_json::json!([]));
-        assert!(none.owned.is_empty());
+        assert_eq!(release(&released, &managed), None);
     }
 
     #[test]
     fn an_unchanged_file_keeps_its_formatting() {
         let text = "{\"permissions\":{\"deny\":[\"Read(.env)\"]}}";
-        let merged = merge(
-            Some(text),
-            &request(&[("/permissions/deny", &["Read(.env)"])]),
-            &Entries::new(),
-        )
-        .unwrap();
-        assert_eq!(merged.contents.as_deref(), Some(text));
+        let planned = plan(&[("/permissions/deny", &["Read(.env)"])]);
+        assert_eq!(merged(&planned, Some(text), &Entries::new()), text);
     }
 
     #[test]
     fn broken_files_are_errors_with_positions() {
-        let err = merge(Some("{\n  \"a\": 1,\n}\n"), &request(&[]), &Entries::new()).unwrap_err();
+        let planned = plan(&[("/permissions/deny", &["x"])]);
+        let err =
+            finalize(PATH, &planned, Some("{\n  \"a\": 1,\n}\n"), &Entries::new()).unwrap_err();
         assert_eq!(err.code, Code::SettingsMerge);
         assert_eq!(err.span.unwrap().position.line, 3);
-        let err = merge(
+        let err = finalize(
+            PATH,
+            &planned,
             Some("{\"permissions\": []}"),
-            &request(&[("/permissions/deny", &["x"])]),
             &Entries::new(),
         )
         .unwrap_err();
         assert!(err.message.contains("a list"), "{}", err.message);
-        let err = merge(Some("[]"), &request(&[]), &Entries::new()).unwrap_err();
+        let err = finalize(PATH, &planned, Some("[]"), &Entries::new()).unwrap_err();
         assert!(err.message.contains("not an object"), "{}", err.message);
-    }
-
-    #[test]
-    fn merging_records_state_for_the_next_build() {
-        let tree: BTreeMap<String, String> =
-            [(".claude/settings.json".to_owned(), USER.to_owned())].into();
-        let files =
-            merge_all(&[request(&[("/permissions/deny", &["Read(.env)"])])], &tree).unwrap();
-        assert_eq!(files.len(), 2);
-        let state: State = serde_json::from_str(&files[1].contents).unwrap();
-        assert_eq!(
-            state.owned[".claude/settings.json"]["/permissions/deny"],
-            ["Read(.env)"]
-        );
-        assert!(crate::header::find(&files[1].contents).is_some());
+        assert_eq!(release("not json", &entries_of(&planned)), None);
     }
 }

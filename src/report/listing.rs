@@ -1,6 +1,7 @@
 //! Plain-text listings for `rulesmith targets` and `rulesmith stats`.
 
 use crate::compile::Build;
+use crate::ownership::OutputMode;
 use crate::target::budget::thousands;
 use crate::target::catalog::Catalog;
 use crate::target::spec::{Across, Budget, BudgetKind, Each, Format, OutputSpec, Select};
@@ -134,7 +135,13 @@ pub fn stats(build: &Build) -> String {
                 .map(|f| f.path.as_str()),
         );
     }
-    for file in &build.plan.files {
+    // Settings and the lock are merged or written at the end; their size is not the agent's.
+    let rules_files = build
+        .plan
+        .files
+        .iter()
+        .filter(|f| matches!(f.mode, OutputMode::Text(_)));
+    for file in rules_files {
         if !measured.contains(&file.path.as_str()) {
             rows.push([
                 file.target.clone(),

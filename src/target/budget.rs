@@ -97,28 +97,41 @@ pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Me
     out
 }
 
-/// Errors for hard budgets exceeded, warnings for advisory ones.
+/// Errors for hard budgets exceeded, warnings for advisory ones: one per budget, naming the
+/// largest excess and counting the others.
 pub fn check(measurements: &[Measurement]) -> Vec<Diagnostic> {
-    measurements
-        .iter()
-        .filter(|m| m.over())
-        .map(diagnose)
+    // One diagnostic per budget: the largest excess, with a count of the others.
+    let mut worst: BTreeMap<(&str, usize), (&Measurement, usize)> = BTreeMap::new();
+    for m in measurements.iter().filter(|m| m.over()) {
+        let entry = worst.entry((&m.target, m.index)).or_insert((m, 0));
+        entry.1 += 1;
+        if m.size > entry.0.size {
+            entry.0 = m;
+        }
+    }
+    worst
+        .into_values()
+        .map(|(m, count)| diagnose(m, count - 1))
         .collect()
 }
 
-fn diagnose(m: &Measurement) -> Diagnostic {
+fn diagnose(m: &Measurement, others: usize) -> Diagnostic {
     let unit = m.budget.unit.as_str();
     let (code, limit) = match m.budget.kind {
         BudgetKind::Hard => (Code::BudgetExceeded, "hard limit"),
         BudgetKind::Advisory => (Code::BudgetAdvisory, "advised maximum"),
     };
-    let message = format!(
+    let mut message = format!(
         "target `{}`: {} is {} {unit}, over the {limit} of {} {unit}",
         m.target,
         m.subject,
         thousands(m.size),
         thousands(m.budget.limit),
     );
+    if others > 0 {
+        let noun = if others == 1 { "file is" } else { "files are" };
+        message.push_str(&format!(" ({others} more {noun} over it too)"));
+    }
     let mut hint = format!("{}.", m.budget.reason.trim_end_matches('.'));
     let largest: Vec<String> = m
         .largest

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::yaml;
+use crate::ownership::OutputMode;
 use crate::target::render::Rendered;
 use crate::target::spec::Format;
 
@@ -124,67 +125,66 @@ const FORBIDDEN: &[Forbidden] = &[
     },
 ];
 
-/// Checks every structured output; returns one error per refused setting.
-pub fn check(files: &[Rendered]) -> Vec<Diagnostic> {
+/// Checks the final `contents` of one output (for a settings file, after the merge); returns
+/// one error per refused setting.
+pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
+    if file.mode == OutputMode::Owned {
+        return Vec::new();
+    }
+    let parsed = match file.format {
+        Format::Markdown | Format::Text => return Vec::new(),
+        Format::Json => serde_json::from_str::<Value>(contents).map_err(|e| e.to_string()),
+        Format::Toml => toml::from_str::<Value>(contents).map_err(|e| e.to_string()),
+        Format::Yaml => yaml::parse(contents)
+            .map(|node| node.to_json())
+            .map_err(|e| e.message),
+    };
+    let value = match parsed {
+        Ok(value) => value,
+        Err(err) => {
+            return vec![
+                Diagnostic::error(
+                    Code::TemplateError,
+                    format!(
+                        "target `{}` renders {} that does not parse: {}",
+                        file.target,
+                        file.path,
+                        err.lines().next().unwrap_or_default()
+                    ),
+                )
+                .hint("fix the target's template"),
+            ];
+        }
+    };
     let mut problems = Vec::new();
-    for file in files {
-        let parsed = match file.format {
-            Format::Markdown | Format::Text => continue,
-            Format::Json => {
-                serde_json::from_str::<Value>(&file.contents).map_err(|e| e.to_string())
-            }
-            Format::Toml => toml::from_str::<Value>(&file.contents).map_err(|e| e.to_string()),
-            Format::Yaml => yaml::parse(&file.contents)
-                .map(|node| node.to_json())
-                .map_err(|e| e.message),
-        };
-        let value = match parsed {
-            Ok(value) => value,
-            Err(err) => {
-                problems.push(
-                    Diagnostic::error(
-                        Code::TemplateError,
-                        format!(
-                            "target `{}` renders {} that does not parse: {}",
-                            file.target,
-                            file.path,
-                            err.lines().next().unwrap_or_default()
-                        ),
-                    )
-                    .hint("fix the target's template"),
-                );
-                continue;
-            }
-        };
-        for rule in FORBIDDEN
-            .iter()
-            .filter(|r| r.files.iter().any(|f| ends_with_path(&file.path, f)))
-        {
-            for (pointer, found) in matches(&value, rule.pointer) {
-                let refused = match (&rule.value, found) {
-                    (Refused::Text(text), Value::String(s)) => s == text,
-                    (Refused::True, Value::Bool(b)) => *b,
-                    (Refused::NonEmpty, Value::Array(items)) => !items.is_empty(),
-                    _ => false,
-                };
-                if refused {
-                    problems.push(unsafe_setting(
-                        file,
-                        &format!("`{pointer}` is {found}"),
-                        rule.why,
-                    ));
-                }
+    for rule in FORBIDDEN
+        .iter()
+        .filter(|r| r.files.iter().any(|f| ends_with_path(&file.path, f)))
+    {
+        for (pointer, found) in matches(&value, rule.pointer) {
+            let refused = match (&rule.value, found) {
+                (Refused::Text(text), Value::String(s)) => s == text,
+                (Refused::True, Value::Bool(b)) => *b,
+                (Refused::NonEmpty, Value::Array(items)) => !items.is_empty(),
+                _ => false,
+            };
+            if refused {
+                problems.push(unsafe_setting(
+                    file,
+                    &format!("`{pointer}` is {found}"),
+                    rule.why,
+                ));
             }
         }
-        let mut flags = Vec::new();
-        dangerous_flags(&value, &mut flags);
-        for flag in flags {
-            problems.push(unsafe_setting(
-                file,
-                &format!("it contains `{flag}`"),
-                "`--dangerously-*` flags switch permission checks off",
-            ));
-        }
+    }
+    let mut flags = Vec::new();
+    dangerous_flags(&value, &mut flags);
+    for flag in flags {
+        problems.push(unsafe_setting(
+            file,
+            &format!("it contains `{flag}`"),
+            "`--dangerously-*` flags switch permission checks off",
+        ));
     }
     problems
 }
@@ -248,7 +248,6 @@ fn dangerous_flags(value: &Value, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::render::OutputMode;
 
     fn file(path: &str, format: Format, contents: &str) -> Rendered {
         Rendered {
@@ -256,7 +255,7 @@ mod tests {
             target: "t".into(),
             contents: contents.into(),
             format,
-            mode: OutputMode::Generated,
+            mode: OutputMode::Text(crate::header::CommentStyle::Hash),
             groups: vec![],
         }
     }
@@ -307,7 +306,7 @@ mod tests {
             ),
         ];
         for (path, format, contents) in cases {
-            let errors = check(&[file(path, format, contents)]);
+            let errors = check(&file(path, format, contents), contents);
             assert_eq!(errors.len(), 1, "{path}: {contents}");
             assert_eq!(errors[0].code, Code::UnsafeSetting);
             assert!(
@@ -338,17 +337,20 @@ mod tests {
             ),
         ];
         for (path, format, contents) in cases {
-            assert!(check(&[file(path, format, contents)]).is_empty(), "{path}");
+            assert!(
+                check(&file(path, format, contents), contents).is_empty(),
+                "{path}"
+            );
         }
     }
 
     #[test]
     fn generated_config_must_parse() {
-        let errors = check(&[file(
-            ".codex/config.toml",
-            Format::Toml,
-            "sandbox_mode = \n",
-        )]);
+        let contents = "sandbox_mode = \n";
+        let errors = check(
+            &file(".codex/config.toml", Format::Toml, contents),
+            contents,
+        );
         assert_eq!(errors[0].code, Code::TemplateError);
     }
 }

@@ -14,21 +14,13 @@ use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header;
 use crate::load::yaml::Position;
 use crate::manifest::Tier;
+use crate::ownership::OutputMode;
 use crate::resolve::{Group, ResolvedPermissions, ResolvedPolicy, RuleSet};
 use crate::target::catalog::{Catalog, Target};
 use crate::target::frontmatter;
 use crate::target::spec::{
     Each, EntrySpec, Format, FrontmatterValue, GlobStyle, Intent, OutputSpec, Select,
 };
-
-/// How a planned file's final bytes are decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputMode {
-    /// rulesmith writes the whole file; it carries the rulesmith header.
-    Generated,
-    /// rulesmith merged its entries into a file it shares with the user.
-    Merged,
-}
 
 /// A rendered file, not yet written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,11 +29,11 @@ pub struct Rendered {
     pub path: String,
     /// The target that produced it.
     pub target: String,
-    /// The full file contents, header included.
+    /// The full file contents, header included; for a settings file, rulesmith's entries.
     pub contents: String,
     /// What the file holds.
     pub format: Format,
-    /// Whether rulesmith owns the whole file or only its entries.
+    /// How the contents combine with the file already on disk.
     pub mode: OutputMode,
     /// Ids of the rule groups the file holds, for size reports.
     pub groups: Vec<String>,
@@ -209,7 +201,7 @@ impl<'c> Renderer<'c> {
             target: id.clone(),
             contents: header::stamp(style, id, &before, &body),
             format: output.format,
-            mode: OutputMode::Generated,
+            mode: OutputMode::Text(style),
             groups: instance.groups.iter().map(|g| g.id.clone()).collect(),
         }))
     }

@@ -72,8 +72,8 @@ pub fn check(
 mod tests {
     use super::*;
     use crate::manifest::Tier;
+    use crate::ownership::OutputMode;
     use crate::resolve::{Group, ResolvedPermissions};
-    use crate::target::render::OutputMode;
     use crate::target::spec::Format;
 
     fn file(path: &str, groups: &[&str]) -> Rendered {
@@ -82,7 +82,7 @@ mod tests {
             target: "t".into(),
             contents: String::new(),
             format: Format::Markdown,
-            mode: OutputMode::Generated,
+            mode: OutputMode::Text(crate::header::CommentStyle::Html),
             groups: groups.iter().map(|g| (*g).to_owned()).collect(),
         }
     }
