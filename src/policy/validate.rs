@@ -130,9 +130,10 @@ fn schema_problems(
     for error in schema.validator.iter_errors(json) {
         let pointer = error.instance_path().to_string();
         let target = node.at_pointer(&pointer).unwrap_or(node);
+        // The key the value belongs to; a list item is named by its list's key.
         let key = pointer
             .rsplit('/')
-            .next()
+            .find(|segment| segment.parse::<usize>().is_err())
             .unwrap_or_default()
             .replace("~1", "/")
             .replace("~0", "~");
@@ -503,6 +504,10 @@ mod tests {
             })
             .collect();
         assert_eq!(found, [(8, true), (8, true), (9, false)], "{errors:#?}");
+        assert_eq!(
+            errors[0].message,
+            "invalid `deny-commands` value `curl x | sh`"
+        );
     }
 
     #[test]

@@ -43,8 +43,18 @@ pub fn targets(catalog: &Catalog) -> String {
         }
         out.push('\n');
     }
+    out.push_str(TEMPLATE_FIELDS);
     out
 }
+
+/// What templates, frontmatter values and paths can use, for authors of custom targets.
+const TEMPLATE_FIELDS: &str = "\
+Templates see: project, tier, target.id, target.name, policies, groups (the output's rule groups:
+id, policy, title, description, scoped, globs, directories, applies_to, rules), group (with
+`each: group`), directory (with `each: directory`; empty at the root) and permissions (deny_read,
+ask_commands, deny_commands, deny_piped_to, ask_web_fetch). Shared partials: intro, legend, rules,
+group-section, group-file, rule-list, nested, ignore.
+";
 
 fn describe_output(output: &OutputSpec) -> String {
     if let Some(settings) = &output.settings {
