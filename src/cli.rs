@@ -45,8 +45,10 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
-    /// List the available targets and the files they write.
+    /// List the available targets: their files, scoping and size limits.
     Targets,
+    /// Show the size of every generated file against its agent's limits.
+    Stats,
 }
 
 /// Flags of `rulesmith build`.
@@ -74,7 +76,7 @@ pub struct InitArgs {
     /// The stack: node (typescript), python, go, rust or java (default: detected, else node).
     #[arg(long)]
     pub stack: Option<String>,
-    /// The agents to write rules for, comma-separated (default: claude, agents, cursorrules).
+    /// The agents to write rules for, comma-separated (default: claude, agents, cursor, copilot).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub agents: Option<Vec<String>>,
     /// The project's name (default: the directory's name).

@@ -380,7 +380,7 @@ fn without_a_terminal_the_defaults_are_taken_and_the_stack_detected() {
         .iter()
         .map(|t| t.as_str().unwrap())
         .collect();
-    assert_eq!(targets, ["claude", "agents", "cursorrules"]);
+    assert_eq!(targets, ["claude", "agents", "cursor", "copilot"]);
     assert!(repo.read(".gitignore").contains("# Go\n"));
     assert_eq!(repo.read("go.mod"), "module example.com/x\n");
 }
@@ -400,7 +400,9 @@ fn generated_outputs_are_marked_generated_and_none_is_git_ignored() {
     let mut outputs: BTreeMap<String, bool> = BTreeMap::new();
     for file in lock["files"].as_array().unwrap() {
         let path = file["path"].as_str().unwrap().to_owned();
-        let whole = !repo.read(&path).contains("rulesmith:begin");
+        // Settings files get entries merged in and managed blocks sit among the user's text.
+        let whole = path == ".rulesmith/lock.json"
+            || !(path.ends_with(".json") || repo.read(&path).contains("rulesmith:begin"));
         outputs.insert(path, whole);
     }
     for (path, whole) in outputs {

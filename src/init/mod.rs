@@ -20,10 +20,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::agreement::Lanes;
-use crate::compile;
+use crate::compile::{self, Budgets};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header::CommentStyle;
 use crate::load::tree::{Existing, Tree};
+use crate::lock::Entries;
 use crate::lock::LOCK_PATH;
 use crate::manifest::MANIFEST_FILE;
 use crate::ownership::{self, OutputMode, Refusal};
@@ -63,6 +64,8 @@ pub struct InitFile {
 pub struct InitPlan {
     /// The files.
     pub files: Vec<InitFile>,
+    /// Warnings from compiling the policies, such as size budgets; init goes on.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Every path init may write: the manifest, the lock, the harness and the output of every
@@ -76,10 +79,9 @@ pub fn candidate_paths(harness: &Harness, catalog: &Catalog) -> Vec<String> {
             catalog
                 .targets
                 .values()
-                .flat_map(|t| t.spec.outputs.iter().map(|o| o.path.clone())),
+                .flat_map(|t| t.spec.outputs.iter().filter_map(|o| root_path(&o.path))),
         )
         .chain(harness.markers().map(str::to_owned))
-        .filter(|p| !p.contains('{'))
         .collect();
     paths.sort();
     paths.dedup();
@@ -97,9 +99,17 @@ pub fn present_agents(catalog: &Catalog, tree: &Tree) -> Vec<String> {
                 .spec
                 .outputs
                 .iter()
-                .any(|o| tree.files.contains_key(&o.path))
+                .filter_map(|o| root_path(&o.path))
+                .any(|path| tree.files.contains_key(&path))
         })
         .collect()
+}
+
+/// The path an output has at the repository root, if it is one fixed path there:
+/// `{directory}/AGENTS.md` is `AGENTS.md` at the root; `{group}` paths depend on the policies.
+fn root_path(path: &str) -> Option<String> {
+    let path = path.strip_prefix("{directory}/").unwrap_or(path);
+    (!path.contains('{')).then(|| path.to_owned())
 }
 
 #[derive(Serialize)]
@@ -154,7 +164,8 @@ pub fn plan(
     let text = manifest_text(answers, harness).map_err(|d| vec![d])?;
     let source = SourceFile::new(MANIFEST_FILE, text);
     let parsed = compile::parse_manifest(&source)?;
-    let (rules, outputs) = compile::compile(&source, &parsed, repo_policies, catalog)?;
+    let build = compile::compile(&source, &parsed, repo_policies, catalog, Budgets::Enforce)?;
+    let (rules, outputs) = (&build.rules, &build.plan);
     let stack = &harness.stacks[&answers.stack];
     let scaffolded: Vec<&str> = harness
         .spec
@@ -163,14 +174,16 @@ pub fn plan(
         .filter(|f| f.tiers.is_empty() || f.tiers.contains(&answers.tier))
         .map(|f| f.path.as_str())
         .collect();
+    // Whole files rulesmith writes; settings files it merges entries into stay the user's.
     let generated = outputs
         .files
         .iter()
+        .filter(|f| f.mode != OutputMode::Settings)
         .map(|f| f.path.as_str())
         .filter(|path| !tree.files.contains_key(*path) && !scaffolded.contains(path))
         .collect();
     let view = FilesView {
-        rules: &rules,
+        rules,
         stack,
         generated,
         engineering_owner: answers.engineering_owner.as_deref(),
@@ -192,18 +205,24 @@ pub fn plan(
         }
     }
     for output in &outputs.files {
-        let contents = match scaffolds.get(&output.path) {
-            // A scaffold with a managed block (CODEOWNERS): the output fills the block.
-            Some(scaffold) if !tree.files.contains_key(&output.path) => {
-                match ownership::finalize(&output.contents, output.mode, Some(scaffold)) {
-                    Ok(done) => done.contents,
-                    Err(refusal) => {
-                        problems.push(refused(&output.path, refusal, output.mode));
-                        continue;
-                    }
-                }
+        if tree.files.contains_key(&output.path) {
+            wanted.push((&output.path, output.contents.clone(), Some(output.mode)));
+            continue;
+        }
+        // A scaffold with a managed block (CODEOWNERS) gets the output in its block.
+        let scaffold = scaffolds.get(&output.path).map(String::as_str);
+        let contents = match ownership::finalize(
+            &output.path,
+            &output.contents,
+            output.mode,
+            scaffold,
+            &Entries::new(),
+        ) {
+            Ok(done) => done.contents,
+            Err(refusal) => {
+                problems.push(refused(&output.path, refusal, output.mode));
+                continue;
             }
-            _ => output.contents.clone(),
         };
         wanted.push((&output.path, contents, Some(output.mode)));
     }
@@ -216,7 +235,10 @@ pub fn plan(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if problems.is_empty() {
-        Ok(InitPlan { files })
+        Ok(InitPlan {
+            files,
+            warnings: build.warnings,
+        })
     } else {
         Err(problems)
     }
@@ -309,8 +331,8 @@ fn adopt_file(
         }
         _ => text.clone(),
     };
-    let done =
-        ownership::finalize(rendered, mode, Some(&base)).map_err(|r| refused(path, r, mode))?;
+    let done = ownership::finalize(path, rendered, mode, Some(&base), &Entries::new())
+        .map_err(|r| refused(path, r, mode))?;
     Ok(InitFile {
         path: path.to_owned(),
         action: Action::Adopt,
