@@ -191,6 +191,7 @@ fn adopt_keeps_hand_written_files_byte_for_byte() {
     repo.write("CLAUDE.md", claude);
     repo.write(".gitignore", gitignore);
     repo.write(".github/CODEOWNERS", codeowners);
+    repo.write("GEMINI.md", "Use tabs.\n");
     let out = init(&repo, &["--yes", "--adopt"]);
     assert!(out.contains("adopted CLAUDE.md"), "{out}");
     assert!(out.contains("kept .gitignore"), "{out}");
@@ -202,6 +203,15 @@ fn adopt_keeps_hand_written_files_byte_for_byte() {
         "{adopted}"
     );
     assert!(repo.read(".github/CODEOWNERS").starts_with(codeowners));
+    // An agent whose file was already there is selected, so its file is adopted, not shadowed.
+    assert!(
+        repo.read("rulesmith.yaml")
+            .contains("targets: [claude, agents, cursor, copilot, gemini]")
+    );
+    assert!(
+        repo.read("GEMINI.md")
+            .starts_with("Use tabs.\n\n<!-- rulesmith:begin -->\n")
+    );
     let (code, out) = check(&repo);
     assert_eq!(code, 0, "{out}");
     let after = repo.tree();
