@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use common::Repo;
@@ -399,50 +398,59 @@ fn without_a_terminal_the_defaults_are_taken_and_the_stack_detected() {
 fn generated_outputs_are_marked_generated_and_none_is_git_ignored() {
     let repo = Repo::new();
     init(&repo, &["--yes"]);
-    let attributes = repo.read(".gitattributes");
     let lock: Value = serde_json::from_str(&repo.read(".rulesmith/lock.json")).unwrap();
-    let ignore = repo.read(".gitignore");
-    let mut builder = ignore_builder(&repo);
-    for line in ignore.lines() {
-        builder.add_line(None, line).unwrap();
-    }
-    let matcher = builder.build().unwrap();
-    let mut outputs: BTreeMap<String, bool> = BTreeMap::new();
+    let ignored = matcher(&repo, repo.read(".gitignore").lines());
+    // .gitattributes patterns follow the same matching rules as .gitignore ones.
+    let attributes = repo.read(".gitattributes");
+    let generated = matcher(
+        &repo,
+        attributes
+            .lines()
+            .filter(|line| line.ends_with(" linguist-generated=true text eol=lf"))
+            .map(|line| line.split(' ').next().unwrap()),
+    );
+    let mut checked = 0;
     for file in lock["files"].as_array().unwrap() {
-        let path = file["path"].as_str().unwrap().to_owned();
-        // Settings files get entries merged in and managed blocks sit among the user's text.
+        let path = file["path"].as_str().unwrap();
+        // Settings files get entries merged in; managed blocks sit among the user's text.
         let whole = path == ".rulesmith/lock.json"
-            || !(path.ends_with(".json") || repo.read(&path).contains("rulesmith:begin"));
-        outputs.insert(path, whole);
-    }
-    for (path, whole) in outputs {
-        assert_eq!(
-            attributes.contains(&format!("{path} linguist-generated=true")),
-            whole,
-            "{path}"
-        );
+            || !(path.ends_with(".json") || repo.read(path).contains("rulesmith:begin"));
+        let marked = generated
+            .matched_path_or_any_parents(path, false)
+            .is_ignore();
+        assert_eq!(marked, whole, "{path}");
         assert!(
-            !matcher
-                .matched_path_or_any_parents(&path, false)
-                .is_ignore(),
+            !ignored.matched_path_or_any_parents(path, false).is_ignore(),
             "{path} is git-ignored"
         );
+        checked += 1;
     }
+    assert!(checked > 8, "{lock}");
     for secret in [".env", ".env.local", "key.pem", "config/.env.production"] {
         assert!(
-            matcher
+            ignored
                 .matched_path_or_any_parents(secret, false)
                 .is_ignore(),
             "{secret} is not ignored"
         );
     }
     assert!(
-        !matcher
+        !ignored
             .matched_path_or_any_parents(".env.example", false)
+            .is_ignore()
+    );
+    // Rule files of policies added later are marked too.
+    assert!(
+        generated
+            .matched_path_or_any_parents(".cursor/rules/later.mdc", false)
             .is_ignore()
     );
 }
 
-fn ignore_builder(repo: &Repo) -> ignore::gitignore::GitignoreBuilder {
-    ignore::gitignore::GitignoreBuilder::new(PathBuf::from(repo.path()))
+fn matcher<'a>(repo: &Repo, lines: impl Iterator<Item = &'a str>) -> ignore::gitignore::Gitignore {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(PathBuf::from(repo.path()));
+    for line in lines {
+        builder.add_line(None, line).unwrap();
+    }
+    builder.build().unwrap()
 }

@@ -112,6 +112,35 @@ fn root_path(path: &str) -> Option<String> {
     (!path.contains('{')).then(|| path.to_owned())
 }
 
+/// `.gitattributes` patterns for the whole files the selected targets write, for which `whole`
+/// holds: exact paths, with `*` for the per-group part of a name (so files of policies added
+/// later match too) and no directory for per-directory files (a pattern without `/` matches at
+/// any depth). Settings files, which rulesmith merges entries into, stay the user's.
+fn generated_patterns(
+    catalog: &Catalog,
+    targets: &[String],
+    whole: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut patterns: Vec<String> = targets
+        .iter()
+        .filter_map(|id| catalog.targets.get(id))
+        .flat_map(|target| &target.spec.outputs)
+        .filter(|output| output.settings.is_none())
+        .map(|output| {
+            output
+                .path
+                .strip_prefix("{directory}/")
+                .unwrap_or(&output.path)
+                .replace("{group}", "*")
+        })
+        .chain([LOCK_PATH.to_owned()])
+        .filter(|pattern| pattern.contains('*') || whole(pattern))
+        .collect();
+    patterns.sort();
+    patterns.dedup();
+    patterns
+}
+
 #[derive(Serialize)]
 struct ManifestView<'a> {
     project: &'a str,
@@ -125,7 +154,7 @@ struct FilesView<'a> {
     #[serde(flatten)]
     rules: &'a RuleSet,
     stack: &'a Stack,
-    generated: Vec<&'a str>,
+    generated: Vec<String>,
     engineering_owner: Option<&'a str>,
     rulesmith: Version,
     manifest_schema: String,
@@ -174,14 +203,9 @@ pub fn plan(
         .filter(|f| f.tiers.is_empty() || f.tiers.contains(&answers.tier))
         .map(|f| f.path.as_str())
         .collect();
-    // Whole files rulesmith writes; settings files it merges entries into stay the user's.
-    let generated = outputs
-        .files
-        .iter()
-        .filter(|f| f.mode != OutputMode::Settings)
-        .map(|f| f.path.as_str())
-        .filter(|path| !tree.files.contains_key(*path) && !scaffolded.contains(path))
-        .collect();
+    let generated = generated_patterns(catalog, &build.targets, |path| {
+        !tree.files.contains_key(path) && !scaffolded.contains(&path)
+    });
     let view = FilesView {
         rules,
         stack,
