@@ -256,3 +256,57 @@ fn remove(root: &Path, path: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str, original: Option<&str>) -> InitFile {
+        InitFile {
+            path: path.into(),
+            action: if original.is_some() {
+                Action::Adopt
+            } else {
+                Action::Create
+            },
+            contents: contents.into(),
+            original: original.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_failed_scaffold_takes_back_everything_it_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("new/repo");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("MINE.md"), "mine\n").unwrap();
+        let files = [
+            file("a/one.md", "one\n", None),
+            file("MINE.md", "mine\n\nblock\n", Some("mine\n")),
+            // Adopted after MINE.md, under a file where a directory must go: it fails.
+            file("a/one.md/two.md", "two\n", Some("old\n")),
+        ];
+        let errors = scaffold(&root, &files).unwrap_err();
+        assert_eq!(errors[0].code, Code::WriteFailed);
+        assert!(
+            !root.join("a").exists(),
+            "created files and directories stay"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("MINE.md")).unwrap(),
+            "mine\n"
+        );
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one_that_appeared_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("X.md"), "theirs\n").unwrap();
+        let errors = scaffold(dir.path(), &[file("X.md", "ours\n", None)]).unwrap_err();
+        assert_eq!(errors[0].code, Code::WriteFailed);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("X.md")).unwrap(),
+            "theirs\n"
+        );
+    }
+}
