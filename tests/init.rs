@@ -454,3 +454,16 @@ fn matcher<'a>(repo: &Repo, lines: impl Iterator<Item = &'a str>) -> ignore::git
     }
     builder.build().unwrap()
 }
+
+#[test]
+fn init_says_when_check_would_not_be_clean() {
+    let repo = Repo::new();
+    repo.write("GEMINI.md", "Use tabs.\n");
+    let out = init(&repo, &["--yes", "--adopt", "--agents", "claude"]);
+    assert!(
+        out.contains("note: `rulesmith check` reports 1 finding(s) in GEMINI.md"),
+        "{out}"
+    );
+    assert_eq!(repo.read("GEMINI.md"), "Use tabs.\n");
+    assert_eq!(check(&repo).0, 1);
+}
