@@ -11,7 +11,7 @@ use crate::finding::Severity;
 use crate::init::answers::{self, Defaults, Given};
 use crate::init::harness::Harness;
 use crate::init::prompt::Prompter;
-use crate::init::{self as plan, Action};
+use crate::init::{self, Action};
 use crate::load::{self, tree::Tree};
 use crate::manifest::{DEFAULT_POLICY_DIR, MANIFEST_FILE};
 use crate::report::Reporter;
@@ -33,7 +33,7 @@ pub fn run(
     let harness = Harness::builtin();
     let catalog = Catalog::builtin();
     let (tree, repo_policies) = if exists {
-        let paths = plan::candidate_paths(&harness, &catalog);
+        let paths = init::candidate_paths(&harness, &catalog);
         let tree = load::tree::read_tree(&dir, paths.iter().map(String::as_str), |_| false)?;
         (tree, load::read_policy_dir(&dir, DEFAULT_POLICY_DIR)?)
     } else {
@@ -46,7 +46,7 @@ pub fn run(
         .unwrap_or_default();
     let mut agents = harness.spec.agents.clone();
     if args.adopt {
-        for id in plan::present_agents(&catalog, &tree) {
+        for id in init::present_agents(&catalog, &tree) {
             if !agents.contains(&id) {
                 agents.push(id);
             }
@@ -73,7 +73,7 @@ pub fn run(
         }
         None => answers::gather(&given, &defaults, &harness, &catalog, None)?,
     };
-    let planned = plan::plan(
+    let planned = init::plan(
         &answers,
         args.adopt,
         &tree,
