@@ -162,8 +162,9 @@ pub struct AgreementView {
     pub handoff: Vec<String>,
     /// Review etiquette.
     pub review: Vec<String>,
-    /// The definition of done for the project's tier.
-    pub done: Done,
+    /// The definition of done for the project's tier from its tier policy, when the build has
+    /// one.
+    pub done: Vec<String>,
     /// CODEOWNERS lines: lanes with an owner and paths, engineering last so its ownership wins
     /// where patterns overlap (the last matching line takes precedence).
     pub codeowners: Vec<OwnerLine>,
@@ -204,15 +205,6 @@ pub struct UnownedPath {
     pub path: String,
     /// The lane it belongs to.
     pub lane: &'static str,
-}
-
-/// The definition of done for one tier.
-#[derive(Clone, Debug, Serialize)]
-pub struct Done {
-    /// Where it comes from, in words.
-    pub source: String,
-    /// What must hold before a task is done.
-    pub items: Vec<String>,
 }
 
 /// Resolves the manifest's agreement for a project at `tier`, whose resolved policies are
@@ -267,44 +259,17 @@ pub fn resolve(agreement: &Agreement, tier: Tier, policies: &[ResolvedPolicy]) -
     }
 }
 
-/// The definition of done: the rules of the tier's own built-in policy when the build has it,
-/// otherwise the standard definition for the tier.
-fn done(tier: Tier, policies: &[ResolvedPolicy]) -> Done {
+/// The definition of done from the tier's own policy (`tier-<tier>`), when the build has one:
+/// its rules, as the agents read them. Empty otherwise; the template then gives the standard
+/// definition for the tier.
+fn done(tier: Tier, policies: &[ResolvedPolicy]) -> Vec<String> {
     let id = format!("tier-{}", tier.as_str());
-    if let Some(policy) = policies.iter().find(|p| p.id == id) {
-        return Done {
-            source: format!("the `{id}` policy, which the agents read too"),
-            items: policy
-                .rules
-                .iter()
-                .map(|rule| format!("**{}** {}", rule.keyword, one_line(&rule.text)))
-                .collect(),
-        };
-    }
-    let items: &[&str] = match tier {
-        Tier::Prototype => &[
-            "The demo path runs from a clean checkout, following the README.",
-            "HANDOFF.md is current: what the prototype proves, what is faked, the prompt history and the known risks.",
-            "No real authentication, payments or personal data: each is faked, and every fake is listed in HANDOFF.md.",
-            "The repository holds no real secret and no real customer data.",
-            "`rulesmith check` passes.",
-        ],
-        Tier::Internal => &[
-            "Tests and linters pass in CI, and dependencies are locked.",
-            "The tool touches no customer data and sits behind the organisation's single sign-on.",
-            "The README names the tool's owner and the data it touches.",
-            "A person other than the author has reviewed the change, and `rulesmith check` passes.",
-        ],
-        Tier::Production => &[
-            "Tests, including abuse cases for every security control changed, pass in CI with the linters, type checks, dependency audit and security scanners.",
-            "The pull request states what the change exposes (endpoints, data, permissions, dependencies) and how each is protected.",
-            "A person other than the author has approved the change, and `rulesmith check` passes.",
-        ],
-    };
-    Done {
-        source: format!("the standard definition for the {} tier", tier.as_str()),
-        items: items.iter().map(|item| (*item).to_owned()).collect(),
-    }
+    policies
+        .iter()
+        .filter(|p| p.id == id)
+        .flat_map(|p| &p.rules)
+        .map(|rule| format!("**{}** {}", rule.keyword, one_line(&rule.text)))
+        .collect()
 }
 
 /// `text` on one line, runs of whitespace collapsed.
@@ -359,7 +324,31 @@ mod tests {
         assert_eq!(view.review.len(), REVIEW.len());
         assert!(view.codeowners.is_empty());
         assert_eq!(view.unowned.len(), 3);
-        assert!(view.done.source.contains("internal"));
+        assert!(view.done.is_empty());
+    }
+
+    #[test]
+    fn the_tier_policy_is_the_definition_of_done() {
+        let manifest: crate::manifest::Manifest = serde_json::from_value(serde_json::json!({
+            "project": "p", "tier": "internal", "targets": ["claude"], "agreement": {}
+        }))
+        .unwrap();
+        let policy = |id: &str| {
+            crate::resolve::SourcedPolicy {
+            policy: serde_json::from_value(serde_json::json!({
+                "id": id, "title": id,
+                "rules": [{"id": "done", "level": "must", "text": "call it done  when\ntests pass."}]
+            }))
+            .unwrap(),
+            origin: crate::resolve::Origin::Builtin,
+        }
+        };
+        let rules = crate::resolve::resolve(
+            &manifest,
+            vec![policy("tier-prototype"), policy("tier-internal")],
+        );
+        let view = rules.agreement.unwrap();
+        assert_eq!(view.done, ["**MUST** call it done when tests pass."]);
     }
 
     #[test]
