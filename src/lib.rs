@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod policy;
 pub mod report;
 pub mod resolve;
+pub mod scan;
 pub mod target;
 pub mod unicode;
 pub mod write;

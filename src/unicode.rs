@@ -64,6 +64,107 @@ pub fn first_hidden(text: &str) -> Option<(usize, char, Hidden)> {
         .find_map(|(index, c)| classify(c).map(|kind| (index + 1, c, kind)))
 }
 
+/// `text` with every control, invisible and direction-changing character replaced by a visible
+/// `\u{XXXX}` escape, so that printing it cannot move the cursor, recolour the terminal, or
+/// reorder or hide anything.
+pub fn escape_for_display(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether printing `c` as-is could alter the terminal or hide text.
+pub fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || classify(c).is_some()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// The writing systems the homoglyph check tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// Latin letters, including accented ones.
+    Latin,
+    /// Cyrillic letters.
+    Cyrillic,
+    /// Greek letters.
+    Greek,
+    /// Armenian letters.
+    Armenian,
+    /// Cherokee letters, several of which look like Latin capitals.
+    Cherokee,
+    /// Anything else: digits, other scripts, symbols.
+    Other,
+}
+
+/// The script of a letter, for spotting words that mix look-alike scripts.
+pub fn script(c: char) -> Script {
+    match c {
+        'A'..='Z' | 'a'..='z' => Script::Latin,
+        '\u{00C0}'..='\u{024F}' if c != '\u{00D7}' && c != '\u{00F7}' => Script::Latin,
+        '\u{1E00}'..='\u{1EFF}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            Script::Latin
+        }
+        '\u{0400}'..='\u{052F}' | '\u{1C80}'..='\u{1C8F}' | '\u{A640}'..='\u{A69F}' => {
+            Script::Cyrillic
+        }
+        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
+        '\u{0531}'..='\u{058F}' => Script::Armenian,
+        '\u{13A0}'..='\u{13FF}' | '\u{AB70}'..='\u{ABBF}' => Script::Cherokee,
+        _ => Script::Other,
+    }
+}
+
+/// Whether `c` is a letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…).
+pub fn is_rtl(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{05FF}'
+        | '\u{0600}'..='\u{061B}'
+        | '\u{061D}'..='\u{08FF}'
+        | '\u{FB1D}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFE}'
+        | '\u{10800}'..='\u{10FFF}'
+        | '\u{1E800}'..='\u{1EFFF}')
+}
+
+/// Whether `c` is a pictographic character that takes part in emoji sequences.
+pub fn is_pictographic(c: char) -> bool {
+    matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2194}'..='\u{21AA}'
+        | '\u{2300}'..='\u{23FF}'
+        | '\u{24C2}'
+        | '\u{25A0}'..='\u{27BF}'
+        | '\u{2934}' | '\u{2935}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}'
+        | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// The ASCII character a Unicode tag character spells, if it spells one.
+pub fn tag_ascii(c: char) -> Option<char> {
+    match c {
+        '\u{E0020}'..='\u{E007E}' => char::from_u32(c as u32 - 0xE0000),
+        _ => None,
+    }
+}
+
+/// The byte a variation selector encodes when used as a byte channel: VS1–VS16 are 0–15 and
+/// VS17–VS256 are 16–255.
+pub fn variation_selector_byte(c: char) -> Option<u8> {
+    match c {
+        '\u{FE00}'..='\u{FE0F}' => u8::try_from(c as u32 - 0xFE00).ok(),
+        '\u{E0100}'..='\u{E01EF}' => u8::try_from(c as u32 - 0xE0100 + 16).ok(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +181,34 @@ mod tests {
     fn leaves_ordinary_text_and_emoji_alone() {
         assert_eq!(first_hidden("plain ASCII, émigré, 日本語, שלום"), None);
         assert_eq!(first_hidden("\u{2764}\u{FE0F} ok"), None);
+    }
+
+    #[test]
+    fn escapes_terminal_controls_and_hidden_characters() {
+        assert_eq!(
+            escape_for_display("a\u{1b}[31mb\u{200B}c\r"),
+            "a\\u{001B}[31mb\\u{200B}c\\u{000D}"
+        );
+        assert_eq!(escape_for_display("plain émigré 日本"), "plain émigré 日本");
+    }
+
+    #[test]
+    fn decodes_tag_characters_and_variation_selectors() {
+        assert_eq!(tag_ascii('\u{E0041}'), Some('A'));
+        assert_eq!(tag_ascii('\u{E007F}'), None);
+        assert_eq!(variation_selector_byte('\u{FE03}'), Some(3));
+        assert_eq!(variation_selector_byte('\u{E0100}'), Some(16));
+        assert_eq!(variation_selector_byte('\u{E01EF}'), Some(255));
+    }
+
+    #[test]
+    fn tells_scripts_apart() {
+        assert_eq!(script('a'), Script::Latin);
+        assert_eq!(script('\u{0430}'), Script::Cyrillic);
+        assert_eq!(script('\u{03BF}'), Script::Greek);
+        assert_eq!(script('7'), Script::Other);
+        assert!(is_rtl('\u{05D0}') && is_rtl('\u{0627}') && !is_rtl('a'));
+        assert!(is_pictographic('\u{1F468}') && !is_pictographic('a'));
     }
 
     #[test]

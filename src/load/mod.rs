@@ -3,6 +3,8 @@
 //! Everything it reads comes back as a [`SourceFile`]: UTF-8 text with a display name relative
 //! to the repository root, so the stages after it work in memory.
 
+pub mod jsonc;
+pub mod toml;
 pub mod yaml;
 
 use std::io::Read as _;
