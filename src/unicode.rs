@@ -64,28 +64,6 @@ pub fn first_hidden(text: &str) -> Option<(usize, char, Hidden)> {
         .find_map(|(index, c)| classify(c).map(|kind| (index + 1, c, kind)))
 }
 
-/// `text` with every control, invisible and direction-changing character replaced by a visible
-/// `\u{XXXX}` escape, so that printing it cannot move the cursor, recolour the terminal, or
-/// reorder or hide anything.
-pub fn escape_for_display(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Whether printing `c` as-is could alter the terminal or hide text.
-pub fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || classify(c).is_some()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
-}
-
 /// The writing systems the homoglyph check tells apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Script {
@@ -181,15 +159,6 @@ mod tests {
     fn leaves_ordinary_text_and_emoji_alone() {
         assert_eq!(first_hidden("plain ASCII, émigré, 日本語, שלום"), None);
         assert_eq!(first_hidden("\u{2764}\u{FE0F} ok"), None);
-    }
-
-    #[test]
-    fn escapes_terminal_controls_and_hidden_characters() {
-        assert_eq!(
-            escape_for_display("a\u{1b}[31mb\u{200B}c\r"),
-            "a\\u{001B}[31mb\\u{200B}c\\u{000D}"
-        );
-        assert_eq!(escape_for_display("plain émigré 日本"), "plain émigré 日本");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod jsonc;
 pub mod toml;
+pub mod walk;
 pub mod yaml;
 
 use std::io::Read as _;

@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use crate::report::safe;
 use crate::scan::Format;
 use crate::scan::hidden_text;
 use crate::scan::markdown::Layout;
@@ -66,7 +67,7 @@ pub fn reveal(path: &str, text: &str) -> Vec<RevealedLine> {
             .collect();
         out.push(RevealedLine {
             line: to_u32(line),
-            seen: unicode::escape_for_display(seen.trim_end()),
+            seen: safe::one_line(seen.trim_end()),
             read: read(content),
         });
     }
@@ -107,13 +108,13 @@ fn read(content: &str) -> String {
                     quote(&String::from_utf8_lossy(&bytes), 200)
                 ));
             } else if !matches!(c, '\u{FE0E}' | '\u{FE0F}') {
-                out.push_str(&unicode::escape_for_display(&c.to_string()));
+                out.push_str(&safe::one_line(&c.to_string()));
             } else {
                 out.push(c);
             }
             continue;
         }
-        out.push_str(&unicode::escape_for_display(&c.to_string()));
+        out.push_str(&safe::one_line(&c.to_string()));
         i += 1;
     }
     out.trim_end().to_owned()
@@ -128,7 +129,7 @@ pub fn render(path: &str, lines: &[RevealedLine]) -> String {
     let pad = " ".repeat(width);
     let mut out = format!(
         "{}: what you see | what the agent reads\n",
-        unicode::escape_for_display(path)
+        safe::one_line(path)
     );
     for line in lines {
         out.push_str(&format!(

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::load::yaml::Position;
-use crate::unicode;
+use crate::report::safe;
 
 /// Excerpts longer than this many characters are cut around the finding.
 const EXCERPT_CHARS: usize = 160;
@@ -131,7 +131,7 @@ fn cut(text: &str, focus: usize) -> String {
     if start > indent {
         out.push('…');
     }
-    out.push_str(&unicode::escape_for_display(&body));
+    out.push_str(&safe::one_line(&body));
     if end < chars.len() {
         out.push('…');
     }
@@ -162,7 +162,7 @@ pub fn quote(text: &str, max: usize) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(max).collect();
     let ellipsis = if chars.next().is_some() { "…" } else { "" };
-    format!("{}{ellipsis}", unicode::escape_for_display(&head))
+    format!("{}{ellipsis}", safe::one_line(&head))
 }
 
 #[cfg(test)]

@@ -35,10 +35,12 @@ pub struct TrustRecord {
 
 /// The lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    to_hex(&Sha256::digest(bytes))
+}
+
+/// `bytes` as lowercase hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl TrustFile {
@@ -74,10 +76,15 @@ impl TrustFile {
 
     /// Whether `path` is trusted with exactly these bytes.
     pub fn is_trusted(&self, path: &str, bytes: &[u8]) -> bool {
-        let Some(record) = self.trusted.iter().find(|r| r.path == path) else {
-            return false;
-        };
-        record.sha256.eq_ignore_ascii_case(&sha256_hex(bytes))
+        self.trusted.iter().any(|r| r.path == path)
+            && self.is_trusted_hash(path, &sha256_hex(bytes))
+    }
+
+    /// Whether `path` is trusted with content of this SHA-256.
+    pub fn is_trusted_hash(&self, path: &str, sha256: &str) -> bool {
+        self.trusted
+            .iter()
+            .any(|r| r.path == path && r.sha256.eq_ignore_ascii_case(sha256))
     }
 
     /// Records `path` with these bytes as reviewed, replacing any earlier record for it.
