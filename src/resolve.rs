@@ -162,6 +162,7 @@ mod tests {
             tier,
             targets: vec!["claude".into()],
             policies: PolicySources::default(),
+            scan: Default::default(),
         }
     }
 
