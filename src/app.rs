@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load;
 use crate::policy::schema::{SchemaKind, schema_text};
 use crate::report::Reporter;
+use crate::scan_command;
 use crate::target::catalog::Catalog;
 use crate::write::{self, WriteOptions};
 
@@ -60,6 +61,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
             reporter.data(&list_targets(&Catalog::builtin()));
             Ok(ExitStatus::Success)
         }
+        Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
         reporter.diagnostics(&diagnostics);

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::finding::Severity;
+use crate::report::findings::Format;
+
 /// A secure-by-default compiler for AI coding-agent context files.
 #[derive(Debug, Parser)]
 #[command(name = "rulesmith", version, about, long_about = None)]
@@ -31,6 +34,35 @@ pub enum Command {
     Schema(SchemaArgs),
     /// List the available targets and the files they write.
     Targets,
+    /// Find hidden and risky instructions in agent files; works with or without rulesmith.yaml.
+    Scan(ScanArgs),
+}
+
+/// Flags of `rulesmith scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the repository root).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Scan every text file, not only known agent files.
+    #[arg(long)]
+    pub all_files: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Report only findings at or above this severity [default: the manifest's
+    /// `scan.min-severity`, else medium].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<Severity>,
+    /// For each line hiding something, print what you see beside what the agent reads.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Record a reviewed file's current bytes as trusted, so it is quiet until they change.
+    #[arg(long, value_name = "PATH", requires = "reason")]
+    pub trust: Vec<PathBuf>,
+    /// Why the files passed to `--trust` are acceptable; stored with the record.
+    #[arg(long, value_name = "TEXT", requires = "trust")]
+    pub reason: Option<String>,
 }
 
 /// Flags of `rulesmith build`.

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod scan;
+pub mod scan_command;
 pub mod target;
 pub mod unicode;
 pub mod write;

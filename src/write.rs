@@ -122,6 +122,15 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> Result<(), Vec<Diagnostic>>
     }
 }
 
+/// Writes one file inside `root` atomically, refusing a path that goes through a symlink.
+pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<(), Diagnostic> {
+    check_no_symlinks(root, relative)?;
+    write_atomic(&root.join(relative), contents.as_bytes()).map_err(|err| {
+        Diagnostic::error(Code::WriteFailed, format!("cannot write {relative}: {err}"))
+            .hint("check that the directory is writable")
+    })
+}
+
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

@@ -29,11 +29,11 @@ fn patterns() -> &'static Patterns {
     static PATTERNS: OnceLock<Patterns> = OnceLock::new();
     PATTERNS.get_or_init(|| Patterns {
         addresses_agent: Regex::new(
-            r"(?i)\b(?:you|your|yourself|assistant|ai|agents?|llms?|claude|copilot|cursor|codex|gemini|chatgpt|gpt|ignore|disregard|secretly|silently|pretend)\b|https?://",
+            r"(?i)(?-u:\b)(?:you|your|yourself|assistant|ai|agents?|llms?|claude|copilot|cursor|codex|gemini|chatgpt|gpt|ignore|disregard|secretly|silently|pretend)(?-u:\b)|https?://",
         )
         .expect("agent pattern compiles"),
         hidden_tag: Regex::new(
-            r#"(?i)<([a-z][a-z0-9]*)\b[^>]*?(?:\shidden(?:\s|=|/|>)|style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em|rem|%)?\s*(?:;|["'])|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|color\s*:\s*(?:transparent|white|#fff\b|#ffffff\b)))[^>]*>"#,
+            r#"(?i)<([a-z][a-z0-9]*)(?-u:\b)[^>]*?(?:\shidden(?:\s|=|/|>)|style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em|rem|%)?\s*(?:;|["'])|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|color\s*:\s*(?:transparent|white|#fff(?-u:\b)|#ffffff(?-u:\b))))[^>]*>"#,
         )
         .expect("hidden tag pattern compiles"),
     })

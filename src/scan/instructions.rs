@@ -35,7 +35,7 @@ struct Pattern {
     guard: Guard,
 }
 
-const SHELL: &str = r"(?:sudo\s+(?:-[A-Za-z-]+\s+)*)?(?:(?:ba|z|da|k|fi|tc|c)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|powershell|iex|invoke-expression)\b";
+const SHELL: &str = r"(?:sudo\s+(?:-[A-Za-z-]+\s+)*)?(?:(?:ba|z|da|k|fi|tc|c)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|powershell|iex|invoke-expression)(?-u:\b)";
 
 fn patterns() -> Vec<Pattern> {
     use Guard::{Always, Negatable, NotFollowedByTo};
@@ -48,62 +48,62 @@ fn patterns() -> Vec<Pattern> {
     vec![
         // Fetch and execute.
         p(codes::FETCH_AND_EXECUTE, "downloads and runs code",
-            format!(r"(?i)\b(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|;&]*\|\s*{SHELL}"), Negatable),
+            format!(r"(?i)(?-u:\b)(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)(?-u:\b)[^\n|;&]*\|\s*{SHELL}"), Negatable),
         p(codes::FETCH_AND_EXECUTE, "downloads and runs code",
-            r"(?i)(?:\b(?:(?:ba|z|da|k)?sh|source)|(?:^|\s)\.)\s+<\(\s*(?:curl|wget)\b".into(), Negatable),
+            r"(?i)(?:(?-u:\b)(?:(?:ba|z|da|k)?sh|source)|(?:^|\s)\.)\s+<\(\s*(?:curl|wget)(?-u:\b)".into(), Negatable),
         p(codes::FETCH_AND_EXECUTE, "downloads and runs code",
-            r#"(?i)\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node|eval)\s+(?:-c\s+)?["']?(?:\$\(|`)\s*(?:curl|wget)\b"#.into(), Negatable),
+            r#"(?i)(?-u:\b)(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node|eval)\s+(?:-c\s+)?["']?(?:\$\(|`)\s*(?:curl|wget)(?-u:\b)"#.into(), Negatable),
         p(codes::FETCH_AND_EXECUTE, "downloads and runs code",
-            r"(?i)\b(?:iex|invoke-expression)\s*\(?\s*\(?\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|new-object\s+(?:system\.)?net\.webclient)\b".into(), Negatable),
+            r"(?i)(?-u:\b)(?:iex|invoke-expression)\s*\(?\s*\(?\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|new-object\s+(?:system\.)?net\.webclient)(?-u:\b)".into(), Negatable),
         // Obfuscated execution.
         p(codes::OBFUSCATED_EXECUTION, "decodes and runs hidden code",
-            format!(r"(?i)\bbase64\s+(?:-d|--decode|-D)\b[^\n;&]*\|\s*{SHELL}"), Negatable),
+            format!(r"(?i)(?-u:\b)base64\s+(?:-d|--decode|-D)(?-u:\b)[^\n;&]*\|\s*{SHELL}"), Negatable),
         p(codes::OBFUSCATED_EXECUTION, "decodes and runs hidden code",
-            r"(?i)\beval\b[^\n]*\bbase64\s+(?:-d|--decode|-D)\b".into(), Negatable),
+            r"(?i)(?-u:\b)eval(?-u:\b)[^\n]*(?-u:\b)base64\s+(?:-d|--decode|-D)(?-u:\b)".into(), Negatable),
         p(codes::OBFUSCATED_EXECUTION, "decodes and runs hidden code",
-            r"(?i)\b(?:eval|exec|Function)\s*\(\s*(?:atob|base64\.b64decode|b64decode|codecs\.decode|bytes\.fromhex|zlib\.decompress|Buffer\.from)\s*\(".into(), Negatable),
+            r"(?i)(?-u:\b)(?:eval|exec|Function)\s*\(\s*(?:atob|base64\.b64decode|b64decode|codecs\.decode|bytes\.fromhex|zlib\.decompress|Buffer\.from)\s*\(".into(), Negatable),
         p(codes::OBFUSCATED_EXECUTION, "decodes and runs hidden code",
-            r"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-(?:e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}".into(), Negatable),
+            r"(?i)(?-u:\b)(?:powershell|pwsh)(?:\.exe)?(?-u:\b)[^\n]*\s-(?:e|ec|enc|encodedcommand)\s+[A-Za-z0-9+/=]{16,}".into(), Negatable),
         p(codes::OBFUSCATED_EXECUTION, "decodes and runs hidden code",
-            format!(r"(?i)\b(?:xxd\s+-r\s+-p|openssl\s+(?:enc\s+)?-?(?:base64|a)\s+-d)\b[^\n;&]*\|\s*{SHELL}"), Negatable),
+            format!(r"(?i)(?-u:\b)(?:xxd\s+-r\s+-p|openssl\s+(?:enc\s+)?-?(?:base64|a)\s+-d)(?-u:\b)[^\n;&]*\|\s*{SHELL}"), Negatable),
         // Destructive commands.
         p(codes::DESTRUCTIVE_COMMAND, "deletes data beyond the project",
-            r#"(?i)\brm\s+(?:-[A-Za-z]*[rR][A-Za-z]*|--recursive)(?:\s+-[A-Za-z-]+)*\s+["']?(?:/|/\*|~/?|~/\*|\$HOME/?|\$\{HOME\}/?|\*|\.|\.\.|\./\*|\.\./?)["']?(?:\s|$|[;&|)`])"#.into(), Negatable),
+            r#"(?i)(?-u:\b)rm\s+(?:-[A-Za-z]*[rR][A-Za-z]*|--recursive)(?:\s+-[A-Za-z-]+)*\s+["']?(?:/|/\*|~/?|~/\*|\$HOME/?|\$\{HOME\}/?|\*|\.|\.\.|\./\*|\.\./?)["']?(?:\s|$|[;&|)`])"#.into(), Negatable),
         p(codes::DESTRUCTIVE_COMMAND, "overwrites a disk",
-            r"(?i)\bmkfs(?:\.[a-z0-9]+)?\s+\S*/dev/|\bdd\s+[^\n]*\bof=/dev/(?:sd|hd|nvme|disk|mmcblk|xvd|vd)|>\s*/dev/sd[a-z]\b|\bformat\s+[a-z]:(?:\s|$)".into(), Negatable),
+            r"(?i)(?-u:\b)mkfs(?:\.[a-z0-9]+)?\s+\S*/dev/|(?-u:\b)dd\s+[^\n]*(?-u:\b)of=/dev/(?:sd|hd|nvme|disk|mmcblk|xvd|vd)|>\s*/dev/sd[a-z](?-u:\b)|(?-u:\b)format\s+[a-z]:(?:\s|$)".into(), Negatable),
         p(codes::DESTRUCTIVE_COMMAND, "exhausts or opens up the machine",
-            r"(?i):\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bchmod\s+(?:-R\s+)?0?777\s+/(?:\s|$)".into(), Negatable),
+            r"(?i):\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|(?-u:\b)chmod\s+(?:-R\s+)?0?777\s+/(?:\s|$)".into(), Negatable),
         p(codes::DESTRUCTIVE_COMMAND, "destroys shared data",
-            r#"(?i)\bdrop\s+database\b|\bgit\s+push\s+(?:[^\n;&|]*\s)?(?:--force|-f)(?:\s|$|["'`;&|])|\b(?:rd|rmdir)\s+/s\s+/q\s+[a-z]:\\?(?:\s|$)"#.into(), Negatable),
+            r#"(?i)(?-u:\b)drop\s+database(?-u:\b)|(?-u:\b)git\s+push\s+(?:[^\n;&|]*\s)?(?:--force|-f)(?:\s|$|["'`;&|])|(?-u:\b)(?:rd|rmdir)\s+/s\s+/q\s+[a-z]:\\?(?:\s|$)"#.into(), Negatable),
         // Instruction override.
         p(codes::INSTRUCTION_OVERRIDE, "tells the agent to drop its instructions",
-            r"(?i)\b(?:ignore|disregard|forget|bypass|discard)\s+(?:(?:all|any|the|your|of|these|those|every)\s+)*(?:previous|prior|above|earlier|preceding|original|system|safety|security)\s+(?:instructions?|rules|directions|prompts?|guidelines|guardrails|policies|context|messages?|constraints|restrictions)\b".into(), Negatable),
+            r"(?i)(?-u:\b)(?:ignore|disregard|forget|bypass|discard)\s+(?:(?:all|any|the|your|of|these|those|every)\s+)*(?:previous|prior|above|earlier|preceding|original|system|safety|security)\s+(?:instructions?|rules|directions|prompts?|guidelines|guardrails|policies|context|messages?|constraints|restrictions)(?-u:\b)".into(), Negatable),
         p(codes::INSTRUCTION_OVERRIDE, "tries to switch the agent into an unrestricted mode",
-            r"(?i)\byou\s+are\s+now\s+(?:in\s+)?(?:an?\s+)?(?:developer|dan|jailbreak|jailbroken|god|unrestricted|unfiltered|evil)\b|\b(?:enter|enable|activate)\s+(?:developer|dan|jailbreak|god)\s+mode\b".into(), Negatable),
+            r"(?i)(?-u:\b)you\s+are\s+now\s+(?:in\s+)?(?:an?\s+)?(?:developer|dan|jailbreak|jailbroken|god|unrestricted|unfiltered|evil)(?-u:\b)|(?-u:\b)(?:enter|enable|activate)\s+(?:developer|dan|jailbreak|god)\s+mode(?-u:\b)".into(), Negatable),
         p(codes::INSTRUCTION_OVERRIDE, "impersonates a system prompt",
-            r"(?i)\b(?:new|updated|real|actual)\s+system\s+prompt\s*:|<\|im_start\|>\s*system|<\s*/?\s*system\s*>".into(), Negatable),
+            r"(?i)(?-u:\b)(?:new|updated|real|actual)\s+system\s+prompt\s*:|<\|im_start\|>\s*system|<\s*/?\s*system\s*>".into(), Negatable),
         p(codes::INSTRUCTION_OVERRIDE, "tells the agent to drop its instructions",
-            r"(?i)\bdo\s+not\s+follow\s+(?:the\s+|any\s+)?(?:previous|prior|above|system)\s+(?:instructions|rules)\b".into(), Negatable),
+            r"(?i)(?-u:\b)do\s+not\s+follow\s+(?:the\s+|any\s+)?(?:previous|prior|above|system)\s+(?:instructions|rules)(?-u:\b)".into(), Negatable),
         // Behaviour suppression.
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to keep the user in the dark",
-            r"(?i)\b(?:do\s+not|don[’']?t|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing))\s+(?:this\s+|it\s+|that\s+|anything\s+|them\s+)?(?:to\s+)?(?:the\s+)?(?:user|human|operator|developer|reviewer|maintainer|owner)s?\b".into(), NotFollowedByTo),
+            r"(?i)(?-u:\b)(?:do\s+not|don[’']?t|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing))\s+(?:this\s+|it\s+|that\s+|anything\s+|them\s+)?(?:to\s+)?(?:the\s+)?(?:user|human|operator|developer|reviewer|maintainer|owner)s?(?-u:\b)".into(), NotFollowedByTo),
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to hide what it does",
-            r"(?i)\b(?:hide|conceal)\s+(?:this|it|these|that|(?:the|your|all|any)\s+\w+)(?:\s+\w+)?\s+from\s+(?:the\s+)?(?:user|human|operator|reviewer|developer)s?\b|\bkeep\s+(?:this|it|these\s+instructions|the\s+following)\s+(?:a\s+)?secret\b|\bwithout\s+(?:the\s+)?user(?:[’']s)?\s+(?:knowledge|knowing|noticing)\b|\bso\s+(?:that\s+)?the\s+user\s+(?:doesn[’']?t|does\s+not|won[’']?t|will\s+not)\s+(?:notice|see|know)\b".into(), Negatable),
+            r"(?i)(?-u:\b)(?:hide|conceal)\s+(?:this|it|these|that|(?:the|your|all|any)\s+\w+)(?:\s+\w+)?\s+from\s+(?:the\s+)?(?:user|human|operator|reviewer|developer)s?(?-u:\b)|(?-u:\b)keep\s+(?:this|it|these\s+instructions|the\s+following)\s+(?:a\s+)?secret(?-u:\b)|(?-u:\b)without\s+(?:the\s+)?user(?:[’']s)?\s+(?:knowledge|knowing|noticing)(?-u:\b)|(?-u:\b)so\s+(?:that\s+)?the\s+user\s+(?:doesn[’']?t|does\s+not|won[’']?t|will\s+not)\s+(?:notice|see|know)(?-u:\b)".into(), Negatable),
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to hide its instructions",
-            r"(?i)\b(?:never|do\s+not|don[’']?t)\s+(?:reveal|mention|disclose|acknowledge)\s+(?:these|this|the(?:se)?|your)\s+(?:instructions?|rules|prompt|system\s+prompt)\b".into(), Always),
+            r"(?i)(?-u:\b)(?:never|do\s+not|don[’']?t)\s+(?:reveal|mention|disclose|acknowledge)\s+(?:these|this|the(?:se)?|your)\s+(?:instructions?|rules|prompt|system\s+prompt)(?-u:\b)".into(), Always),
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to act silently",
-            r"(?i)\bsilently\s+(?:run|execute|install|send|upload|delete|remove|modify|change|add|insert|push|commit|download)\b".into(), Negatable),
+            r"(?i)(?-u:\b)silently\s+(?:run|execute|install|send|upload|delete|remove|modify|change|add|insert|push|commit|download)(?-u:\b)".into(), Negatable),
         // Exfiltration.
         p(codes::EXFILTRATION, "sends the environment to the network",
-            r"(?i)\b(?:env|printenv|export\s+-p)\s*\|\s*(?:curl|wget|nc|ncat|netcat|socat|telnet)\b".into(), Negatable),
+            r"(?i)(?-u:\b)(?:env|printenv|export\s+-p)\s*\|\s*(?:curl|wget|nc|ncat|netcat|socat|telnet)(?-u:\b)".into(), Negatable),
         p(codes::EXFILTRATION, "uploads secrets",
-            r#"(?i)\b(?:curl|wget|http|xh)\b[^\n]*(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--post-data|--body-file)[=\s]+["']?@?[^\s"']*(?:\.env\b|id_rsa|id_ed25519|id_ecdsa|\.ssh/|\.aws/credentials|\.npmrc|\.netrc|\.pypirc|\.git-credentials|\.kube/config|\.docker/config\.json|/etc/passwd|/etc/shadow)"#.into(), Negatable),
+            r#"(?i)(?-u:\b)(?:curl|wget|http|xh)(?-u:\b)[^\n]*(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--post-data|--body-file)[=\s]+["']?@?[^\s"']*(?:\.env(?-u:\b)|id_rsa|id_ed25519|id_ecdsa|\.ssh/|\.aws/credentials|\.npmrc|\.netrc|\.pypirc|\.git-credentials|\.kube/config|\.docker/config\.json|/etc/passwd|/etc/shadow)"#.into(), Negatable),
         p(codes::EXFILTRATION, "uploads the environment or secrets",
-            r#"(?i)\b(?:curl|wget)\b[^\n]*(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-H|--header|--post-data)[=\s]+["']?[^\n]*\$\(\s*(?:env|printenv|cat\s+[^\n)]*(?:\.env|\.ssh|credentials|id_rsa))\b"#.into(), Negatable),
+            r#"(?i)(?-u:\b)(?:curl|wget)(?-u:\b)[^\n]*(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-H|--header|--post-data)[=\s]+["']?[^\n]*\$\(\s*(?:env|printenv|cat\s+[^\n)]*(?:\.env|\.ssh|credentials|id_rsa))(?-u:\b)"#.into(), Negatable),
         p(codes::EXFILTRATION, "pipes secrets to the network",
-            r"(?i)\b(?:cat|tar|zip|base64|gzip)\b[^\n|]*(?:\.env\b|id_rsa|id_ed25519|\.ssh\b|\.aws/credentials|\.npmrc|\.netrc|\.git-credentials)[^\n|]*\|\s*(?:curl|wget|nc|ncat|netcat|socat)\b".into(), Negatable),
+            r"(?i)(?-u:\b)(?:cat|tar|zip|base64|gzip)(?-u:\b)[^\n|]*(?:\.env(?-u:\b)|id_rsa|id_ed25519|\.ssh(?-u:\b)|\.aws/credentials|\.npmrc|\.netrc|\.git-credentials)[^\n|]*\|\s*(?:curl|wget|nc|ncat|netcat|socat)(?-u:\b)".into(), Negatable),
         p(codes::EXFILTRATION, "tells the agent to send secrets or source away",
-            r"(?i)\b(?:send|post|upload|exfiltrate|transmit|forward|leak)\s+(?:(?:all|the|any|every|your|their|of|contents?)\s+)*(?:\.env\b|env(?:ironment)?\s+var(?:iable)?s|environment\b|api\s*keys?|secrets?|credentials?|tokens?|passwords?|ssh\s+keys?|private\s+keys?|source\s+code|codebase|repository\s+contents)[^\n]*?(?:https?://|\bwebhook\b|\bpastebin\b|\bngrok\b|\bendpoint\b|\bserver\b|\bemail\b)".into(), Negatable),
+            r"(?i)(?-u:\b)(?:send|post|upload|exfiltrate|transmit|forward|leak)\s+(?:(?:all|the|any|every|your|their|of|contents?)\s+)*(?:\.env(?-u:\b)|env(?:ironment)?\s+var(?:iable)?s|environment(?-u:\b)|api\s*keys?|secrets?|credentials?|tokens?|passwords?|ssh\s+keys?|private\s+keys?|source\s+code|codebase|repository\s+contents)[^\n]*?(?:https?://|(?-u:\b)webhook(?-u:\b)|(?-u:\b)pastebin(?-u:\b)|(?-u:\b)ngrok(?-u:\b)|(?-u:\b)endpoint(?-u:\b)|(?-u:\b)server(?-u:\b)|(?-u:\b)email(?-u:\b))".into(), Negatable),
     ]
     .into_iter()
     .chain(std::iter::once(p(
@@ -148,15 +148,15 @@ fn compiled() -> &'static Compiled {
                 .collect(),
             patterns,
             cue: Regex::new(
-                r"(?i)\b(?:never|not|no|don[’']?t|doesn[’']?t|won[’']?t|cannot|can[’']?t|avoid(?:ing)?|forbid(?:s|den)?|prohibit(?:s|ed)?|refuse|reject|disallow(?:ed)?|deny|ban(?:ned)?|instead\s+of|rather\s+than|unless|ask\s+(?:the\s+user\s+)?(?:before|first)|confirm\s+before|flag|warn|dangerous|unsafe|insecure|risky|malicious|bad|wrong|blocks?|stop|beware)\b|❌|🚫|⛔",
+                r"(?i)(?-u:\b)(?:never|not|no|don[’']?t|doesn[’']?t|won[’']?t|cannot|can[’']?t|avoid(?:ing)?|forbid(?:s|den)?|prohibit(?:s|ed)?|refuse|reject|disallow(?:ed)?|deny|ban(?:ned)?|instead\s+of|rather\s+than|unless|ask\s+(?:the\s+user\s+)?(?:before|first)|confirm\s+before|flag|warn|dangerous|unsafe|insecure|risky|malicious|bad|wrong|blocks?|stop|beware)(?-u:\b)|❌|🚫|⛔",
             )
             .expect("cue pattern compiles"),
             anti_cue: Regex::new(
-                r"(?i)\b(?:no\s+need|not\s+(?:necessary|needed|optional|negotiable|a\s+problem)|no\s+problem|(?:don[’']?t|do\s+not|never)\s+(?:ask|worry|bother|hesitate|wait|confirm|check)|without\s+(?:asking|confirm(?:ation|ing)?|prompting|permission|approval|review(?:ing)?))\b",
+                r"(?i)(?-u:\b)(?:no\s+need|not\s+(?:necessary|needed|optional|negotiable|a\s+problem)|no\s+problem|(?:don[’']?t|do\s+not|never)\s+(?:ask|worry|bother|hesitate|wait|confirm|check)|without\s+(?:asking|confirm(?:ation|ing)?|prompting|permission|approval|review(?:ing)?))(?-u:\b)",
             )
             .expect("anti-cue pattern compiles"),
             mention: Regex::new(
-                r"(?i)\b(?:such\s+as|e\.g\.|for\s+example|like|saying|says|phrases?|text|injections?|injected|attack(?:er|s)?|treat|report)\b",
+                r"(?i)(?-u:\b)(?:such\s+as|e\.g\.|for\s+example|like|saying|says|phrases?|text|injections?|injected|attack(?:er|s)?|treat|report)(?-u:\b)",
             )
             .expect("mention pattern compiles"),
         }

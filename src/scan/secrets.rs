@@ -39,27 +39,27 @@ fn patterns() -> &'static Patterns {
             private_key_end: Regex::new(r"-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
                 .expect("private key end pattern compiles"),
             tokens: vec![
-                token("Anthropic API key", r"\bsk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{20,}"),
-                token("OpenAI API key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
-                token("AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
-                token("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"),
-                token("GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{22,255}\b"),
-                token("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-                token("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+                token("Anthropic API key", r"(?-u:\b)sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{20,}"),
+                token("OpenAI API key", r"(?-u:\b)sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+                token("AWS access key id", r"(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?-u:\b)"),
+                token("GitHub token", r"(?-u:\b)gh[pousr]_[A-Za-z0-9]{36,255}(?-u:\b)"),
+                token("GitHub token", r"(?-u:\b)github_pat_[A-Za-z0-9_]{22,255}(?-u:\b)"),
+                token("GitLab token", r"(?-u:\b)glpat-[A-Za-z0-9_-]{20,}"),
+                token("Slack token", r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}"),
                 token("Slack webhook", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{20,}"),
-                token("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-                token("Stripe key", r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"),
-                token("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-                token("PyPI token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
-                token("Hugging Face token", r"\bhf_[A-Za-z0-9]{34,}\b"),
-                token("SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
-                token("JSON web token", r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+                token("Google API key", r"(?-u:\b)AIza[0-9A-Za-z_-]{35}(?-u:\b)"),
+                token("Stripe key", r"(?-u:\b)(?:sk|rk)_live_[0-9A-Za-z]{20,}(?-u:\b)"),
+                token("npm token", r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)"),
+                token("PyPI token", r"(?-u:\b)pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
+                token("Hugging Face token", r"(?-u:\b)hf_[A-Za-z0-9]{34,}(?-u:\b)"),
+                token("SendGrid key", r"(?-u:\b)SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?-u:\b)"),
+                token("JSON web token", r"(?-u:\b)eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
             ],
             assignment: Regex::new(
-                r#"(?i)\b([A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passwd|password|pwd|auth[_-]?token|credential|private[_-]?key|access[_-]?key)[A-Za-z0-9_]*)["']?\s*(?:=|:|=>)\s*["']?([A-Za-z0-9+/_=.~-]{16,})"#,
+                r#"(?i)(?-u:\b)([A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passwd|password|pwd|auth[_-]?token|credential|private[_-]?key|access[_-]?key)[A-Za-z0-9_]*)["']?\s*(?:=|:|=>)\s*["']?([A-Za-z0-9+/_=.~-]{16,})"#,
             )
             .expect("assignment pattern compiles"),
-            bearer: Regex::new(r"(?i)\bbearer\s+([A-Za-z0-9+/_=.~-]{20,})")
+            bearer: Regex::new(r"(?i)(?-u:\b)bearer\s+([A-Za-z0-9+/_=.~-]{20,})")
                 .expect("bearer pattern compiles"),
         }
     })
