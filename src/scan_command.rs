@@ -88,12 +88,10 @@ pub fn load_setup(manifest: Option<&Path>, cwd: &Path) -> Result<ScanSetup, Vec<
         }
         None => (cwd.to_path_buf(), ScanConfig::default()),
     };
-    let trust_path = root.join(TRUST_FILE);
-    let trust = if trust_path.exists() {
-        let source = load::read_text(&trust_path, TRUST_FILE).map_err(|d| vec![d])?;
-        TrustFile::parse(&source).map_err(|d| vec![d])?
-    } else {
-        TrustFile::default()
+    let trust = match load::read_optional_text(&root.join(TRUST_FILE), TRUST_FILE) {
+        Ok(Some(source)) => TrustFile::parse(&source).map_err(|d| vec![d])?,
+        Ok(None) => TrustFile::default(),
+        Err(problem) => return Err(vec![problem]),
     };
     Ok(ScanSetup {
         root,
@@ -154,7 +152,10 @@ fn revealed(files: &[walk::Discovered], findings: &[crate::finding::Finding]) ->
         findings.iter().any(|f| {
             f.path == path
                 && codes::lookup(f.code).is_some_and(|c| {
-                    matches!(c.class, codes::Class::HiddenUnicode | codes::Class::HiddenText)
+                    matches!(
+                        c.class,
+                        codes::Class::HiddenUnicode | codes::Class::HiddenText
+                    )
                 })
         })
     };
@@ -186,13 +187,12 @@ fn trust(
                 .hint("say why the file's findings are acceptable, e.g. `--reason \"sandbox needed for e2e tests\"`"),
         ]);
     }
-    let root = setup.root.canonicalize().unwrap_or_else(|_| setup.root.clone());
     let mut problems = Vec::new();
     let mut recorded = Vec::new();
     for path in paths {
         let full = cwd.join(path);
         let shown = load::display_path(cwd, &full);
-        match read_reviewed(&root, &full, &shown) {
+        match walk::read_reviewed(&setup.root, &full, &shown) {
             Ok((relative, bytes)) => {
                 setup.trust.trust(&relative, &bytes, reason);
                 recorded.push(relative);
@@ -208,37 +208,4 @@ fn trust(
         reporter.note(&format!("trusted {relative} in {TRUST_FILE}"));
     }
     Ok(ExitStatus::Success)
-}
-
-/// Reads a file to trust: a regular file inside the repository, not a symlink.
-fn read_reviewed(root: &Path, full: &Path, shown: &str) -> Result<(String, Vec<u8>), Diagnostic> {
-    let whole = || SourceFile::new(shown, "").whole();
-    let meta = std::fs::symlink_metadata(full).map_err(|err| {
-        Diagnostic::error(Code::ReadFailed, format!("cannot read {shown}: {err}"))
-            .at(whole())
-            .hint("pass the path of an agent file in this repository")
-    })?;
-    if !meta.is_file() {
-        return Err(Diagnostic::error(
-            Code::NotARegularFile,
-            format!("{shown} is not a regular file"),
-        )
-        .at(whole())
-        .hint("trust the file itself; symlinks and directories cannot be trusted"));
-    }
-    let canonical = full.canonicalize().unwrap_or_else(|_| full.to_path_buf());
-    if !canonical.starts_with(root) {
-        return Err(Diagnostic::error(
-            Code::PathEscapesRepo,
-            format!("{shown} is outside the repository"),
-        )
-        .at(whole())
-        .hint("trust records are kept per repository; run the command in the file's repository"));
-    }
-    let bytes = std::fs::read(full).map_err(|err| {
-        Diagnostic::error(Code::ReadFailed, format!("cannot read {shown}: {err}"))
-            .at(whole())
-            .hint("check the file's permissions")
-    })?;
-    Ok((load::display_path(root, &canonical), bytes))
 }

@@ -80,6 +80,14 @@ pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
     decode(bytes, display)
 }
 
+/// Reads a UTF-8 text file like [`read_text`], or nothing when the file does not exist.
+pub fn read_optional_text(path: &Path, display: &str) -> Result<Option<SourceFile>, Diagnostic> {
+    match std::fs::symlink_metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_text(path, display).map(Some),
+    }
+}
+
 /// Decodes bytes as UTF-8, pointing at the first invalid byte otherwise.
 pub fn decode(bytes: Vec<u8>, display: &str) -> Result<SourceFile, Diagnostic> {
     String::from_utf8(bytes)

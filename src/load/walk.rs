@@ -187,6 +187,45 @@ fn warning(code: Code, display: &str, message: String, hint: &str) -> Diagnostic
         .hint(hint)
 }
 
+/// Reads a reviewed file for `scan --trust`: a regular file inside the repository, not a
+/// symlink. Returns its path relative to `root` and its bytes.
+pub fn read_reviewed(
+    root: &Path,
+    full: &Path,
+    shown: &str,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let whole = || SourceFile::new(shown, "").whole();
+    let meta = std::fs::symlink_metadata(full).map_err(|err| {
+        Diagnostic::error(Code::ReadFailed, format!("cannot read {shown}: {err}"))
+            .at(whole())
+            .hint("pass the path of an agent file in this repository")
+    })?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(
+            Code::NotARegularFile,
+            format!("{shown} is not a regular file"),
+        )
+        .at(whole())
+        .hint("trust the file itself; symlinks and directories cannot be trusted"));
+    }
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let canonical = full.canonicalize().unwrap_or_else(|_| full.to_path_buf());
+    if !canonical.starts_with(&root) {
+        return Err(Diagnostic::error(
+            Code::PathEscapesRepo,
+            format!("{shown} is outside the repository"),
+        )
+        .at(whole())
+        .hint("trust records are kept per repository; run the command in the file's repository"));
+    }
+    let bytes = std::fs::read(full).map_err(|err| {
+        Diagnostic::error(Code::ReadFailed, format!("cannot read {shown}: {err}"))
+            .at(whole())
+            .hint("check the file's permissions")
+    })?;
+    Ok((display_path(&root, &canonical), bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,6 +76,8 @@ pub const TAG_CHARACTERS: &str = "RS2104";
 pub const VARIATION_SELECTOR_PAYLOAD: &str = "RS2105";
 /// A word mixing Latin with a look-alike script.
 pub const MIXED_SCRIPT_WORD: &str = "RS2106";
+/// Terminal control characters.
+pub const CONTROL_CHARACTERS: &str = "RS2107";
 /// An HTML comment or Markdown comment.
 pub const HIDDEN_COMMENT: &str = "RS2201";
 /// Hidden text that addresses the agent.
@@ -188,6 +190,14 @@ pub const CODES: &[ScanCode] = &[
         Medium,
         "A word mixing Latin letters with look-alike letters from another script (homoglyphs).",
         "retype the word in one script",
+    ),
+    code(
+        CONTROL_CHARACTERS,
+        "control-characters",
+        HiddenUnicode,
+        High,
+        "Terminal control characters (ANSI escapes, lone carriage returns) that can hide, recolour or overwrite text when the file is shown in a terminal.",
+        "delete the control characters",
     ),
     code(
         HIDDEN_COMMENT,

@@ -40,6 +40,38 @@ pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) {
         }
     }
     mixed_script_words(text, hits);
+    control_characters(source, hits);
+}
+
+/// Control characters other than tab and line breaks: ANSI escape sequences and lone carriage
+/// returns rewrite what a terminal shows. One hit per line.
+fn control_characters(source: &Source<'_>, hits: &mut Vec<Hit>) {
+    let text = source.text;
+    let bytes = text.as_bytes();
+    let mut reported_line = 0;
+    for (offset, c) in text.char_indices() {
+        let crlf = c == '\r' && bytes.get(offset + 1) == Some(&b'\n');
+        if !c.is_control() || matches!(c, '\t' | '\n') || crlf {
+            continue;
+        }
+        let line = source.position(offset).line;
+        if line == reported_line {
+            continue;
+        }
+        reported_line = line;
+        let range = source.line_range(line);
+        let listed = code_points(
+            text[offset..range.end.max(offset + c.len_utf8())]
+                .chars()
+                .filter(|&c| c.is_control() && c != '\t'),
+        );
+        hits.push(hit(
+            codes::CONTROL_CHARACTERS,
+            offset,
+            offset + c.len_utf8(),
+            format!("terminal control characters ({listed}) can hide, recolour or overwrite this line in a terminal"),
+        ));
+    }
 }
 
 fn hit(code: &'static str, start: usize, end: usize, message: String) -> Hit {
@@ -356,6 +388,14 @@ mod tests {
         assert_eq!(hits[0].0, codes::BIDI_CONTROL);
         assert!(run("השתמש ב-\u{2066}npm test\u{2069} תמיד\u{200F}").is_empty());
         assert_eq!(run("שלום \u{202E}abc")[0].0, codes::BIDI_CONTROL);
+    }
+
+    #[test]
+    fn terminal_controls_are_flagged_once_per_line_but_crlf_is_not() {
+        let hits = run("ok\r\nred \u{1b}[31mtext\u{1b}[0m\rover\n");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, codes::CONTROL_CHARACTERS);
+        assert!(hits[0].1.contains("U+001B, U+000D"), "{}", hits[0].1);
     }
 
     #[test]
