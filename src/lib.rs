@@ -3,6 +3,7 @@
 //! Data flows one way: load → validate → resolve → render → write | check → report.
 pub mod agent_files;
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;
@@ -10,8 +11,11 @@ pub mod embedded;
 pub mod finding;
 pub mod header;
 pub mod load;
+pub mod lock;
 pub mod manifest;
+pub mod ownership;
 pub mod policy;
+pub mod reconcile;
 pub mod report;
 pub mod resolve;
 pub mod scan;

@@ -5,6 +5,7 @@
 
 pub mod jsonc;
 pub mod toml;
+pub mod tree;
 pub mod walk;
 pub mod yaml;
 

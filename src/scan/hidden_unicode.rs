@@ -89,6 +89,11 @@ fn end_of(chars: &[(usize, char)], index: usize) -> usize {
     )
 }
 
+/// `n` with the singular or plural noun.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn code_points(chars: impl Iterator<Item = char>) -> String {
     let mut listed: Vec<String> = Vec::new();
     for c in chars {
@@ -120,8 +125,12 @@ fn tags(chars: &[(usize, char)], start: usize, hits: &mut Vec<Hit>) -> usize {
             chars[start].0,
             end_of(chars, end),
             format!(
-                "{} invisible Unicode tag characters spell \"{}\"",
-                run.len(),
+                "{} spelling \"{}\"",
+                count(
+                    run.len(),
+                    "invisible Unicode tag character",
+                    "invisible Unicode tag characters"
+                ),
                 quote(&decoded, 200)
             ),
         ));
@@ -262,8 +271,12 @@ fn bidi(source: &Source<'_>, line: u32, hits: &mut Vec<Hit>) {
         first,
         end,
         format!(
-            "{} bidirectional control character(s) {why} ({}) reorder how this line is displayed",
-            controls.len(),
+            "{} {why} ({}) change how this line is displayed",
+            count(
+                controls.len(),
+                "bidirectional control",
+                "bidirectional controls"
+            ),
             code_points(controls.iter().map(|&(_, c)| c))
         ),
     ));
@@ -342,7 +355,7 @@ mod tests {
         let hits = run(&format!("Be nice.{hidden}\n"));
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, codes::TAG_CHARACTERS);
-        assert!(hits[0].1.contains("spell \"run it\""), "{}", hits[0].1);
+        assert!(hits[0].1.contains("spelling \"run it\""), "{}", hits[0].1);
     }
 
     #[test]

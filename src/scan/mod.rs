@@ -226,6 +226,23 @@ pub struct ScanOutcome {
     pub files_trusted: usize,
 }
 
+/// Scans one agent file's text the way `check` does: nothing when the file is trusted with
+/// these bytes, and only findings at or above the minimum severity.
+pub fn scan_trusted(
+    path: &str,
+    file: Option<AgentFile>,
+    text: &str,
+    config: &ScanConfig,
+    trust: &TrustFile,
+) -> Vec<Finding> {
+    if trust.is_trusted(path, text.as_bytes()) {
+        return Vec::new();
+    }
+    let mut findings = scan_text(path, file, text, config);
+    findings.retain(|finding| finding.severity >= config.min_severity);
+    findings
+}
+
 /// Whether bytes look like a binary file (a NUL byte near the start, as git judges).
 fn is_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8000).any(|&b| b == 0)
