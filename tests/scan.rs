@@ -453,3 +453,19 @@ fn check_fails_on_an_untrusted_finding_and_passes_once_it_is_reviewed() {
     assert_eq!(changed.code, 1, "{}", changed.render());
     assert!(changed.stdout.contains("RS2401"), "{}", changed.stdout);
 }
+
+#[test]
+fn the_readme_documents_every_scan_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for code in rulesmith::scan::CODES {
+        let row = format!(
+            "| {} | `{}` | {} | {} |",
+            code.code,
+            code.kind,
+            code.severity.as_str(),
+            code.summary
+        );
+        assert!(readme.contains(&row), "README lacks: {row}");
+    }
+}

@@ -271,7 +271,7 @@ fn bidi(source: &Source<'_>, line: u32, hits: &mut Vec<Hit>) {
         first,
         end,
         format!(
-            "{} {why} ({}) change how this line is displayed",
+            "{} {why} ({}): the line displays in another order than the agent reads it",
             count(
                 controls.len(),
                 "bidirectional control",

@@ -4,11 +4,14 @@ use std::ops::Range;
 
 use crate::load::yaml::Position;
 use crate::report::safe;
+use crate::unicode;
 
 /// Excerpts longer than this many characters are cut around the finding.
 const EXCERPT_CHARS: usize = 160;
 /// How many characters of context an excerpt keeps before the finding when it is cut.
 const EXCERPT_LEAD: usize = 40;
+/// Runs of hidden characters longer than this are shortened in excerpts.
+const HIDDEN_RUN_SHOWN: usize = 3;
 
 /// A file's text with the byte offset where each line starts.
 pub struct Source<'a> {
@@ -21,7 +24,7 @@ impl<'a> Source<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
-            .chain(memchr_newlines(text).map(|i| i + 1))
+            .chain(newline_offsets(text).map(|i| i + 1))
             .collect();
         Source { text, starts }
     }
@@ -126,19 +129,42 @@ fn cut(text: &str, focus: usize) -> String {
         let end = (start + EXCERPT_CHARS).min(chars.len());
         (start, end)
     };
-    let body: String = chars[start.min(end)..end].iter().collect();
+    let body = &chars[start.min(end)..end];
     let mut out = String::new();
     if start > indent {
         out.push('…');
     }
-    out.push_str(&safe::one_line(&body));
+    out.push_str(&escape_compact(body));
     if end < chars.len() {
         out.push('…');
     }
     out
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// Escapes `chars` for printing, shortening each run of hidden characters longer than
+/// [`HIDDEN_RUN_SHOWN`] to its first escape and a count.
+fn escape_compact(chars: &[char]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..]
+            .iter()
+            .take_while(|&&c| unicode::classify(c).is_some())
+            .count();
+        if run > HIDDEN_RUN_SHOWN {
+            out.push_str(&safe::one_line(&chars[i].to_string()));
+            out.push_str(&format!("…({run} hidden characters)"));
+            i += run;
+        } else {
+            let end = i + run.max(1);
+            out.push_str(&safe::one_line(&chars[i..end].iter().collect::<String>()));
+            i = end;
+        }
+    }
+    out
+}
+
+fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
     text.bytes()
         .enumerate()
         .filter_map(|(i, b)| (b == b'\n').then_some(i))
@@ -189,6 +215,19 @@ mod tests {
         assert_eq!(
             source.excerpt(start, &masks),
             "key = \"ghp_…(20 chars)\" \\u{001B}[2K"
+        );
+    }
+
+    #[test]
+    fn long_runs_of_hidden_characters_are_counted_not_listed() {
+        let tags: String = "hidden"
+            .chars()
+            .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
+            .collect();
+        let text = format!("ok{tags} \u{200B}\u{200B}\n");
+        assert_eq!(
+            Source::new(&text).excerpt(0, &[]),
+            "ok\\u{E0068}…(6 hidden characters) \\u{200B}\\u{200B}"
         );
     }
 
