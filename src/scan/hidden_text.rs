@@ -254,10 +254,10 @@ mod tests {
     fn run(text: &str, risky: &[std::ops::Range<usize>]) -> Vec<(&'static str, String)> {
         let source = Source::new(text);
         let layout = Layout::parse(text);
-        let mut hits = Vec::new();
-        markdown(&source, &layout, risky, &mut hits);
-        out_of_view(&source, &mut hits);
-        hits.into_iter().map(|h| (h.code, h.message)).collect()
+        crate::scan::hits_of(|hits| {
+            markdown(&source, &layout, risky, hits);
+            out_of_view(&source, hits);
+        })
     }
 
     #[test]

@@ -340,10 +340,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<(&'static str, String)> {
-        let source = Source::new(text);
-        let mut hits = Vec::new();
-        detect(&source, &mut hits);
-        hits.into_iter().map(|h| (h.code, h.message)).collect()
+        crate::scan::hits_of(|hits| detect(&Source::new(text), hits))
     }
 
     #[test]

@@ -374,9 +374,7 @@ mod tests {
 
     fn run(json: &str) -> Vec<(&'static str, String)> {
         let node = crate::load::jsonc::parse(json).unwrap();
-        let mut hits = Vec::new();
-        detect(&node, &mut hits);
-        hits.into_iter().map(|h| (h.code, h.message)).collect()
+        crate::scan::hits_of(|hits| detect(&node, hits))
     }
 
     fn codes_of(json: &str) -> Vec<&'static str> {

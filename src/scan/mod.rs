@@ -357,6 +357,14 @@ pub fn policy_text_problems(text: &str) -> Vec<TextProblem> {
     problems
 }
 
+/// Runs a detector and returns its hits as (code, message) pairs, for the detectors' tests.
+#[cfg(test)]
+pub(crate) fn hits_of(detect: impl FnOnce(&mut Vec<Hit>)) -> Vec<(&'static str, String)> {
+    let mut hits = Vec::new();
+    detect(&mut hits);
+    hits.into_iter().map(|h| (h.code, h.message)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,29 +183,22 @@ pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
             masks.push((range, masked));
         }
     }
-    for captures in patterns.assignment.captures_iter(text) {
-        let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) else {
-            continue;
-        };
-        let range = value.range();
-        if !looks_random(value.as_str()) || overlaps(&masks, &range) {
-            continue;
-        }
-        let masked = mask(value.as_str());
-        hits.push(Hit {
-            code: codes::SECRET_ASSIGNMENT,
-            location: Location::Span(range.clone()),
-            message: format!(
-                "`{}` is set to a random-looking value `{masked}`",
+    let assigned = patterns
+        .assignment
+        .captures_iter(text)
+        .filter_map(|captures| {
+            let name = captures.get(1)?;
+            let what = format!(
+                "`{}` is set to a random-looking value",
                 crate::scan::text::quote(name.as_str(), 60)
-            ),
+            );
+            Some((captures.get(2)?, what))
         });
-        masks.push((range, masked));
-    }
-    for captures in patterns.bearer.captures_iter(text) {
-        let Some(value) = captures.get(1) else {
-            continue;
-        };
+    let bearer = patterns
+        .bearer
+        .captures_iter(text)
+        .filter_map(|captures| Some((captures.get(1)?, "bearer token".to_owned())));
+    for (value, what) in assigned.chain(bearer) {
         let range = value.range();
         if !looks_random(value.as_str()) || overlaps(&masks, &range) {
             continue;
@@ -214,7 +207,7 @@ pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
         hits.push(Hit {
             code: codes::SECRET_ASSIGNMENT,
             location: Location::Span(range.clone()),
-            message: format!("bearer token `{masked}`"),
+            message: format!("{what} `{masked}`"),
         });
         masks.push((range, masked));
     }
@@ -226,10 +219,9 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<(&'static str, String)> {
-        let source = Source::new(text);
-        let mut hits = Vec::new();
-        detect(&source, &mut hits);
-        hits.into_iter().map(|h| (h.code, h.message)).collect()
+        crate::scan::hits_of(|hits| {
+            detect(&Source::new(text), hits);
+        })
     }
 
     #[test]

@@ -452,16 +452,15 @@ mod tests {
 
     fn run(json: &str) -> Vec<(&'static str, String)> {
         let node = crate::load::jsonc::parse(json).unwrap();
-        let mut hits = Vec::new();
-        detect(&node, &mut hits);
-        hits.into_iter().map(|h| (h.code, h.message)).collect()
+        crate::scan::hits_of(|hits| detect(&node, hits))
     }
 
     fn run_toml(text: &str) -> Vec<&'static str> {
         let node = crate::load::toml::parse(text).unwrap();
-        let mut hits = Vec::new();
-        detect(&node, &mut hits);
-        hits.into_iter().map(|h| h.code).collect()
+        crate::scan::hits_of(|hits| detect(&node, hits))
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect()
     }
 
     fn codes_of(json: &str) -> Vec<&'static str> {
