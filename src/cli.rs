@@ -60,7 +60,8 @@ pub struct ScanArgs {
     /// `scan.min-severity`, else medium].
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub min_severity: Option<Severity>,
-    /// For each line hiding something, print what you see beside what the agent reads.
+    /// For each line hiding something, print what you see beside what the agent reads (human
+    /// format only).
     #[arg(long)]
     pub reveal: bool,
     /// Record a reviewed file's current bytes as trusted, so it is quiet until they change.
