@@ -6,17 +6,18 @@ use std::process::ExitCode;
 use crate::agent_files;
 use crate::check;
 use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ReportArgs, SchemaName};
-use crate::compile::{self, Plan};
+use crate::compile::{self, Budgets, Build, Plan};
 use crate::diagnostic::Diagnostic;
 use crate::finding::{Finding, Severity};
 use crate::load::{self, tree::Tree};
 use crate::policy::schema::{SchemaKind, schema_text};
 use crate::reconcile::{self, Entry};
-use crate::report::Reporter;
 use crate::report::findings::FindingsView;
+use crate::report::{Reporter, listing};
 use crate::scan;
 use crate::scan_command;
 use crate::target::catalog::Catalog;
+use crate::target::spec::BudgetKind;
 use crate::write::{self, WriteOptions};
 
 /// How a command ended.
@@ -70,10 +71,8 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
             }));
             Ok(ExitStatus::Success)
         }
-        Command::Targets => {
-            reporter.data(&list_targets(&Catalog::builtin()));
-            Ok(ExitStatus::Success)
-        }
+        Command::Targets => targets(cli.manifest.as_deref(), cwd, reporter),
+        Command::Stats => stats(cli.manifest.as_deref(), cwd, reporter),
         Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
@@ -83,6 +82,14 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
 }
 
 /// A project loaded from disk and compiled in memory.
+pub struct Project {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// What the build would write.
+    pub build: Build,
+}
+
+/// A project's root and the files its policies compile to.
 pub struct Compiled {
     /// The repository root: the manifest's directory.
     pub root: PathBuf,
@@ -92,21 +99,65 @@ pub struct Compiled {
 
 /// Finds and loads the manifest and policies, then compiles them; only reads the disk.
 pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
-    let manifest_path = match manifest {
-        Some(path) => cwd.join(path),
-        None => load::find_manifest(cwd).map_err(|d| vec![d])?,
-    };
-    let root = manifest_path
+    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    Ok(Compiled {
+        root,
+        plan: build.plan,
+    })
+}
+
+fn manifest_path(manifest: Option<&Path>, cwd: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
+    match manifest {
+        Some(path) => Ok(cwd.join(path)),
+        None => load::find_manifest(cwd).map_err(|d| vec![d]),
+    }
+}
+
+fn root_of(manifest_path: &Path, cwd: &Path) -> PathBuf {
+    manifest_path
         .parent()
-        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+}
+
+/// The built-in targets plus the repository's own under `.rulesmith/targets/`.
+fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
+    let files = load::read_target_dir(root)?;
+    if files.is_empty() {
+        return Ok(Catalog::builtin());
+    }
+    let prefix = format!("{}/", load::REPO_TARGETS_DIR);
+    let repo = Catalog::from_files(
+        files
+            .iter()
+            .map(|(path, source)| (path.as_str(), source.text.as_str())),
+        &prefix,
+    )?;
+    Catalog::builtin().with(repo)
+}
+
+/// Loads the project whose manifest is `manifest` (or is found from `cwd` upwards) and compiles
+/// it: the load stage, then the pure core, with nothing written.
+pub fn compile_project(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    budgets: Budgets,
+) -> Result<Project, Vec<Diagnostic>> {
+    let manifest_path = manifest_path(manifest, cwd)?;
+    let root = root_of(&manifest_path, cwd);
     let manifest_source =
         load::read_text(&manifest_path, &load::display_path(&root, &manifest_path))
             .map_err(|d| vec![d])?;
     let manifest = compile::parse_manifest(&manifest_source)?;
     let repo_policies = load::read_policy_dir(&root, &manifest.value.policies.dir)?;
-    let catalog = Catalog::builtin();
-    let (_, plan) = compile::compile(&manifest_source, &manifest, &repo_policies, &catalog)?;
-    Ok(Compiled { root, plan })
+    let catalog = catalog(&root)?;
+    let build = compile::compile(
+        &manifest_source,
+        &manifest,
+        &repo_policies,
+        &catalog,
+        budgets,
+    )?;
+    Ok(Project { root, build })
 }
 
 /// A compiled project next to what the working tree holds.
@@ -117,6 +168,8 @@ pub struct Reconciled {
     pub tree: Tree,
     /// Every path rulesmith owns, with its state.
     pub entries: Vec<Entry>,
+    /// Warnings from compiling the policies; the command goes on.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
@@ -124,15 +177,17 @@ pub fn load_and_reconcile(
     manifest: Option<&Path>,
     cwd: &Path,
 ) -> Result<Reconciled, Vec<Diagnostic>> {
-    let Compiled { root, plan } = load_and_compile(manifest, cwd)?;
+    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    let plan = &build.plan;
     let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
         agent_files::classify(path).is_some()
     })?;
-    let entries = reconcile::reconcile(&plan, &tree)?;
+    let entries = reconcile::reconcile(plan, &tree)?;
     Ok(Reconciled {
         root,
         tree,
         entries,
+        warnings: build.warnings,
     })
 }
 
@@ -153,6 +208,7 @@ fn build(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
+    reporter.diagnostics(&project.warnings);
     let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
     if args.dry_run {
         let diffs: Vec<String> = drift_findings(&project, |_, _| Vec::new())
@@ -174,6 +230,7 @@ fn check(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
+    reporter.diagnostics(&project.warnings);
     let setup = scan_command::load_setup(manifest, cwd)?;
     let findings = drift_findings(&project, |path, text| {
         scan::scan_trusted(
@@ -201,21 +258,36 @@ fn check(
     })
 }
 
-fn list_targets(catalog: &Catalog) -> String {
-    let mut out = String::new();
-    for target in catalog.targets.values() {
-        let paths: Vec<&str> = target
-            .spec
-            .outputs
-            .iter()
-            .map(|o| o.path.as_str())
-            .collect();
-        out.push_str(&format!(
-            "{:<14} {:<30} {}\n",
-            target.spec.id,
-            target.spec.name,
-            paths.join(", ")
-        ));
-    }
-    out
+fn targets(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    // Outside a project the built-in targets are listed; inside one, its own targets too.
+    let catalog = match manifest_path(manifest, cwd) {
+        Ok(path) => catalog(&root_of(&path, cwd))?,
+        Err(_) if manifest.is_none() => Catalog::builtin(),
+        Err(problems) => return Err(problems),
+    };
+    reporter.data(&listing::targets(&catalog));
+    Ok(ExitStatus::Success)
+}
+
+fn stats(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let project = compile_project(manifest, cwd, Budgets::Measure)?;
+    reporter.data(&listing::stats(&project.build));
+    let over_hard = project
+        .build
+        .measurements
+        .iter()
+        .any(|m| m.over() && m.budget.kind == BudgetKind::Hard);
+    Ok(if over_hard {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -33,13 +33,15 @@ pub enum Command {
     /// Compare the working tree with what the policies compile to, writing nothing.
     ///
     /// Reports outputs that are missing, edited by hand, stale or orphaned, agent files that
-    /// rulesmith does not generate (shadow rules), and hidden characters in any agent file.
+    /// rulesmith does not generate (shadow rules), and what `scan` finds in any agent file.
     /// Exit status: 0 clean, 1 findings, 2 error.
     Check(CheckArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
-    /// List the available targets and the files they write.
+    /// List the available targets: their files, scoping and size limits.
     Targets,
+    /// Show the size of every generated file against its agent's limits.
+    Stats,
     /// Find hidden and risky instructions in agent files; works with or without rulesmith.yaml.
     Scan(ScanArgs),
 }

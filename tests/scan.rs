@@ -432,7 +432,7 @@ fn check_fails_on_an_untrusted_finding_and_passes_once_it_is_reviewed() {
     let clean = repo.run(&["check"]);
     assert_eq!(clean.code, 0, "{}", clean.render());
     repo.write(
-        ".codex/config.toml",
+        "tools/.codex/config.toml",
         "sandbox_mode = \"danger-full-access\"\n",
     );
     let risky = repo.run(&["check"]);
@@ -441,7 +441,7 @@ fn check_fails_on_an_untrusted_finding_and_passes_once_it_is_reviewed() {
     let trust = repo.run(&[
         "scan",
         "--trust",
-        ".codex/config.toml",
+        "tools/.codex/config.toml",
         "--reason",
         "throwaway VM",
     ]);
@@ -449,7 +449,7 @@ fn check_fails_on_an_untrusted_finding_and_passes_once_it_is_reviewed() {
     let reviewed = repo.run(&["check"]);
     assert_eq!(reviewed.code, 0, "{}", reviewed.render());
     repo.write(
-        ".codex/config.toml",
+        "tools/.codex/config.toml",
         "sandbox_mode = \"danger-full-access\"\napproval_policy = \"never\"\n",
     );
     let changed = repo.run(&["check"]);

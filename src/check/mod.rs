@@ -105,11 +105,22 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             let what = match planned.ownership {
                 Ownership::Whole => path.to_owned(),
                 Ownership::Block => format!("the managed block in {path}"),
+                Ownership::Entries => format!("rulesmith's entries in {path}"),
             };
             let (kind, message, fix) = if is_lock {
                 (
                     codes::STALE,
                     format!("{path} lists other files than the targets now generate"),
+                    REBUILD.to_owned(),
+                )
+            } else if planned.ownership == Ownership::Entries {
+                // A settings file carries no header: whoever changed the entries, a build puts
+                // back the ones the policies ask for and keeps everything else.
+                (
+                    codes::STALE,
+                    format!(
+                        "{what} differ from what the policies ask for: some are missing, or some the policies dropped are still there"
+                    ),
                     REBUILD.to_owned(),
                 )
             } else {

@@ -5,6 +5,7 @@
 
 pub mod findings;
 mod human;
+pub mod listing;
 pub mod safe;
 
 use std::io::Write;

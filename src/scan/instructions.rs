@@ -88,7 +88,7 @@ fn patterns() -> Vec<Pattern> {
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to keep the user in the dark",
             r"(?i)(?-u:\b)(?:do\s+not|don[’']?t|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing))\s+(?:this\s+|it\s+|that\s+|anything\s+|them\s+)?(?:to\s+)?(?:the\s+)?(?:user|human|operator|developer|reviewer|maintainer|owner)s?(?-u:\b)".into(), NotFollowedByTo),
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to hide what it does",
-            r"(?i)(?-u:\b)(?:hide|conceal)\s+(?:this|it|these|that|(?:the|your|all|any)\s+\w+)(?:\s+\w+)?\s+from\s+(?:the\s+)?(?:user|human|operator|reviewer|developer)s?(?-u:\b)|(?-u:\b)keep\s+(?:this|it|these\s+instructions|the\s+following)\s+(?:a\s+)?secret(?-u:\b)|(?-u:\b)without\s+(?:the\s+)?user(?:[’']s)?\s+(?:knowledge|knowing|noticing)(?-u:\b)|(?-u:\b)so\s+(?:that\s+)?the\s+user\s+(?:doesn[’']?t|does\s+not|won[’']?t|will\s+not)\s+(?:notice|see|know)(?-u:\b)".into(), Negatable),
+            r"(?i)(?-u:\b)(?:hide|conceal)\s+(?:this|it|these|that|(?:the|your|all|any)\s+[A-Za-z]+)(?:\s+[A-Za-z]+)?\s+from\s+(?:the\s+)?(?:user|human|operator|reviewer|developer)s?(?-u:\b)|(?-u:\b)keep\s+(?:this|it|these\s+instructions|the\s+following)\s+(?:a\s+)?secret(?-u:\b)|(?-u:\b)without\s+(?:the\s+)?user(?:[’']s)?\s+(?:knowledge|knowing|noticing)(?-u:\b)|(?-u:\b)so\s+(?:that\s+)?the\s+user\s+(?:doesn[’']?t|does\s+not|won[’']?t|will\s+not)\s+(?:notice|see|know)(?-u:\b)".into(), Negatable),
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to hide its instructions",
             r"(?i)(?-u:\b)(?:never|do\s+not|don[’']?t)\s+(?:reveal|mention|disclose|acknowledge)\s+(?:these|this|the(?:se)?|your)\s+(?:instructions?|rules|prompt|system\s+prompt)(?-u:\b)".into(), Always),
         p(codes::BEHAVIOUR_SUPPRESSION, "tells the agent to act silently",
@@ -129,7 +129,8 @@ fn dynamic_patterns(count: usize) -> (usize, usize) {
 struct Compiled {
     patterns: Vec<Pattern>,
     set: RegexSet,
-    regexes: Vec<Regex>,
+    /// Each pattern alone, compiled the first time the set says it matches.
+    regexes: Vec<OnceLock<Regex>>,
     cue: Regex,
     anti_cue: Regex,
     mention: Regex,
@@ -142,10 +143,7 @@ fn compiled() -> &'static Compiled {
         let sources: Vec<&str> = patterns.iter().map(|p| p.regex.as_str()).collect();
         Compiled {
             set: RegexSet::new(&sources).expect("instruction patterns compile"),
-            regexes: sources
-                .iter()
-                .map(|s| Regex::new(s).expect("instruction patterns compile"))
-                .collect(),
+            regexes: sources.iter().map(|_| OnceLock::new()).collect(),
             patterns,
             cue: Regex::new(
                 r"(?i)(?-u:\b)(?:never|not|no|don[’']?t|doesn[’']?t|won[’']?t|cannot|can[’']?t|avoid(?:ing)?|forbid(?:s|den)?|prohibit(?:s|ed)?|refuse|reject|disallow(?:ed)?|deny|ban(?:ned)?|instead\s+of|rather\s+than|unless|ask\s+(?:the\s+user\s+)?(?:before|first)|confirm\s+before|flag|warn|dangerous|unsafe|insecure|risky|malicious|bad|wrong|blocks?|stop|beware)(?-u:\b)|❌|🚫|⛔",
@@ -223,7 +221,9 @@ pub fn detect(
             continue;
         }
         let pattern = &compiled.patterns[index];
-        for captures in compiled.regexes[index].captures_iter(&normalized.text) {
+        let regex = compiled.regexes[index]
+            .get_or_init(|| Regex::new(&pattern.regex).expect("instruction patterns compile"));
+        for captures in regex.captures_iter(&normalized.text) {
             let found = captures
                 .get(1)
                 .unwrap_or_else(|| captures.get(0).expect("match"));
