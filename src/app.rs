@@ -192,7 +192,10 @@ pub fn load_and_reconcile(
 }
 
 /// Drift and shadow-rules findings, plus what `scan` finds in each agent file's content.
-fn drift_findings(project: &Reconciled, scan: impl Fn(&str, &str) -> Vec<Finding>) -> Vec<Finding> {
+fn drift_findings(
+    project: &Reconciled,
+    scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
+) -> Vec<Finding> {
     check::findings(
         &project.entries,
         &project.tree,
@@ -232,14 +235,21 @@ fn check(
     let project = load_and_reconcile(manifest, cwd)?;
     reporter.diagnostics(&project.warnings);
     let setup = scan_command::load_setup(manifest, cwd)?;
-    let findings = drift_findings(&project, |path, text| {
-        scan::scan_trusted(
+    let findings = drift_findings(&project, |path, text| match text {
+        Ok(text) => scan::scan_trusted(
             path,
             agent_files::classify(path),
             text,
             &setup.config,
             &setup.trust,
-        )
+        ),
+        Err(reason) => {
+            let unscanned = scan::unscanned(path, &format!("the file {reason}"), &setup.config);
+            (unscanned.severity >= setup.config.min_severity)
+                .then_some(unscanned)
+                .into_iter()
+                .collect()
+        }
     });
     let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
     checked.extend(project.tree.agent_files.iter().map(String::as_str));

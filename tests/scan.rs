@@ -458,6 +458,20 @@ fn check_fails_on_an_untrusted_finding_and_passes_once_it_is_reviewed() {
 }
 
 #[test]
+fn check_reports_agent_files_it_cannot_read_as_text() {
+    let repo = full_build();
+    repo.write_bytes("tools/.aiexclude", b"secrets/\n\xff\xfe\n");
+    let run = repo.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.render());
+    assert!(
+        run.stdout
+            .contains("RS2001 the file is not valid UTF-8  [unscanned-file]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn the_readme_documents_every_scan_code() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();

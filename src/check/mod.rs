@@ -22,13 +22,14 @@ const REBUILD: &str = "run `rulesmith build` and commit the result";
 ///
 /// `is_instructions` says whether an agent file feeds an agent instructions (rules, skills,
 /// commands), as opposed to settings or ignore lists; only those can be shadow rules.
-/// `scan` returns the content findings of one agent file (path, text): the scanner, with the
-/// repository's trust records and severities.
+/// `scan` returns the content findings of one agent file, given its path and its text (or why
+/// it could not be read as text): the scanner, with the repository's trust records and
+/// severities.
 pub fn findings(
     entries: &[Entry],
     tree: &Tree,
     is_instructions: impl Fn(&str) -> bool,
-    scan: impl Fn(&str, &str) -> Vec<Finding>,
+    scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = entries.iter().filter_map(entry_finding).collect();
     let owned: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
@@ -48,8 +49,12 @@ pub fn findings(
     );
     let scanned: std::collections::BTreeSet<&str> = scanned.collect();
     for path in scanned {
-        if let Some(text) = tree.text(path) {
-            out.extend(scan(path, text));
+        match tree.files.get(path) {
+            Some(Existing::Text(text)) => out.extend(scan(path, Ok(text))),
+            Some(Existing::Opaque { reason }) if tree.agent_files.contains(path) => {
+                out.extend(scan(path, Err(reason)));
+            }
+            _ => {}
         }
     }
     out.sort_by(|a, b| (&a.path, a.code).cmp(&(&b.path, b.code)));

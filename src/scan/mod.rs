@@ -136,7 +136,13 @@ pub fn scan_text(
     config: &ScanConfig,
 ) -> Vec<Finding> {
     let source = Source::new(text);
-    let format = Format::of(path);
+    let format = match file {
+        Some(AgentFile {
+            kind: FileKind::Ignore,
+            ..
+        }) => Format::Other,
+        _ => Format::of(path),
+    };
     let mut hits = Vec::new();
     let masks = secrets::detect(&source, &mut hits);
     hidden_unicode::detect(&source, &mut hits);
