@@ -14,7 +14,6 @@ use crate::policy::schema::{SchemaKind, schema_text};
 use crate::reconcile::{self, Entry};
 use crate::report::findings::FindingsView;
 use crate::report::{Reporter, listing};
-use crate::scan;
 use crate::scan_command;
 use crate::target::catalog::Catalog;
 use crate::target::spec::BudgetKind;
@@ -235,22 +234,7 @@ fn check(
     let project = load_and_reconcile(manifest, cwd)?;
     reporter.diagnostics(&project.warnings);
     let setup = scan_command::load_setup(manifest, cwd)?;
-    let findings = drift_findings(&project, |path, text| match text {
-        Ok(text) => scan::scan_trusted(
-            path,
-            agent_files::classify(path),
-            text,
-            &setup.config,
-            &setup.trust,
-        ),
-        Err(reason) => {
-            let unscanned = scan::unscanned(path, &format!("the file {reason}"), &setup.config);
-            (unscanned.severity >= setup.config.min_severity)
-                .then_some(unscanned)
-                .into_iter()
-                .collect()
-        }
-    });
+    let findings = drift_findings(&project, |path, content| setup.findings(path, content));
     let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
     checked.extend(project.tree.agent_files.iter().map(String::as_str));
     checked.sort_unstable();

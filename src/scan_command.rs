@@ -6,10 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::agent_files;
 use crate::app::ExitStatus;
 use crate::cli::ScanArgs;
 use crate::compile;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::finding::Finding;
 use crate::load::{self, walk};
 use crate::manifest::ScanSettings;
 use crate::policy::validate::Parsed;
@@ -27,6 +29,30 @@ pub struct ScanSetup {
     pub config: ScanConfig,
     /// Reviewed files.
     pub trust: TrustFile,
+}
+
+impl ScanSetup {
+    /// What the scan finds in one agent file, given its text or why it could not be read as
+    /// text, as `check` reports it: nothing for a trusted file, only findings at or above the
+    /// minimum severity.
+    pub fn findings(&self, path: &str, content: Result<&str, &str>) -> Vec<Finding> {
+        match content {
+            Ok(text) => scan::scan_trusted(
+                path,
+                agent_files::classify(path),
+                text,
+                &self.config,
+                &self.trust,
+            ),
+            Err(reason) => {
+                let unscanned = scan::unscanned(path, &format!("the file {reason}"), &self.config);
+                (unscanned.severity >= self.config.min_severity)
+                    .then_some(unscanned)
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
 }
 
 /// Turns the manifest's `scan:` section into a scan configuration, rejecting overrides of
@@ -147,7 +173,7 @@ pub fn run(
 }
 
 /// The reveal report for every file with a hidden-Unicode or hidden-text finding.
-fn revealed(files: &[walk::Discovered], findings: &[crate::finding::Finding]) -> String {
+fn revealed(files: &[walk::Discovered], findings: &[Finding]) -> String {
     let hiding = |path: &str| {
         findings.iter().any(|f| {
             f.path == path
