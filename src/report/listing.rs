@@ -49,7 +49,7 @@ pub fn targets(catalog: &Catalog) -> String {
 
 /// What templates, frontmatter values and paths can use, for authors of custom targets.
 const TEMPLATE_FIELDS: &str = "\
-Templates see: project, tier, target.id, target.name, policies, groups (the output's rule groups:
+Templates see: project, tier, target.id, target.name, file (the output's file name), policies, groups (the output's rule groups:
 id, policy, title, description, scoped, globs, directories, applies_to, rules), group (with
 `each: group`), directory (with `each: directory`; empty at the root) and permissions (deny_read,
 ask_commands, deny_commands, deny_piped_to, ask_web_fetch). Shared partials: intro, legend, rules,

@@ -17,6 +17,10 @@ const INVISIBLE_RUN: usize = 3;
 /// Finds every hidden-Unicode hit in `source`.
 pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) {
     let text = source.text;
+    if text.is_ascii() {
+        control_characters(source, hits);
+        return;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut index = 0;
     let mut bidi_lines = BTreeSet::new();
