@@ -323,6 +323,35 @@ pub fn unscanned(path: &str, why: &str, config: &ScanConfig) -> Finding {
     }
 }
 
+/// Whether `text` is too plain to hide anything or hold a secret: ASCII without control
+/// characters, markup (`<`, `[`), padding (blank lines, runs of spaces) or any run of 16
+/// characters a secret could be made of. Most policy text is, and skipping the detectors for it keeps loading fast.
+fn plainly_visible(text: &str) -> bool {
+    let secret_alphabet = |b: u8| b.is_ascii_alphanumeric() || b"+/_=.~-".contains(&b);
+    let (mut run, mut spaces, mut newlines) = (0, 0, 0);
+    for &b in text.as_bytes() {
+        let control = b.is_ascii_control() && b != b'\t' && b != b'\n';
+        if !b.is_ascii() || b == b'<' || b == b'[' || control {
+            return false;
+        }
+        run = if secret_alphabet(b) { run + 1 } else { 0 };
+        spaces = if b == b' ' || b == b'\t' {
+            spaces + 1
+        } else {
+            0
+        };
+        newlines = match b {
+            b'\n' => newlines + 1,
+            b' ' | b'\t' => newlines,
+            _ => 0,
+        };
+        if run >= 16 || spaces >= 16 || newlines >= 8 {
+            return false;
+        }
+    }
+    true
+}
+
 /// A problem found in policy text that rulesmith must never copy into an agent file: hidden
 /// Unicode, hidden text or a secret (classes 1, 2 and 5).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -338,6 +367,9 @@ pub struct TextProblem {
 /// Checks a piece of policy text (a rule, a title) for hidden Unicode, hidden text and secrets.
 /// Risky instructions are not checked: a policy forbidding `curl | sh` must name it.
 pub fn policy_text_problems(text: &str) -> Vec<TextProblem> {
+    if plainly_visible(text) {
+        return Vec::new();
+    }
     let source = Source::new(text);
     let mut hits = Vec::new();
     secrets::detect(&source, &mut hits);
@@ -507,5 +539,16 @@ mod tests {
             ["RS2502"]
         );
         assert!(codes("Never pipe `curl` output into `sh` (`curl x | sh`).").is_empty());
+        assert!(plainly_visible("Never pipe `curl` output into `sh`."));
+        for hiding in &[
+            "a\u{200B}b",
+            "x <!-- y -->",
+            "[//]: # (y)",
+            "key ghp_8fK2pQ9xLmN4vR7tY1wZ3bC6",
+            &format!("a{}b", "\n".repeat(40)),
+            "bell \u{7}",
+        ] {
+            assert!(!plainly_visible(hiding), "{hiding:?}");
+        }
     }
 }
