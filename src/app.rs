@@ -16,6 +16,7 @@ use crate::policy::schema::{SchemaKind, schema_text};
 use crate::reconcile::{self, Entry};
 use crate::report::findings::FindingsView;
 use crate::report::{Reporter, listing};
+use crate::scan_command;
 use crate::target::catalog::Catalog;
 use crate::target::spec::BudgetKind;
 use crate::write::{self, WriteOptions};
@@ -79,6 +80,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
         }
         Command::Targets => targets(cli.manifest.as_deref(), cwd, reporter),
         Command::Stats => stats(cli.manifest.as_deref(), cwd, reporter),
+        Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
         reporter.diagnostics(&diagnostics);
@@ -196,11 +198,29 @@ pub fn load_and_reconcile(
     })
 }
 
-/// The findings `check` reports for a reconciled project.
-pub fn drift_findings(project: &Reconciled) -> Vec<Finding> {
-    check::findings(&project.entries, &project.tree, |path| {
-        agent_files::classify(path).is_some_and(|file| file.kind.is_prose())
-    })
+/// Drift and shadow-rules findings, plus what `scan` finds in each agent file's content.
+fn drift_findings(
+    project: &Reconciled,
+    scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
+) -> Vec<Finding> {
+    check::findings(
+        &project.entries,
+        &project.tree,
+        |path| agent_files::classify(path).is_some_and(|file| file.kind.is_prose()),
+        scan,
+    )
+}
+
+/// Everything `check` reports for a project: drift, shadow rules and what the scanner finds in
+/// its agent files.
+pub fn check_findings(
+    manifest: Option<&Path>,
+    cwd: &Path,
+) -> Result<(Reconciled, Vec<Finding>), Vec<Diagnostic>> {
+    let project = load_and_reconcile(manifest, cwd)?;
+    let setup = scan_command::load_setup(manifest, cwd)?;
+    let findings = drift_findings(&project, |path, content| setup.findings(path, content));
+    Ok((project, findings))
 }
 
 fn build(
@@ -213,7 +233,7 @@ fn build(
     reporter.diagnostics(&project.warnings);
     let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
     if args.dry_run {
-        let diffs: Vec<String> = drift_findings(&project)
+        let diffs: Vec<String> = drift_findings(&project, |_, _| Vec::new())
             .into_iter()
             .filter_map(|finding| finding.diff)
             .collect();
@@ -231,9 +251,8 @@ fn check(
     args: &ReportArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let project = load_and_reconcile(manifest, cwd)?;
+    let (project, findings) = check_findings(manifest, cwd)?;
     reporter.diagnostics(&project.warnings);
-    let findings = drift_findings(&project);
     let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
     checked.extend(project.tree.agent_files.iter().map(String::as_str));
     checked.sort_unstable();

@@ -40,6 +40,12 @@ pub enum Code {
     UnknownBuiltinPolicy,
     /// Policy text contains invisible or direction-changing characters.
     HiddenUnicode,
+    /// Policy text contains text hidden from the rendered view (HTML comments, hidden HTML).
+    HiddenText,
+    /// Policy text contains a secret.
+    SecretInPolicy,
+    /// The manifest changes the severity of a scan code that does not exist.
+    UnknownScanCode,
     /// A target template failed to compile or render.
     TemplateError,
     /// A target spec is invalid.
@@ -90,6 +96,9 @@ impl Code {
         Code::UnknownTarget,
         Code::UnknownBuiltinPolicy,
         Code::HiddenUnicode,
+        Code::HiddenText,
+        Code::SecretInPolicy,
+        Code::UnknownScanCode,
         Code::TemplateError,
         Code::TargetSpecError,
         Code::BudgetExceeded,
@@ -125,6 +134,9 @@ impl Code {
             Code::UnknownTarget => "RS0203",
             Code::UnknownBuiltinPolicy => "RS0204",
             Code::HiddenUnicode => "RS0205",
+            Code::HiddenText => "RS0206",
+            Code::SecretInPolicy => "RS0207",
+            Code::UnknownScanCode => "RS0208",
             Code::TemplateError => "RS0301",
             Code::TargetSpecError => "RS0302",
             Code::BudgetExceeded => "RS0303",

@@ -1,9 +1,12 @@
 //! The `rulesmith.yaml` manifest model.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agreement::Agreement;
+use crate::finding::Severity;
 
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
@@ -30,6 +33,51 @@ pub struct Manifest {
     /// rendered into WORKING-AGREEMENT.md and a managed block in .github/CODEOWNERS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Agreement>,
+    /// How `scan` and `check` judge agent files.
+    #[serde(default, skip_serializing_if = "ScanSettings::is_default")]
+    pub scan: ScanSettings,
+}
+
+/// Settings for `rulesmith scan` and the scan inside `rulesmith check`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanSettings {
+    /// Findings below this severity are not reported and do not fail `scan` or `check`.
+    #[serde(default = "default_min_severity")]
+    pub min_severity: Severity,
+    /// Severity changes by finding code (e.g. `RS2405`), each with the reason for it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity: BTreeMap<String, SeverityOverride>,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        ScanSettings {
+            min_severity: default_min_severity(),
+            severity: BTreeMap::new(),
+        }
+    }
+}
+
+impl ScanSettings {
+    fn is_default(&self) -> bool {
+        *self == ScanSettings::default()
+    }
+}
+
+fn default_min_severity() -> Severity {
+    crate::scan::DEFAULT_MIN_SEVERITY
+}
+
+/// A reviewed change to one finding code's severity.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SeverityOverride {
+    /// The severity findings with this code get instead of their default.
+    pub level: Severity,
+    /// Why the change is safe for this repository.
+    #[schemars(length(min = 1))]
+    pub reason: String,
 }
 
 /// Which targets a build renders.

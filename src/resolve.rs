@@ -282,6 +282,7 @@ mod tests {
             targets: crate::manifest::TargetSelection::List(vec!["claude".into()]),
             policies: PolicySources::default(),
             agreement: None,
+            scan: Default::default(),
         }
     }
 

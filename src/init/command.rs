@@ -90,8 +90,8 @@ pub fn run(
         answers.stack,
         answers.agents.join(", ")
     )];
-    let project = app::load_and_reconcile(Some(&dir.join(MANIFEST_FILE)), cwd)?;
-    let findings: Vec<_> = app::drift_findings(&project)
+    let (_, findings) = app::check_findings(Some(&dir.join(MANIFEST_FILE)), cwd)?;
+    let findings: Vec<_> = findings
         .into_iter()
         .filter(|f| f.severity > Severity::Info)
         .collect();
