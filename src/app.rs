@@ -3,12 +3,18 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{BuildArgs, Cli, ColorWhen, Command, SchemaName};
+use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, SchemaName};
 use crate::compile::{self, Plan};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::explain::{self, Project};
 use crate::load;
+use crate::manifest::Manifest;
+use crate::overrides::Overrides;
+use crate::pack;
 use crate::policy::schema::{SchemaKind, schema_text};
-use crate::report::Reporter;
+use crate::policy::validate::Parsed;
+use crate::report::{Reporter, render_explanation};
+use crate::resolve::resolve;
 use crate::target::catalog::Catalog;
 use crate::write::{self, WriteOptions};
 
@@ -59,6 +65,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
             reporter.data(&list_targets(&Catalog::builtin()));
             Ok(ExitStatus::Success)
         }
+        Command::Explain(args) => explain_rule(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
         reporter.diagnostics(&diagnostics);
@@ -72,11 +79,15 @@ struct Compiled {
     plan: Plan,
 }
 
-fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
-    let manifest_path = match manifest {
-        Some(path) => cwd.join(path),
-        None => load::find_manifest(cwd).map_err(|d| vec![d])?,
-    };
+/// A project's inputs, read from disk.
+struct Inputs {
+    root: PathBuf,
+    manifest_source: SourceFile,
+    manifest: Parsed<Manifest>,
+    repo_policies: Vec<SourceFile>,
+}
+
+fn read_inputs(manifest_path: PathBuf, cwd: &Path) -> Result<Inputs, Vec<Diagnostic>> {
     let root = manifest_path
         .parent()
         .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
@@ -85,9 +96,79 @@ fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec
             .map_err(|d| vec![d])?;
     let manifest = compile::parse_manifest(&manifest_source)?;
     let repo_policies = load::read_policy_dir(&root, &manifest.value.policies.dir)?;
+    Ok(Inputs {
+        root,
+        manifest_source,
+        manifest,
+        repo_policies,
+    })
+}
+
+fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
+    let manifest_path = match manifest {
+        Some(path) => cwd.join(path),
+        None => load::find_manifest(cwd).map_err(|d| vec![d])?,
+    };
+    let inputs = read_inputs(manifest_path, cwd)?;
     let catalog = Catalog::builtin();
-    let (_, plan) = compile::compile(&manifest_source, &manifest, &repo_policies, &catalog)?;
-    Ok(Compiled { root, plan })
+    let (_, plan) = compile::compile(
+        &inputs.manifest_source,
+        &inputs.manifest,
+        &inputs.repo_policies,
+        &catalog,
+    )?;
+    Ok(Compiled {
+        root: inputs.root,
+        plan,
+    })
+}
+
+/// Explains a rule in the context of the project when a manifest is found, else of the pack.
+fn explain_rule(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    args: &ExplainArgs,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let manifest_path = match manifest {
+        Some(path) => Some(cwd.join(path)),
+        None => load::find_manifest(cwd).ok(),
+    };
+    let explanation = match manifest_path {
+        Some(path) => {
+            let inputs = read_inputs(path, cwd)?;
+            let catalog = Catalog::builtin();
+            let sources = compile::load_sources(
+                &inputs.manifest_source,
+                &inputs.manifest,
+                &inputs.repo_policies,
+                &catalog,
+            )?;
+            let rules = resolve(
+                &inputs.manifest.value,
+                sources.policies.clone(),
+                &sources.overrides,
+            );
+            let plan = compile::render_plan(&inputs.manifest.value, &rules, &catalog)?;
+            let project = Project {
+                tier: inputs.manifest.value.tier,
+                plan: &plan,
+            };
+            explain::explain(
+                &args.rule,
+                &sources.policies,
+                &sources.overrides,
+                Some(project),
+            )
+        }
+        None => {
+            let policies = compile::parse_policies(pack::sources())?;
+            explain::explain(&args.rule, &policies, &Overrides::default(), None)
+        }
+    }
+    .map_err(|d| vec![d])?;
+    reporter.data(&render_explanation(&explanation));
+    Ok(ExitStatus::Success)
 }
 
 fn build(

@@ -36,10 +36,15 @@ pub enum Code {
     DuplicateRule,
     /// The manifest names a target that does not exist.
     UnknownTarget,
-    /// The manifest names a built-in policy that does not exist.
-    UnknownBuiltinPolicy,
+    /// The manifest names a policy that does not exist.
+    UnknownPolicy,
     /// Policy text contains invisible or direction-changing characters.
     HiddenUnicode,
+    /// A rule name matches no rule, or a bare rule id matches rules in several policies.
+    UnknownRule,
+    /// An override is malformed: a blank reason, both or neither of its keys, not a softening,
+    /// or a second override of the same thing.
+    InvalidOverride,
     /// A target template failed to compile or render.
     TemplateError,
     /// A target spec is invalid.
@@ -68,8 +73,10 @@ impl Code {
         Code::DuplicatePolicy,
         Code::DuplicateRule,
         Code::UnknownTarget,
-        Code::UnknownBuiltinPolicy,
+        Code::UnknownPolicy,
         Code::HiddenUnicode,
+        Code::UnknownRule,
+        Code::InvalidOverride,
         Code::TemplateError,
         Code::TargetSpecError,
         Code::PathEscapesRepo,
@@ -93,8 +100,10 @@ impl Code {
             Code::DuplicatePolicy => "RS0201",
             Code::DuplicateRule => "RS0202",
             Code::UnknownTarget => "RS0203",
-            Code::UnknownBuiltinPolicy => "RS0204",
+            Code::UnknownPolicy => "RS0204",
             Code::HiddenUnicode => "RS0205",
+            Code::UnknownRule => "RS0206",
+            Code::InvalidOverride => "RS0207",
             Code::TemplateError => "RS0301",
             Code::TargetSpecError => "RS0302",
             Code::PathEscapesRepo => "RS0401",

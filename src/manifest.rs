@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::policy::model::Level;
+
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
 
@@ -24,15 +26,38 @@ pub struct Manifest {
     /// Which policies to compile.
     #[serde(default)]
     pub policies: PolicySources,
+    /// Exceptions to the compiled rules: built-in policies left out, rules turned off or
+    /// softened, each with the reason the generated files and `rulesmith check` show.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
 }
 
-/// Where policies come from.
+/// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets
+/// exactly one of `disable` or `level`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Override {
+    /// A policy to leave out (e.g. `lang-java`); only `disable: true` applies to a policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// A rule to turn off or soften: `policy/rule`, or a bare rule id that only one policy has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Turns the policy or rule off.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disable: bool,
+    /// Softens a rule: `must` to `should`, or `must-not` to `should-not`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Why this project departs from the rule; shown next to it in every generated file.
+    #[schemars(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+/// Where policies come from. Every built-in policy is compiled; leave one out with an override.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PolicySources {
-    /// Built-in policies by id; when omitted, every built-in policy is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builtin: Option<Vec<String>>,
     /// Directory of the repo's own policy files, relative to the manifest.
     #[serde(default = "default_policy_dir")]
     pub dir: String,
@@ -41,7 +66,6 @@ pub struct PolicySources {
 impl Default for PolicySources {
     fn default() -> Self {
         PolicySources {
-            builtin: None,
             dir: default_policy_dir(),
         }
     }

@@ -6,6 +6,8 @@
 use serde::Serialize;
 
 use crate::manifest::{Manifest, Tier};
+use crate::overrides::{Action, Overrides};
+use crate::pack;
 use crate::policy::model::{Level, Policy, Rule, Scope};
 
 /// Where a policy came from.
@@ -25,8 +27,23 @@ pub struct RuleSet {
     pub project: String,
     /// The project's tier.
     pub tier: Tier,
+    /// The version of the built-in policy pack.
+    pub pack_version: &'static str,
     /// Policies with at least one rule for this tier, ordered by id.
     pub policies: Vec<ResolvedPolicy>,
+    /// Every override in the manifest, with its reason, ordered by id.
+    pub overrides: Vec<ShownOverride>,
+}
+
+/// An override as the generated files show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShownOverride {
+    /// The policy id or `policy/rule`.
+    pub id: String,
+    /// What the override does, in words: "left out", "turned off", "softened from MUST to SHOULD".
+    pub change: String,
+    /// Why, as written in the manifest.
+    pub reason: String,
 }
 
 /// A policy after tier filtering.
@@ -69,9 +86,32 @@ pub struct ResolvedRule {
     pub scope: Scope,
     /// Where the rule applies, in words, when it narrows its policy's scope.
     pub applies_to: Option<String>,
+    /// Set when a manifest override softened the rule.
+    pub softened: Option<Softened>,
+    /// Good and bad code, when the rule has an example.
+    pub example: Option<ShownExample>,
+}
+
+/// A rule's example with both sides present as values (absent sides are null), for templates.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShownExample {
+    /// Code that follows the rule.
+    pub good: Option<String>,
+    /// Code that breaks it.
+    pub bad: Option<String>,
+}
+
+/// A rule's original level and the reason it was softened.
+#[derive(Clone, Debug, Serialize)]
+pub struct Softened {
+    /// The keyword the rule had before the override.
+    pub from: &'static str,
+    /// Why, as written in the manifest.
+    pub reason: String,
 }
 
 /// A policy with where it came from, as handed to the resolver.
+#[derive(Clone, Debug)]
 pub struct SourcedPolicy {
     /// The policy.
     pub policy: Policy,
@@ -79,18 +119,23 @@ pub struct SourcedPolicy {
     pub origin: Origin,
 }
 
-/// Resolves the policies for the manifest's tier.
-pub fn resolve(manifest: &Manifest, policies: Vec<SourcedPolicy>) -> RuleSet {
+/// Resolves the policies for the manifest's tier, applying checked overrides.
+pub fn resolve(
+    manifest: &Manifest,
+    policies: Vec<SourcedPolicy>,
+    overrides: &Overrides,
+) -> RuleSet {
     let tier = manifest.tier;
     let mut resolved: Vec<ResolvedPolicy> = policies
         .into_iter()
         .filter(|p| applies(&p.policy.tiers, tier))
+        .filter(|p| !overrides.policies.contains_key(&p.policy.id))
         .filter_map(|SourcedPolicy { policy, origin }| {
             let rules: Vec<ResolvedRule> = policy
                 .rules
                 .iter()
                 .filter(|rule| applies(&rule.tiers, tier))
-                .map(|rule| resolve_rule(&policy.id, rule))
+                .filter_map(|rule| resolve_rule(&policy.id, rule, overrides))
                 .collect();
             (!rules.is_empty()).then(|| ResolvedPolicy {
                 applies_to: describe_scope(&policy.scope),
@@ -107,30 +152,71 @@ pub fn resolve(manifest: &Manifest, policies: Vec<SourcedPolicy>) -> RuleSet {
     RuleSet {
         project: manifest.project.clone(),
         tier,
+        pack_version: pack::VERSION,
         policies: resolved,
+        overrides: show_overrides(overrides),
     }
 }
 
-fn applies(tiers: &[Tier], tier: Tier) -> bool {
+/// Whether a policy or rule limited to `tiers` applies at `tier`.
+pub fn applies(tiers: &[Tier], tier: Tier) -> bool {
     tiers.is_empty() || tiers.contains(&tier)
 }
 
-fn resolve_rule(policy: &str, rule: &Rule) -> ResolvedRule {
-    ResolvedRule {
-        qualified_id: format!("{policy}/{}", rule.id),
+fn show_overrides(overrides: &Overrides) -> Vec<ShownOverride> {
+    let policies = overrides.policies.iter().map(|(id, reason)| ShownOverride {
+        id: id.clone(),
+        change: "left out".to_owned(),
+        reason: reason.clone(),
+    });
+    let rules = overrides.rules.iter().map(|(id, o)| ShownOverride {
+        id: id.clone(),
+        change: match o.action {
+            Action::Disable => "turned off".to_owned(),
+            Action::Soften(level) => format!("softened to {}", level.keyword()),
+        },
+        reason: o.reason.clone(),
+    });
+    let mut shown: Vec<ShownOverride> = policies.chain(rules).collect();
+    shown.sort_by(|a, b| a.id.cmp(&b.id));
+    shown
+}
+
+fn resolve_rule(policy: &str, rule: &Rule, overrides: &Overrides) -> Option<ResolvedRule> {
+    let qualified_id = format!("{policy}/{}", rule.id);
+    let (level, softened) = match overrides.rules.get(&qualified_id) {
+        None => (rule.level, None),
+        Some(o) => match o.action {
+            Action::Disable => return None,
+            Action::Soften(level) => (
+                level,
+                Some(Softened {
+                    from: rule.level.keyword(),
+                    reason: o.reason.clone(),
+                }),
+            ),
+        },
+    };
+    Some(ResolvedRule {
+        qualified_id,
         id: rule.id.clone(),
-        level: rule.level,
-        keyword: rule.level.keyword(),
+        level,
+        keyword: level.keyword(),
         text: rule.text.trim().to_owned(),
         rationale: rule.rationale.as_ref().map(|r| r.trim().to_owned()),
         references: rule.references.clone(),
         scope: rule.scope.clone(),
         applies_to: describe_scope(&rule.scope),
-    }
+        softened,
+        example: rule.example.as_ref().map(|e| ShownExample {
+            good: e.good.clone(),
+            bad: e.bad.clone(),
+        }),
+    })
 }
 
 /// Describes a scope in words: "`src/**/*.ts`; typescript".
-fn describe_scope(scope: &Scope) -> Option<String> {
+pub fn describe_scope(scope: &Scope) -> Option<String> {
     if scope.is_empty() {
         return None;
     }
@@ -162,6 +248,7 @@ mod tests {
             tier,
             targets: vec!["claude".into()],
             policies: PolicySources::default(),
+            overrides: vec![],
         }
     }
 
@@ -174,6 +261,8 @@ mod tests {
             references: vec![],
             scope: Scope::default(),
             tiers,
+            reviewed: None,
+            example: None,
         }
     }
 
@@ -185,6 +274,7 @@ mod tests {
                 description: None,
                 scope: Scope::default(),
                 tiers: vec![],
+                references: vec![],
                 rules,
             },
             origin: Origin::Repo,
@@ -202,6 +292,7 @@ mod tests {
                 ),
                 policy("a", vec![rule("z", vec![Tier::Production])]),
             ],
+            &Overrides::default(),
         );
         assert_eq!(set.policies.len(), 1);
         assert_eq!(set.policies[0].rules.len(), 1);
@@ -217,9 +308,57 @@ mod tests {
                 policy("b", vec![rule("x", vec![])]),
                 policy("a", vec![rule("x", vec![])]),
             ],
+            &Overrides::default(),
         );
         let ids: Vec<_> = set.policies.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn overrides_drop_policies_and_rules_and_soften_levels() {
+        use crate::overrides::RuleOverride;
+        let mut overrides = Overrides::default();
+        overrides.policies.insert("a".into(), "No A here.".into());
+        overrides.rules.insert(
+            "b/x".into(),
+            RuleOverride {
+                action: Action::Soften(Level::ShouldNot),
+                reason: "Legacy API.".into(),
+            },
+        );
+        overrides.rules.insert(
+            "b/y".into(),
+            RuleOverride {
+                action: Action::Disable,
+                reason: "Not used.".into(),
+            },
+        );
+        let set = resolve(
+            &manifest(Tier::Production),
+            vec![
+                policy("a", vec![rule("x", vec![])]),
+                policy("b", vec![rule("x", vec![]), rule("y", vec![])]),
+            ],
+            &overrides,
+        );
+        assert_eq!(set.policies.len(), 1);
+        let rules = &set.policies[0].rules;
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].keyword, "SHOULD NOT");
+        assert_eq!(rules[0].softened.as_ref().unwrap().from, "MUST NOT");
+        let shown: Vec<(&str, &str)> = set
+            .overrides
+            .iter()
+            .map(|o| (o.id.as_str(), o.change.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a", "left out"),
+                ("b/x", "softened to SHOULD NOT"),
+                ("b/y", "turned off")
+            ]
+        );
     }
 
     #[test]

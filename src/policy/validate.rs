@@ -154,10 +154,16 @@ fn schema_problems(
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
+                let hint = match name {
+                    "reason" => "add `reason:` saying why the project departs from the rule; \
+                                 generated files show it"
+                        .to_owned(),
+                    _ => format!("add `{name}:` to this mapping"),
+                };
                 let diagnostic =
                     Diagnostic::error(Code::MissingKey, format!("missing required key `{name}`"))
                         .at(source.span(target.position, 1))
-                        .hint(format!("add `{name}:` to this mapping"));
+                        .hint(hint);
                 problems.push((target.position, diagnostic));
             }
             ValidationErrorKind::Type { kind } => {
@@ -191,7 +197,11 @@ fn schema_problems(
                     Code::InvalidValue,
                     format!("invalid `{key}` value `{}`", scalar_text(target)),
                 )
-                .hint("ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`");
+                .hint(if key == "reviewed" {
+                    "write the date as YYYY-MM-DD, e.g. `2026-11-25`"
+                } else {
+                    "ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`"
+                });
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::MinItems { .. } => {
@@ -468,6 +478,20 @@ mod tests {
                 line: 6,
                 column: 13
             }
+        );
+    }
+
+    #[test]
+    fn review_dates_are_checked_with_a_date_hint() {
+        let errors = policy(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: do it.\n    reviewed: 2026-13-01\n",
+        )
+        .err()
+        .unwrap();
+        assert_eq!(errors[0].code, Code::InvalidValue);
+        assert_eq!(
+            errors[0].hint.as_deref(),
+            Some("write the date as YYYY-MM-DD, e.g. `2026-11-25`")
         );
     }
 

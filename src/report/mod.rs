@@ -3,6 +3,7 @@
 //! Machine-readable output goes to stdout; diagnostics and progress go to stderr. Colour is
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
+mod explain;
 mod human;
 
 use std::io::Write;
@@ -10,6 +11,7 @@ use std::io::Write;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::write::{Change, FileChange};
 
+pub use explain::render_explanation;
 pub use human::render_diagnostic;
 
 /// Where a command's output goes.

@@ -220,7 +220,9 @@ mod tests {
         let rules = RuleSet {
             project: "p".into(),
             tier: crate::manifest::Tier::Prototype,
+            pack_version: crate::pack::VERSION,
             policies: vec![],
+            overrides: vec![],
         };
         let errors = renderer.render("x", &rules).unwrap_err();
         assert_eq!(errors[0].code, Code::TemplateError);
