@@ -58,6 +58,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
                 SchemaName::Policy => SchemaKind::Policy,
                 SchemaName::Manifest => SchemaKind::Manifest,
                 SchemaName::Target => SchemaKind::Target,
+                SchemaName::Report => SchemaKind::Report,
             }));
             Ok(ExitStatus::Success)
         }
@@ -74,9 +75,11 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
 }
 
 /// A project loaded from disk and compiled in memory.
-struct Compiled {
-    root: PathBuf,
-    plan: Plan,
+pub struct Compiled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// The files the policies compile to.
+    pub plan: Plan,
 }
 
 /// A project's inputs, read from disk.
@@ -104,7 +107,8 @@ fn read_inputs(manifest_path: PathBuf, cwd: &Path) -> Result<Inputs, Vec<Diagnos
     })
 }
 
-fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
+/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
+pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
     let manifest_path = match manifest {
         Some(path) => cwd.join(path),
         None => load::find_manifest(cwd).map_err(|d| vec![d])?,

@@ -71,6 +71,8 @@ pub enum SchemaName {
     Manifest,
     /// A target spec (targets/<id>/target.yaml).
     Target,
+    /// The JSON report of `check` and `scan`.
+    Report,
 }
 
 /// Colour choice.

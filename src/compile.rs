@@ -46,17 +46,17 @@ pub fn load_sources(
         .into_iter()
         .chain(repo_policies.iter().cloned())
         .collect();
-    let policies = match (parse_policies(sources), names.is_empty()) {
-        (Ok(policies), true) => policies,
-        (Ok(_), false) => return Err(names),
-        (Err(problems), _) => return Err(names.into_iter().chain(problems).collect()),
-    };
+    let policies = parse_policies(sources)
+        .map_err(|problems| names.iter().cloned().chain(problems).collect::<Vec<_>>())?;
     let refs: Vec<&Policy> = policies.iter().map(|p| &p.policy).collect();
-    let overrides = overrides::check(manifest_source, manifest, &refs)?;
-    Ok(Sources {
-        policies,
-        overrides,
-    })
+    match overrides::check(manifest_source, manifest, &refs) {
+        Ok(overrides) if names.is_empty() => Ok(Sources {
+            policies,
+            overrides,
+        }),
+        Ok(_) => Err(names),
+        Err(problems) => Err(names.into_iter().chain(problems).collect()),
+    }
 }
 
 /// Parses and cross-checks policy files; files named `<builtin>/…` are the built-in pack.

@@ -1,6 +1,7 @@
 //! rulesmith: a secure-by-default compiler for AI coding-agent context files.
 //!
 //! Data flows one way: load → validate → resolve → render → write | check → report.
+pub mod agent_files;
 pub mod app;
 pub mod cli;
 pub mod compile;

@@ -30,3 +30,8 @@ fn manifest_schema_is_current() {
 fn target_schema_is_current() {
     ensure(SchemaKind::Target, "targets/target.schema.json");
 }
+
+#[test]
+fn report_schema_is_current() {
+    ensure(SchemaKind::Report, "docs/report.schema.json");
+}

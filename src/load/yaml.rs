@@ -1,12 +1,21 @@
 //! YAML parsing behind one small interface: text in, a span-annotated tree out.
 //!
-//! The rest of rulesmith never sees the YAML crate. Every node keeps the line and column where
-//! it starts, so schema errors found later on the JSON view can point back into the source file.
+//! The tree is built straight from the YAML parser's event stream (the parser serde-saphyr uses),
+//! so every node keeps the line and column where it starts at no extra cost, and schema errors
+//! found later on the JSON view can point back into the source file. Plain scalars are typed by
+//! the YAML 1.2 core schema. Budgets on nesting depth, node count and aliases stop alias bombs and
+//! runaway nesting before they exhaust memory.
 
-use std::fmt;
+use std::collections::HashMap;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Tag};
+
+/// Deepest nesting accepted.
+const MAX_DEPTH: usize = 64;
+/// Most nodes accepted in one document, counting every node an alias repeats.
+const MAX_NODES: usize = 50_000;
+/// Most aliases accepted in one document.
+const MAX_ALIASES: usize = 100;
 
 /// A one-based line and column in a source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,67 +57,267 @@ pub enum NodeKind {
 pub struct SyntaxError {
     /// Where the parser stopped.
     pub position: Position,
-    /// The parser's message, without a source snippet.
+    /// What is wrong.
     pub message: String,
 }
 
 /// Parses one YAML document into a span-annotated tree.
-///
-/// The parser's budgets stay on, so alias bombs and runaway nesting fail fast instead of
-/// exhausting memory.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: 64,
-            max_nodes: 250_000,
-            max_aliases: 100,
-        },
-    };
-    match serde_saphyr::from_str_with_options::<Option<Spanned<NodeKind>>>(text, options) {
-        Ok(Some(spanned)) => Ok(Node::from(spanned)),
-        Ok(None) => Ok(Node {
-            position: Position { line: 1, column: 1 },
-            kind: NodeKind::Null,
-        }),
-        Err(err) => {
-            let position = err
-                .location()
-                .map(|loc| Position {
-                    line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
-                    column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
-                })
-                .unwrap_or_default();
-            Err(SyntaxError {
-                position,
-                message: first_line(&err.without_snippet().to_string()),
-            })
+    let mut builder = Builder::default();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|err| SyntaxError {
+            position: marker_position(err.marker()),
+            message: err.info(),
+        })?;
+        let position = marker_position(&span.start);
+        if builder.step(event, position)? {
+            break;
         }
     }
+    Ok(builder.root.unwrap_or(Node {
+        position: Position { line: 1, column: 1 },
+        kind: NodeKind::Null,
+    }))
 }
 
-fn first_line(message: &str) -> String {
-    let line = message.lines().next().unwrap_or(message).trim();
-    // The parser prefixes its own location; the diagnostic prints ours.
-    match line.find(" at line ") {
-        Some(cut) => line[..cut].to_owned(),
-        None => line.to_owned(),
-    }
-}
-
-fn position_of<T>(spanned: &Spanned<T>) -> Position {
+fn marker_position(marker: &serde_saphyr::granit_parser::Marker) -> Position {
     Position {
-        line: u32::try_from(spanned.referenced.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(spanned.referenced.column()).unwrap_or(u32::MAX),
+        line: u32::try_from(marker.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(marker.col() + 1).unwrap_or(u32::MAX),
     }
 }
 
-impl From<Spanned<NodeKind>> for Node {
-    fn from(spanned: Spanned<NodeKind>) -> Self {
-        Node {
-            position: position_of(&spanned),
-            kind: spanned.value,
+/// A collection being built, with the anchor it defines.
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, usize, Option<(Position, String)>),
+}
+
+/// Turns the event stream into a tree.
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+    nodes: usize,
+    aliases: usize,
+}
+
+impl Builder {
+    /// Handles one event; returns true at the end of the stream.
+    fn step(&mut self, event: Event<'_>, position: Position) -> Result<bool, SyntaxError> {
+        let fail = |message: String| SyntaxError { position, message };
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(fail(
+                        "a file holds one YAML document; remove the extra `---`".into(),
+                    ));
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let kind = scalar(&value, style, tag.as_deref()).map_err(fail)?;
+                self.finish(Node { position, kind }, anchor)?;
+            }
+            Event::SequenceStart(_, anchor, _) => self.open(
+                Frame::Seq(collection(position, NodeKind::Seq(Vec::new())), anchor),
+                position,
+            )?,
+            Event::MappingStart(_, anchor, _) => {
+                self.open(
+                    Frame::Map(
+                        collection(position, NodeKind::Map(Vec::new())),
+                        anchor,
+                        None,
+                    ),
+                    position,
+                )?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, None)) => {
+                    self.finish(node, anchor)?
+                }
+                Some(Frame::Map(_, _, Some((key_position, key)))) => {
+                    return Err(SyntaxError {
+                        position: key_position,
+                        message: format!("key `{key}` has no value"),
+                    });
+                }
+                None => {}
+            },
+            Event::Alias(id) => {
+                self.aliases += 1;
+                if self.aliases > MAX_ALIASES {
+                    return Err(fail(format!("more than {MAX_ALIASES} aliases")));
+                }
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| fail("alias to an unknown anchor".into()))?;
+                self.count(count_nodes(&node), position)?;
+                self.place(Node { position, ..node })?;
+            }
+            Event::UnresolvedAlias(name) => {
+                return Err(fail(format!("alias `*{name}` has no anchor")));
+            }
+            _ => {}
         }
+        Ok(false)
     }
+
+    fn open(&mut self, frame: Frame, position: Position) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(SyntaxError {
+                position,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn count(&mut self, nodes: usize, position: Position) -> Result<(), SyntaxError> {
+        self.nodes += nodes;
+        if self.nodes > MAX_NODES {
+            return Err(SyntaxError {
+                position,
+                message: format!("more than {MAX_NODES} YAML nodes (check for alias bombs)"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Records a completed node under its anchor, then places it in its parent.
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        self.count(1, node.position)?;
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        self.place(node)
+    }
+
+    fn place(&mut self, node: Node) -> Result<(), SyntaxError> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(parent, _)) => {
+                if let NodeKind::Seq(items) = &mut parent.kind {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map(parent, _, pending)) => match pending.take() {
+                None => *pending = Some((node.position, key_text(node)?)),
+                Some((key_position, key)) => {
+                    if let NodeKind::Map(entries) = &mut parent.kind {
+                        if entries.iter().any(|(_, existing, _)| *existing == key) {
+                            return Err(SyntaxError {
+                                position: key_position,
+                                message: format!("duplicate key `{key}`"),
+                            });
+                        }
+                        entries.push((key_position, key, node));
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+fn collection(position: Position, kind: NodeKind) -> Node {
+    Node { position, kind }
+}
+
+fn key_text(node: Node) -> Result<String, SyntaxError> {
+    match node.kind {
+        NodeKind::String(s) => Ok(s),
+        NodeKind::Null => Ok("null".to_owned()),
+        NodeKind::Bool(b) => Ok(b.to_string()),
+        NodeKind::Number(n) => Ok(n.to_string()),
+        NodeKind::Seq(_) | NodeKind::Map(_) => Err(SyntaxError {
+            position: node.position,
+            message: "mapping keys must be plain scalars".into(),
+        }),
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Seq(items) => items.iter().map(count_nodes).sum(),
+        NodeKind::Map(entries) => entries.iter().map(|(_, _, v)| 1 + count_nodes(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// Types a scalar: quoted and block scalars are strings; plain ones follow the YAML 1.2 core
+/// schema; `!!str`, `!!int`, `!!float`, `!!bool` and `!!null` tags are honoured.
+fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<NodeKind, String> {
+    if let Some(tag) = tag {
+        let suffix = if tag.is_yaml_core_schema() {
+            tag.suffix()
+        } else {
+            return Ok(NodeKind::String(value.to_owned()));
+        };
+        return match suffix {
+            "str" => Ok(NodeKind::String(value.to_owned())),
+            "null" | "bool" | "int" | "float" => match plain(value) {
+                NodeKind::String(_) => Err(format!("`{value}` is not a valid !!{suffix}")),
+                kind => Ok(kind),
+            },
+            other => Err(format!("unsupported tag `!!{other}`")),
+        };
+    }
+    Ok(match style {
+        ScalarStyle::Plain => plain(value),
+        _ => NodeKind::String(value.to_owned()),
+    })
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn plain(value: &str) -> NodeKind {
+    match value {
+        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
+        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
+        _ => {}
+    }
+    let number = if let Some(hex) = value.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16)
+            .ok()
+            .map(serde_json::Number::from)
+    } else if let Some(octal) = value.strip_prefix("0o") {
+        i64::from_str_radix(octal, 8)
+            .ok()
+            .map(serde_json::Number::from)
+    } else if looks_numeric(value) {
+        value
+            .parse::<i64>()
+            .map(serde_json::Number::from)
+            .ok()
+            .or_else(|| {
+                value
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+            })
+    } else {
+        None
+    };
+    number.map_or_else(|| NodeKind::String(value.to_owned()), NodeKind::Number)
+}
+
+/// Whether `value` has the shape of a YAML 1.2 core-schema decimal number.
+fn looks_numeric(value: &str) -> bool {
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && digits.chars().any(|c| c.is_ascii_digit())
 }
 
 impl Node {
@@ -174,88 +383,6 @@ impl Node {
     }
 }
 
-impl<'de> Deserialize<'de> for NodeKind {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = NodeKind;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<NodeKind, E> {
-        Ok(NodeKind::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<NodeKind, E> {
-        Ok(NodeKind::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<NodeKind, D::Error> {
-        NodeKind::deserialize(deserializer)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeKind, E> {
-        Ok(NodeKind::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeKind, E> {
-        Ok(NodeKind::Number(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeKind, E> {
-        Ok(NodeKind::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeKind, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(NodeKind::Null, NodeKind::Number))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeKind, E> {
-        Ok(NodeKind::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<NodeKind, E> {
-        Ok(NodeKind::String(v))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NodeKind, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<NodeKind>>()? {
-            items.push(Node::from(item));
-        }
-        Ok(NodeKind::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeKind, A::Error> {
-        let mut entries: Vec<(Position, String, Node)> = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<NodeKind>>()? {
-            let position = position_of(&key);
-            let name = match key.value {
-                NodeKind::String(s) => s,
-                NodeKind::Null => "null".to_owned(),
-                NodeKind::Bool(b) => b.to_string(),
-                NodeKind::Number(n) => n.to_string(),
-                NodeKind::Seq(_) | NodeKind::Map(_) => {
-                    return Err(de::Error::custom("mapping keys must be plain scalars"));
-                }
-            };
-            let value = Node::from(map.next_value::<Spanned<NodeKind>>()?);
-            if entries.iter().any(|(_, existing, _)| *existing == name) {
-                return Err(de::Error::custom(format!("duplicate key `{name}`")));
-            }
-            entries.push((position, name, value));
-        }
-        Ok(NodeKind::Map(entries))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +433,27 @@ mod tests {
             prev = name;
         }
         assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn core_schema_typing() {
+        let json = parse("a: 0x1F\nb: -1.5e3\nc: ~\nd: 1.2.3\ne: !!str 12\nf: yes\ng: .5\n")
+            .unwrap()
+            .to_json();
+        assert_eq!(json["a"], 31);
+        assert_eq!(json["b"], -1500.0);
+        assert!(json["c"].is_null());
+        assert_eq!(json["d"], "1.2.3");
+        assert_eq!(json["e"], "12");
+        assert_eq!(json["f"], "yes");
+        assert_eq!(json["g"], 0.5);
+    }
+
+    #[test]
+    fn aliases_expand_and_multiple_documents_are_rejected() {
+        let json = parse("a: &x [1, 2]\nb: *x\n").unwrap().to_json();
+        assert_eq!(json["b"], serde_json::json!([1, 2]));
+        assert!(parse("a: 1\n---\nb: 2\n").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use schemars::{JsonSchema, generate::SchemaSettings};
 
 use crate::manifest::Manifest;
 use crate::policy::model::Policy;
+use crate::report::findings::JsonReport;
 use crate::target::spec::TargetSpec;
 
 /// Which document a schema describes.
@@ -15,6 +16,8 @@ pub enum SchemaKind {
     Manifest,
     /// A target spec (`targets/<id>/target.yaml`).
     Target,
+    /// The JSON report of `check` and `scan` (`--format json`).
+    Report,
 }
 
 /// Generates the JSON Schema of `kind` as a JSON value.
@@ -23,6 +26,7 @@ pub fn schema_value(kind: SchemaKind) -> serde_json::Value {
         SchemaKind::Policy => generate::<Policy>(),
         SchemaKind::Manifest => generate::<Manifest>(),
         SchemaKind::Target => generate::<TargetSpec>(),
+        SchemaKind::Report => generate::<JsonReport>(),
     }
 }
 

@@ -28,10 +28,12 @@ pub fn schema(kind: SchemaKind) -> &'static Schema {
     static POLICY: OnceLock<Schema> = OnceLock::new();
     static MANIFEST: OnceLock<Schema> = OnceLock::new();
     static TARGET: OnceLock<Schema> = OnceLock::new();
+    static REPORT: OnceLock<Schema> = OnceLock::new();
     let cell = match kind {
         SchemaKind::Policy => &POLICY,
         SchemaKind::Manifest => &MANIFEST,
         SchemaKind::Target => &TARGET,
+        SchemaKind::Report => &REPORT,
     };
     cell.get_or_init(|| {
         let raw = schema_value(kind);
@@ -83,8 +85,14 @@ fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
         if let Some((offset, c, kind)) = unicode::first_hidden(text) {
             let on_one_line =
                 !text[..text.char_indices().nth(offset - 1).map_or(0, |(i, _)| i)].contains('\n');
+            let quoted = source
+                .text
+                .lines()
+                .nth(position.line.saturating_sub(1) as usize)
+                .and_then(|line| line.chars().nth(position.column.saturating_sub(1) as usize))
+                .is_some_and(|first| first == '"' || first == '\'');
             let column = if on_one_line && position.line > 0 {
-                position.column + offset as u32 - 1
+                position.column + offset as u32 - 1 + u32::from(quoted)
             } else {
                 position.column
             };

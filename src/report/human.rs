@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::unicode;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -49,7 +50,14 @@ pub fn render_diagnostic(diagnostic: &Diagnostic) -> String {
         if let Some(text) = &span.line_text {
             let shown: String = text
                 .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
+                // One placeholder per hidden or control character keeps the caret aligned.
+                .map(|c| {
+                    if c.is_control() || unicode::classify(c).is_some() {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
                 .collect();
             let column = span.position.column.max(1) as usize;
             let marker = format!("{}{}", " ".repeat(column - 1), "^".repeat(span.width));

@@ -4,11 +4,14 @@
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
 mod explain;
+pub mod findings;
 mod human;
+pub mod safe;
 
 use std::io::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::write::{Change, FileChange};
 
 pub use explain::render_explanation;
@@ -61,6 +64,15 @@ impl Reporter {
         let _ = self.err.flush();
     }
 
+    /// Prints the findings of `check` or `scan`: the report on stdout, the summary on stderr.
+    pub fn findings(&mut self, format: Format, view: &FindingsView<'_>, verbosity: Verbosity) {
+        let rendered = findings::render(format, view, verbosity);
+        let _ = self.out.write_all(rendered.stdout.as_bytes());
+        let _ = self.out.flush();
+        let _ = self.err.write_all(rendered.stderr.as_bytes());
+        let _ = self.err.flush();
+    }
+
     /// Prints what a build did, or would do with `--dry-run`.
     pub fn build_summary(&mut self, changes: &[FileChange], dry_run: bool) {
         let mut written = 0;
@@ -73,7 +85,12 @@ impl Reporter {
                 (Change::Update, true) => "would update",
             };
             written += 1;
-            let _ = writeln!(self.err, "{:>12} {}", human::paint_verb(verb), change.path);
+            let _ = writeln!(
+                self.err,
+                "{} {}",
+                human::paint_verb(&format!("{verb:>12}")),
+                change.path
+            );
         }
         let unchanged = changes.len() - written;
         let summary = match (written, dry_run) {

@@ -1,5 +1,7 @@
 //! The render stage: one handlebars registry, built once, turns a rule set into files.
 
+use std::collections::BTreeMap;
+
 use handlebars::{Handlebars, RenderErrorReason, no_escape};
 use serde::Serialize;
 
@@ -58,8 +60,8 @@ impl<'c> Renderer<'c> {
                 continue;
             };
             for (file, source) in &target.templates {
-                if let Err(err) =
-                    registry.register_template_string(&template_name(id, file), &source.text)
+                let text = inline_partials(&source.text, &catalog.partials, 0);
+                if let Err(err) = registry.register_template_string(&template_name(id, file), &text)
                 {
                     problems.push(template_error(source, &err));
                 }
@@ -135,6 +137,44 @@ impl<'c> Renderer<'c> {
     }
 }
 
+/// How deeply partials may include partials when inlined.
+const MAX_PARTIAL_DEPTH: usize = 8;
+
+/// Replaces each plain `{{> name}}` with the partial's text before compiling.
+///
+/// Handlebars renders a partial by cloning the whole render context, which makes a template
+/// built from partials several times slower; inlining them keeps the same output at the cost of
+/// compiling them once per template. Partial calls with arguments are left to handlebars.
+fn inline_partials(text: &str, partials: &BTreeMap<String, SourceFile>, depth: usize) -> String {
+    if depth >= MAX_PARTIAL_DEPTH || !text.contains("{{>") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{>") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = after[..end].trim();
+        match partials.get(name) {
+            Some(partial)
+                if name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                out.push_str(&inline_partials(&partial.text, partials, depth + 1));
+            }
+            _ => out.push_str(&rest[start..start + 3 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn template_name(target: &str, file: &str) -> String {
     format!("{target}/{file}")
 }
@@ -203,6 +243,18 @@ fn join_helper(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_partials_are_inlined_and_others_left_alone() {
+        let partials = BTreeMap::from([
+            ("a".to_owned(), SourceFile::new("a", "A{{> b}}")),
+            ("b".to_owned(), SourceFile::new("b", "B")),
+        ]);
+        assert_eq!(
+            inline_partials("x{{> a}}y{{> a ctx}}z{{> missing}}", &partials, 0),
+            "xABy{{> a ctx}}z{{> missing}}"
+        );
+    }
 
     #[test]
     fn normalize_collapses_blank_runs_and_trailing_space() {

@@ -1,0 +1,45 @@
+//! Benchmark: `rulesmith build` on a generated repository of 200 policies × 8 rules.
+//!
+//! `cargo bench --bench build` measures; `cargo test` runs it once as a smoke test.
+
+mod support;
+
+use std::process::Command;
+
+use support::{benchmarking, generate_repo, peak_rss_kib, report, time};
+
+fn main() {
+    let runs = if benchmarking() { 30 } else { 1 };
+    let dir = tempfile::tempdir().unwrap();
+    generate_repo(dir.path(), 200, 8, "[claude, agents, cursorrules]");
+    let binary = env!("CARGO_BIN_EXE_rulesmith");
+
+    let build = || {
+        let status = Command::new(binary)
+            .arg("build")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    build();
+    let cold = time(runs, || {
+        for path in ["CLAUDE.md", "AGENTS.md", ".cursorrules"] {
+            let _ = std::fs::remove_file(dir.path().join(path));
+        }
+        build();
+    });
+    let warm = time(runs, build);
+    let peak = peak_rss_kib(dir.path(), &["build"]);
+    report("build 200x8, 3 targets, writes (process)", cold, peak);
+    report("build 200x8, 3 targets, up to date (process)", warm, peak);
+
+    let in_process = time(runs, || {
+        rulesmith::app::load_and_compile(None, dir.path()).unwrap();
+    });
+    report("load + compile 200x8 (in process)", in_process, None);
+}

@@ -1,0 +1,136 @@
+//! Findings as one versioned JSON document.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::finding::{Finding, Severity};
+use crate::report::findings::FindingsView;
+use crate::report::safe;
+
+/// The JSON report's format version; bumped only on incompatible changes.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The document `--format json` prints.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonReport {
+    /// Format version of this document.
+    pub version: u32,
+    /// The rulesmith version that wrote it.
+    pub tool_version: String,
+    /// `check` or `scan`.
+    pub command: String,
+    /// `clean` or `findings`.
+    pub status: Status,
+    /// Counts.
+    pub summary: Summary,
+    /// Every finding, sorted by path, line, column and code.
+    pub findings: Vec<JsonFinding>,
+}
+
+/// Whether the run found anything.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// No findings.
+    Clean,
+    /// At least one finding.
+    Findings,
+}
+
+/// Counts of a run.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Summary {
+    /// Files examined.
+    pub files_checked: usize,
+    /// Findings reported.
+    pub findings: usize,
+}
+
+/// One finding in the JSON report.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonFinding {
+    /// Stable code, e.g. `RS1002`.
+    pub code: String,
+    /// Kind, e.g. `changed`.
+    pub kind: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Repository-relative path.
+    pub path: String,
+    /// One-based line, or 0 for the whole file.
+    pub line: u32,
+    /// One-based column, or 0 when unknown.
+    pub column: u32,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+    /// The offending text, escaped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    /// Unified diff from the file on disk to the expected content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl From<&Finding> for JsonFinding {
+    fn from(f: &Finding) -> Self {
+        JsonFinding {
+            code: f.code.to_owned(),
+            kind: f.kind.to_owned(),
+            severity: f.severity,
+            path: safe::one_line(&f.path),
+            line: f.line,
+            column: f.column,
+            message: safe::one_line(&f.message),
+            fix: safe::one_line(&f.fix),
+            excerpt: f.excerpt.as_deref().map(safe::one_line),
+            diff: f.diff.as_deref().map(safe::multi_line),
+        }
+    }
+}
+
+/// Renders the report document, pretty-printed, ending in a newline.
+pub(super) fn render(view: &FindingsView<'_>, findings: &[&Finding]) -> String {
+    let report = JsonReport {
+        version: REPORT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        command: view.command.to_owned(),
+        status: if findings.is_empty() {
+            Status::Clean
+        } else {
+            Status::Findings
+        },
+        summary: Summary {
+            files_checked: view.files_checked,
+            findings: findings.len(),
+        },
+        findings: findings.iter().map(|f| JsonFinding::from(*f)).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("reports serialize");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{sample, view};
+    use super::*;
+    use crate::policy::schema::{SchemaKind, schema_value};
+
+    #[test]
+    fn the_report_matches_its_published_schema() {
+        let findings = sample();
+        let refs: Vec<&Finding> = findings.iter().collect();
+        let text = render(&view(&findings), &refs);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let validator = jsonschema::validator_for(&schema_value(SchemaKind::Report)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(value["version"], 1);
+        assert_eq!(value["findings"][1]["code"], "RS1002");
+    }
+}

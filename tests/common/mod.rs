@@ -1,0 +1,141 @@
+//! Helpers shared by the CLI tests: a temporary repository and a way to run the real binary.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different subset of the helpers"
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A temporary repository that is deleted when dropped.
+pub struct Repo {
+    dir: tempfile::TempDir,
+}
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Exit code, stdout and stderr in one text, for snapshots.
+    pub fn render(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A manifest for the three first targets that keeps only the built-in `secrets` policy, so
+/// snapshots stay small: every other built-in policy is left out by an override with a reason.
+pub fn manifest() -> String {
+    let mut text =
+        "project: demo\ntier: prototype\ntargets: [claude, agents, cursorrules]\noverrides:\n"
+            .to_owned();
+    for id in rulesmith::pack::policy_ids() {
+        if id != "secrets" {
+            text.push_str(&format!(
+                "  - {{policy: {id}, disable: true, reason: Kept out of this test.}}\n"
+            ));
+        }
+    }
+    text
+}
+
+/// A small valid policy.
+pub const POLICY: &str = "id: style\ntitle: House style\nrules:\n  - id: small-functions\n    level: should\n    text: keep functions short and named for what they do.\n  - id: no-print-debugging\n    level: must-not\n    text: leave print debugging in committed code.\n";
+
+impl Repo {
+    /// An empty repository.
+    pub fn new() -> Self {
+        Repo {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    /// A repository with [`manifest`] and [`POLICY`].
+    pub fn with_policy() -> Self {
+        let repo = Repo::new();
+        repo.write("rulesmith.yaml", &manifest());
+        repo.write(".rulesmith/policies/style.yaml", POLICY);
+        repo
+    }
+
+    /// The repository's root.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `text` to `relative`, creating parent directories.
+    pub fn write(&self, relative: &str, text: &str) {
+        self.write_bytes(relative, text.as_bytes());
+    }
+
+    /// Writes raw bytes to `relative`, creating parent directories.
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Reads `relative` as text.
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative)).unwrap()
+    }
+
+    /// Whether `relative` exists.
+    pub fn exists(&self, relative: &str) -> bool {
+        self.path().join(relative).exists()
+    }
+
+    /// Runs rulesmith in the repository root.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in("", args)
+    }
+
+    /// Runs rulesmith in a subdirectory of the repository.
+    pub fn run_in(&self, subdir: &str, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_rulesmith"))
+            .args(args)
+            .current_dir(self.path().join(subdir))
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .expect("the binary runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Every file in the repository with its bytes, for before/after comparisons.
+    pub fn tree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        collect(self.path(), self.path(), &mut files);
+        files
+    }
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            collect(root, &path, files);
+        } else if kind.is_file() {
+            files.insert(
+                path.strip_prefix(root).unwrap().to_path_buf(),
+                std::fs::read(&path).unwrap(),
+            );
+        }
+    }
+}
