@@ -3,18 +3,23 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, SchemaName};
+use crate::agent_files;
+use crate::check;
+use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, ReportArgs, SchemaName};
 use crate::compile::{self, Plan};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::explain::{self, Project};
-use crate::load;
+use crate::finding::{Finding, Severity};
+use crate::load::{self, tree::Tree};
 use crate::manifest::Manifest;
 use crate::overrides::Overrides;
 use crate::pack;
 use crate::policy::schema::{SchemaKind, schema_text};
 use crate::policy::validate::Parsed;
+use crate::reconcile::{self, Entry};
+use crate::report::findings::FindingsView;
 use crate::report::{Reporter, render_explanation};
-use crate::resolve::resolve;
+use crate::resolve::{ShownOverride, resolve};
 use crate::target::catalog::Catalog;
 use crate::write::{self, WriteOptions};
 
@@ -52,7 +57,14 @@ pub fn apply_color(choice: ColorWhen) {
 /// Runs the parsed command line, reporting through `reporter`.
 pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
     let result = match &cli.command {
+        Command::Build(args) if args.check => check(
+            cli.manifest.as_deref(),
+            cwd,
+            &ReportArgs::default(),
+            reporter,
+        ),
         Command::Build(args) => build(cli.manifest.as_deref(), cwd, args, reporter),
+        Command::Check(args) => check(cli.manifest.as_deref(), cwd, &args.report, reporter),
         Command::Schema(args) => {
             reporter.data(&schema_text(match args.kind {
                 SchemaName::Policy => SchemaKind::Policy,
@@ -80,6 +92,10 @@ pub struct Compiled {
     pub root: PathBuf,
     /// The files the policies compile to.
     pub plan: Plan,
+    /// The manifest's path relative to the root, as findings name it.
+    pub manifest: String,
+    /// The manifest's overrides with their reasons.
+    pub overrides: Vec<ShownOverride>,
 }
 
 /// A project's inputs, read from disk.
@@ -115,7 +131,7 @@ pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled,
     };
     let inputs = read_inputs(manifest_path, cwd)?;
     let catalog = Catalog::builtin();
-    let (_, plan) = compile::compile(
+    let (rules, plan) = compile::compile(
         &inputs.manifest_source,
         &inputs.manifest,
         &inputs.repo_policies,
@@ -124,6 +140,8 @@ pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled,
     Ok(Compiled {
         root: inputs.root,
         plan,
+        manifest: inputs.manifest_source.name,
+        overrides: rules.overrides,
     })
 }
 
@@ -175,23 +193,98 @@ fn explain_rule(
     Ok(ExitStatus::Success)
 }
 
+/// A compiled project next to what the working tree holds.
+pub struct Reconciled {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// What the working tree holds where rulesmith looks.
+    pub tree: Tree,
+    /// Every path rulesmith owns, with its state.
+    pub entries: Vec<Entry>,
+    /// The manifest's path relative to the root.
+    pub manifest: String,
+    /// The manifest's overrides with their reasons.
+    pub overrides: Vec<ShownOverride>,
+}
+
+/// The one load path of `build` and `check`: compile the policies, read the tree, compare.
+pub fn load_and_reconcile(
+    manifest: Option<&Path>,
+    cwd: &Path,
+) -> Result<Reconciled, Vec<Diagnostic>> {
+    let Compiled {
+        root,
+        plan,
+        manifest,
+        overrides,
+    } = load_and_compile(manifest, cwd)?;
+    let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
+        agent_files::classify(path).is_some()
+    })?;
+    let entries = reconcile::reconcile(&plan, &tree)?;
+    Ok(Reconciled {
+        root,
+        tree,
+        entries,
+        manifest,
+        overrides,
+    })
+}
+
+fn drift_findings(project: &Reconciled) -> Vec<Finding> {
+    check::findings(&project.entries, &project.tree, |path| {
+        agent_files::classify(path).is_some_and(|file| file.kind.is_prose())
+    })
+}
+
 fn build(
     manifest: Option<&Path>,
     cwd: &Path,
     args: &BuildArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let compiled = load_and_compile(manifest, cwd)?;
-    let changes = write::preview(
-        &compiled.root,
-        &compiled.plan,
-        WriteOptions { force: args.force },
-    )?;
-    if !args.dry_run {
-        write::apply(&compiled.root, &changes)?;
+    let project = load_and_reconcile(manifest, cwd)?;
+    let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
+    if args.dry_run {
+        let diffs: Vec<String> = drift_findings(&project)
+            .into_iter()
+            .filter_map(|finding| finding.diff)
+            .collect();
+        reporter.diffs(&diffs);
+    } else {
+        write::apply(&project.root, &changes)?;
     }
     reporter.build_summary(&changes, args.dry_run);
     Ok(ExitStatus::Success)
+}
+
+fn check(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    args: &ReportArgs,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let project = load_and_reconcile(manifest, cwd)?;
+    let mut findings = drift_findings(&project);
+    findings.extend(check::override_findings(
+        &project.manifest,
+        &project.overrides,
+    ));
+    let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
+    checked.extend(project.tree.agent_files.iter().map(String::as_str));
+    checked.sort_unstable();
+    checked.dedup();
+    let view = FindingsView {
+        command: "check",
+        findings: &findings,
+        files_checked: checked.len(),
+    };
+    reporter.findings(args.format, &view, args.verbosity());
+    Ok(if findings.iter().any(|f| f.severity > Severity::Info) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn list_targets(catalog: &Catalog) -> String {

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::report::findings::{Format, Verbosity};
+
 /// A secure-by-default compiler for AI coding-agent context files.
 #[derive(Debug, Parser)]
 #[command(name = "rulesmith", version, about, long_about = None)]
@@ -27,6 +29,12 @@ pub struct Cli {
 pub enum Command {
     /// Compile the policies and write every target's files.
     Build(BuildArgs),
+    /// Compare the working tree with what the policies compile to, writing nothing.
+    ///
+    /// Reports outputs that are missing, edited by hand, stale or orphaned, agent files that
+    /// rulesmith does not generate (shadow rules), and hidden characters in any agent file.
+    /// Exit status: 0 clean, 1 findings, 2 error.
+    Check(CheckArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
     /// List the available targets and the files they write.
@@ -50,8 +58,46 @@ pub struct BuildArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Overwrite files that rulesmith did not generate.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check")]
     pub force: bool,
+    /// Write nothing and report drift instead, exactly as `rulesmith check` does.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+}
+
+/// Flags of `rulesmith check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// How to print the findings.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How a command prints its findings.
+#[derive(Debug, Default, clap::Args)]
+pub struct ReportArgs {
+    /// Output format: human (default), json, github (workflow annotations) or sarif.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print nothing; the exit status alone tells the result.
+    #[arg(long, short, conflicts_with = "name_only")]
+    pub quiet: bool,
+    /// Print only the paths of files with findings, one per line.
+    #[arg(long)]
+    pub name_only: bool,
+}
+
+impl ReportArgs {
+    /// How much to print.
+    pub fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.name_only {
+            Verbosity::NameOnly
+        } else {
+            Verbosity::Normal
+        }
+    }
 }
 
 /// Flags of `rulesmith schema`.

@@ -4,8 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::yaml::Position;
+use crate::lock::{self, LOCK_PATH};
 use crate::manifest::Manifest;
 use crate::overrides::{self, Overrides};
+use crate::ownership::OutputMode;
 use crate::pack::{self, BUILTIN_PREFIX};
 use crate::policy::model::Policy;
 use crate::policy::schema::SchemaKind;
@@ -20,6 +22,27 @@ pub struct Plan {
     /// Every generated file.
     pub files: Vec<Rendered>,
 }
+
+impl Plan {
+    /// The plan of `files` (sorted by path) plus the lock file that lists them.
+    pub fn with_lock(mut files: Vec<Rendered>) -> Plan {
+        let contents = lock::render(files.iter().map(|f| (f.path.as_str(), f.target.as_str())));
+        let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
+        files.insert(
+            at,
+            Rendered {
+                path: LOCK_PATH.to_owned(),
+                target: LOCK_TARGET.to_owned(),
+                contents,
+                mode: OutputMode::Owned,
+            },
+        );
+        Plan { files }
+    }
+}
+
+/// The target name the lock file is listed under in a plan.
+pub const LOCK_TARGET: &str = "rulesmith";
 
 /// Parses and checks the manifest.
 pub fn parse_manifest(source: &SourceFile) -> Result<Parsed<Manifest>, Vec<Diagnostic>> {
@@ -120,7 +143,7 @@ pub fn render_plan(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(Plan { files })
+    Ok(Plan::with_lock(files))
 }
 
 fn dedup(ids: &[String]) -> Vec<&String> {
@@ -196,6 +219,19 @@ fn check_output_paths(files: &[Rendered]) -> Vec<Diagnostic> {
             );
             continue;
         }
+        if file.path.starts_with(RULESMITH_DIR) {
+            problems.push(
+                Diagnostic::error(
+                    Code::PathEscapesRepo,
+                    format!(
+                        "target `{}` writes to `{}`, inside rulesmith's own directory",
+                        file.target, file.path
+                    ),
+                )
+                .hint("choose an output path outside .rulesmith/"),
+            );
+            continue;
+        }
         if let Some(other) = by_path.insert(&file.path, file)
             && other.contents != file.contents
         {
@@ -213,6 +249,9 @@ fn check_output_paths(files: &[Rendered]) -> Vec<Diagnostic> {
     }
     problems
 }
+
+/// rulesmith's own directory: policies and the lock file; no target writes here.
+const RULESMITH_DIR: &str = ".rulesmith/";
 
 /// Checks that `path` is a plain relative path inside the repository.
 pub fn check_relative(path: &str) -> Result<(), &'static str> {

@@ -55,6 +55,8 @@ pub enum Code {
     NotGenerated,
     /// A file could not be written.
     WriteFailed,
+    /// A managed block's markers are missing, duplicated or nested.
+    BrokenMarkers,
 }
 
 impl Code {
@@ -82,6 +84,7 @@ impl Code {
         Code::PathEscapesRepo,
         Code::NotGenerated,
         Code::WriteFailed,
+        Code::BrokenMarkers,
     ];
 
     /// The code as printed, e.g. `RS0102`.
@@ -109,6 +112,7 @@ impl Code {
             Code::PathEscapesRepo => "RS0401",
             Code::NotGenerated => "RS0402",
             Code::WriteFailed => "RS0403",
+            Code::BrokenMarkers => "RS0404",
         }
     }
 }

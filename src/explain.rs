@@ -121,10 +121,10 @@ pub fn explain(
     let rule = &policy.rules[index];
     let qualified_id = format!("{}/{}", policy.id, rule.id);
     let tiers = effective_tiers(&policy.tiers, &rule.tiers);
-    let overridden = if let Some(reason) = overrides.policies.get(&policy.id) {
+    let overridden = if let Some(o) = overrides.policies.get(&policy.id) {
         Some(Overridden {
             change: "policy left out".to_owned(),
-            reason: reason.clone(),
+            reason: o.reason.clone(),
         })
     } else {
         overrides.rules.get(&qualified_id).map(|o| Overridden {
@@ -226,6 +226,7 @@ mod tests {
                 path: "AGENTS.md".into(),
                 target: "agents".into(),
                 contents: "- **MUST** send a CSP.\n- **MUST** list CORS origins.\n".into(),
+                mode: crate::ownership::OutputMode::Owned,
             }],
         }
     }
@@ -272,6 +273,7 @@ mod tests {
             RuleOverride {
                 action: Action::Disable,
                 reason: "No browser clients.".into(),
+                line: 0,
             },
         );
         let disabled = at(Tier::Production, &overrides);

@@ -3,6 +3,7 @@
 //! Data flows one way: load → validate → resolve → render → write | check → report.
 pub mod agent_files;
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;
@@ -11,10 +12,13 @@ pub mod explain;
 pub mod finding;
 pub mod header;
 pub mod load;
+pub mod lock;
 pub mod manifest;
 pub mod overrides;
+pub mod ownership;
 pub mod pack;
 pub mod policy;
+pub mod reconcile;
 pub mod report;
 pub mod resolve;
 pub mod target;

@@ -37,9 +37,10 @@ pub struct Manifest {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Override {
-    /// A policy to leave out (e.g. `lang-java`); only `disable: true` applies to a policy.
+    /// A policy to leave out (e.g. `lang-java`), or a list of policies that share the reason;
+    /// only `disable: true` applies to policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    pub policy: Option<PolicyIds>,
     /// A rule to turn off or soften: `policy/rule`, or a bare rule id that only one policy has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
@@ -52,6 +53,30 @@ pub struct Override {
     /// Why this project departs from the rule; shown next to it in every generated file.
     #[schemars(length(min = 1, max = 500))]
     pub reason: String,
+}
+
+/// One policy id, or several that share one override.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum PolicyIds {
+    /// A single policy id.
+    One(String),
+    /// Several policy ids.
+    Many(Vec<String>),
+}
+
+impl PolicyIds {
+    /// The ids with the JSON pointer suffix of each, relative to the `policy` key.
+    pub fn ids(&self) -> Vec<(&str, String)> {
+        match self {
+            PolicyIds::One(id) => vec![(id.as_str(), String::new())],
+            PolicyIds::Many(ids) => ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), format!("/{i}")))
+                .collect(),
+        }
+    }
 }
 
 /// Where policies come from. Every built-in policy is compiled; leave one out with an override.

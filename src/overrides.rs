@@ -28,13 +28,24 @@ pub struct RuleOverride {
     pub action: Action,
     /// Why, as written in the manifest.
     pub reason: String,
+    /// The manifest line the override starts on; zero when it was not read from a file.
+    pub line: u32,
+}
+
+/// A checked override that leaves a whole policy out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyOverride {
+    /// Why, as written in the manifest.
+    pub reason: String,
+    /// The manifest line the override starts on; zero when it was not read from a file.
+    pub line: u32,
 }
 
 /// The checked overrides of a build, keyed by policy id and by `policy/rule`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Overrides {
-    /// Policies left out, with their reasons.
-    pub policies: BTreeMap<String, String>,
+    /// Policies left out.
+    pub policies: BTreeMap<String, PolicyOverride>,
     /// Rules turned off or softened.
     pub rules: BTreeMap<String, RuleOverride>,
 }
@@ -148,18 +159,30 @@ impl Checker<'_> {
             ok = false;
         }
         match (&entry.policy, &entry.rule) {
-            (Some(policy), None) => {
+            (Some(policies), None) => {
+                let ids = policies.ids();
+                if ids.is_empty() {
+                    self.error(
+                        &format!("{base}/policy"),
+                        Code::InvalidOverride,
+                        "override lists no policy".to_owned(),
+                        "name at least one policy to leave out",
+                    );
+                    ok = false;
+                }
                 if entry.level.is_some() {
                     self.error(
                         &format!("{base}/level"),
                         Code::InvalidOverride,
-                        format!("policy `{policy}` can only be left out with `disable: true`"),
-                        "to soften one of its rules, name it with `rule: policy/rule`",
+                        "policies can only be left out with `disable: true`".to_owned(),
+                        "to soften one of their rules, name it with `rule: policy/rule`",
                     );
                     ok = false;
                 }
                 if ok {
-                    self.policy(index, policy, entry);
+                    for (id, suffix) in ids {
+                        self.policy(index, id, &format!("{base}/policy{suffix}"), entry);
+                    }
                 }
             }
             (None, Some(rule)) => {
@@ -176,8 +199,7 @@ impl Checker<'_> {
         }
     }
 
-    fn policy(&mut self, index: usize, id: &str, entry: &Override) {
-        let pointer = format!("/overrides/{index}/policy");
+    fn policy(&mut self, index: usize, id: &str, pointer: &str, entry: &Override) {
         if !self.policies.iter().any(|p| p.id == id) {
             let known: Vec<String> = self.policies.iter().map(|p| p.id.clone()).collect();
             let hint = match closest(id, &known) {
@@ -185,20 +207,23 @@ impl Checker<'_> {
                 None => format!("known: {}", known.join(", ")),
             };
             self.error(
-                &pointer,
+                pointer,
                 Code::UnknownPolicy,
                 format!("override names unknown policy `{id}`"),
                 &hint,
             );
             return;
         }
-        if self
-            .result
-            .policies
-            .insert(id.to_owned(), entry.reason.trim().to_owned())
-            .is_some()
-        {
-            self.duplicate(&pointer, id);
+        let line = self.line(index);
+        let previous = self.result.policies.insert(
+            id.to_owned(),
+            PolicyOverride {
+                reason: entry.reason.trim().to_owned(),
+                line,
+            },
+        );
+        if previous.is_some() {
+            self.duplicate(pointer, id);
         }
     }
 
@@ -259,16 +284,25 @@ impl Checker<'_> {
                 return;
             }
         };
+        let line = self.line(index);
         let previous = self.result.rules.insert(
             qualified.clone(),
             RuleOverride {
                 action,
                 reason: entry.reason.trim().to_owned(),
+                line,
             },
         );
         if previous.is_some() {
             self.duplicate(&pointer, &qualified);
         }
+    }
+
+    fn line(&self, index: usize) -> u32 {
+        self.manifest
+            .node
+            .at_pointer(&format!("/overrides/{index}"))
+            .map_or(0, |n| n.position.line)
     }
 
     fn duplicate(&mut self, pointer: &str, id: &str) {
@@ -348,14 +382,34 @@ mod tests {
             "  - {policy: web, disable: true, reason: No browser UI.}\n  - {rule: sql, level: should-not, reason: Reporting DSL only.}\n",
         )
         .unwrap();
-        assert_eq!(overrides.policies["web"], "No browser UI.");
+        assert_eq!(
+            overrides.policies["web"],
+            PolicyOverride {
+                reason: "No browser UI.".into(),
+                line: 5
+            }
+        );
         assert_eq!(
             overrides.rules["injection/sql"],
             RuleOverride {
                 action: Action::Soften(Level::ShouldNot),
-                reason: "Reporting DSL only.".into()
+                reason: "Reporting DSL only.".into(),
+                line: 6
             }
         );
+    }
+
+    #[test]
+    fn several_policies_share_one_override() {
+        let overrides =
+            run("  - policy: [web, injection]\n    disable: true\n    reason: Not a web app.\n")
+                .unwrap();
+        let ids: Vec<&str> = overrides.policies.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["injection", "web"]);
+        let problems =
+            run("  - policy: [web, injectoin]\n    disable: true\n    reason: x\n").unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].1, "override names unknown policy `injectoin`");
     }
 
     #[test]
@@ -384,7 +438,7 @@ mod tests {
                 "rule id `shared` is in several policies",
                 "`level: must` does not soften `injection/sql`",
                 "`level: should-not` does not soften `web/csp`",
-                "policy `web` can only be left out with `disable: true`",
+                "policies can only be left out with `disable: true`",
                 "an override sets exactly one of `disable: true` or `level`",
             ]
         );

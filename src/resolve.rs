@@ -35,15 +35,18 @@ pub struct RuleSet {
     pub overrides: Vec<ShownOverride>,
 }
 
-/// An override as the generated files show it.
+/// An override as the generated files and `rulesmith check` show it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ShownOverride {
     /// The policy id or `policy/rule`.
     pub id: String,
-    /// What the override does, in words: "left out", "turned off", "softened from MUST to SHOULD".
+    /// What the override does, in words: "left out", "turned off", "softened to SHOULD".
     pub change: String,
     /// Why, as written in the manifest.
     pub reason: String,
+    /// The manifest line of the override, for findings; not shown in generated files.
+    #[serde(skip)]
+    pub line: u32,
 }
 
 /// A policy after tier filtering.
@@ -164,10 +167,11 @@ pub fn applies(tiers: &[Tier], tier: Tier) -> bool {
 }
 
 fn show_overrides(overrides: &Overrides) -> Vec<ShownOverride> {
-    let policies = overrides.policies.iter().map(|(id, reason)| ShownOverride {
+    let policies = overrides.policies.iter().map(|(id, o)| ShownOverride {
         id: id.clone(),
         change: "left out".to_owned(),
-        reason: reason.clone(),
+        reason: o.reason.clone(),
+        line: o.line,
     });
     let rules = overrides.rules.iter().map(|(id, o)| ShownOverride {
         id: id.clone(),
@@ -176,6 +180,7 @@ fn show_overrides(overrides: &Overrides) -> Vec<ShownOverride> {
             Action::Soften(level) => format!("softened to {}", level.keyword()),
         },
         reason: o.reason.clone(),
+        line: o.line,
     });
     let mut shown: Vec<ShownOverride> = policies.chain(rules).collect();
     shown.sort_by(|a, b| a.id.cmp(&b.id));
@@ -316,14 +321,21 @@ mod tests {
 
     #[test]
     fn overrides_drop_policies_and_rules_and_soften_levels() {
-        use crate::overrides::RuleOverride;
+        use crate::overrides::{PolicyOverride, RuleOverride};
         let mut overrides = Overrides::default();
-        overrides.policies.insert("a".into(), "No A here.".into());
+        overrides.policies.insert(
+            "a".into(),
+            PolicyOverride {
+                reason: "No A here.".into(),
+                line: 0,
+            },
+        );
         overrides.rules.insert(
             "b/x".into(),
             RuleOverride {
                 action: Action::Soften(Level::ShouldNot),
                 reason: "Legacy API.".into(),
+                line: 0,
             },
         );
         overrides.rules.insert(
@@ -331,6 +343,7 @@ mod tests {
             RuleOverride {
                 action: Action::Disable,
                 reason: "Not used.".into(),
+                line: 0,
             },
         );
         let set = resolve(

@@ -38,7 +38,7 @@ fn a_second_build_changes_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let run = repo.run(&["build"]);
     assert_eq!(run.code, 0);
-    assert_eq!(run.stderr, "nothing to do: 3 files up to date\n");
+    assert_eq!(run.stderr, "nothing to do: 4 files up to date\n");
     assert_eq!(repo.tree(), before);
     let after: Vec<_> = ["CLAUDE.md", "AGENTS.md", ".cursorrules"].map(mtime).into();
     assert_eq!(after, mtimes);
@@ -112,7 +112,7 @@ fn a_generated_file_edited_by_hand_is_regenerated() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stderr,
-        "     updated AGENTS.md\n1 file written, 2 unchanged\n"
+        "     updated AGENTS.md\n1 file written, 3 unchanged\n"
     );
     assert_eq!(repo.read("AGENTS.md"), original);
 }

@@ -1,10 +1,12 @@
-//! rulesmith checks itself: every example's committed outputs are what its policies compile to.
+//! rulesmith checks itself: every example's committed files are what a build would write.
 //!
-//! `RULESMITH_BLESS=1 cargo test --test examples` rewrites the committed outputs.
+//! `RULESMITH_BLESS=1 cargo test --test examples` rebuilds the examples.
 
 use std::path::{Path, PathBuf};
 
-use rulesmith::app::load_and_compile;
+use rulesmith::app::load_and_reconcile;
+use rulesmith::reconcile::State;
+use rulesmith::write::{self, WriteOptions};
 
 fn examples() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -25,19 +27,17 @@ fn committed_outputs_match_the_policies() {
     let bless = std::env::var_os("RULESMITH_BLESS").is_some();
     let mut stale = Vec::new();
     for dir in &dirs {
-        let compiled = load_and_compile(Some(&dir.join("rulesmith.yaml")), dir)
+        let project = load_and_reconcile(Some(&dir.join("rulesmith.yaml")), dir)
             .unwrap_or_else(|errors| panic!("{} does not compile: {errors:#?}", dir.display()));
-        assert!(!compiled.plan.files.is_empty());
-        for file in &compiled.plan.files {
-            let path = dir.join(&file.path);
-            let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            if committed != file.contents {
-                if bless {
-                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                    std::fs::write(&path, &file.contents).unwrap();
-                } else {
-                    stale.push(path.display().to_string());
-                }
+        assert!(!project.entries.is_empty());
+        if bless {
+            let changes = write::preview(&project.entries, WriteOptions::default()).unwrap();
+            write::apply(&project.root, &changes).unwrap();
+            continue;
+        }
+        for entry in &project.entries {
+            if entry.state != State::Clean {
+                stale.push(dir.join(&entry.path).display().to_string());
             }
         }
     }

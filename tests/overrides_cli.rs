@@ -117,3 +117,14 @@ fn explain_works_without_a_project_and_rejects_unknown_rules() {
     assert_eq!(unknown.code, 2);
     insta::assert_snapshot!("explain_unknown", unknown.stderr);
 }
+
+#[test]
+fn check_shows_each_override_with_its_reason_without_failing() {
+    let dir = repo(&format!(
+        "{HEAD}overrides:\n  - policy: [lang-java, lang-go]\n    disable: true\n    reason: No JVM or Go code here.\n  - rule: configuration/security-headers\n    disable: true\n    reason: The CDN sets every header.\n"
+    ));
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let check = run(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "overrides are information, not drift");
+    insta::assert_snapshot!(format!("{}--- stderr\n{}", check.stdout, check.stderr));
+}

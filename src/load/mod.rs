@@ -3,6 +3,7 @@
 //! Everything it reads comes back as a [`SourceFile`]: UTF-8 text with a display name relative
 //! to the repository root, so the stages after it work in memory.
 
+pub mod tree;
 pub mod yaml;
 
 use std::io::Read as _;

@@ -14,6 +14,7 @@ use clap::ValueEnum;
 
 use crate::finding::{Finding, Severity};
 
+pub(crate) use human::paint_diff;
 pub use json::JsonReport;
 
 /// How findings are printed.

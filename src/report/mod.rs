@@ -73,6 +73,14 @@ impl Reporter {
         let _ = self.err.flush();
     }
 
+    /// Prints unified diffs (stdout), coloured where the stream allows.
+    pub fn diffs(&mut self, diffs: &[String]) {
+        for diff in diffs {
+            let _ = self.out.write_all(findings::paint_diff(diff).as_bytes());
+        }
+        let _ = self.out.flush();
+    }
+
     /// Prints what a build did, or would do with `--dry-run`.
     pub fn build_summary(&mut self, changes: &[FileChange], dry_run: bool) {
         let mut written = 0;
@@ -83,6 +91,8 @@ impl Reporter {
                 (Change::Update, false) => "updated",
                 (Change::Create, true) => "would create",
                 (Change::Update, true) => "would update",
+                (Change::Remove, false) => "removed",
+                (Change::Remove, true) => "would remove",
             };
             written += 1;
             let _ = writeln!(

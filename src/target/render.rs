@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header;
 use crate::load::yaml::Position;
+use crate::ownership::OutputMode;
 use crate::resolve::RuleSet;
 use crate::target::catalog::{Catalog, Target};
 use crate::target::spec::OutputSpec;
@@ -21,6 +22,8 @@ pub struct Rendered {
     pub target: String,
     /// The full file contents, header included.
     pub contents: String,
+    /// How the contents combine with the file already on disk.
+    pub mode: OutputMode,
 }
 
 /// A compiled set of templates for the selected targets.
@@ -133,6 +136,7 @@ impl<'c> Renderer<'c> {
             path: output.path.clone(),
             target: id.clone(),
             contents: format!("{}{body}", header::render(output.comment, id, &body)),
+            mode: OutputMode::Text(output.comment),
         })
     }
 }

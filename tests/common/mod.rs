@@ -35,19 +35,24 @@ impl Run {
 }
 
 /// A manifest for the three first targets that keeps only the built-in `secrets` policy, so
-/// snapshots stay small: every other built-in policy is left out by an override with a reason.
+/// snapshots of whole files stay small: every other built-in policy is left out by one override.
 pub fn manifest() -> String {
-    let mut text =
-        "project: demo\ntier: prototype\ntargets: [claude, agents, cursorrules]\noverrides:\n"
-            .to_owned();
-    for id in rulesmith::pack::policy_ids() {
-        if id != "secrets" {
-            text.push_str(&format!(
-                "  - {{policy: {id}, disable: true, reason: Kept out of this test.}}\n"
-            ));
-        }
-    }
-    text
+    let others: Vec<String> = rulesmith::pack::policy_ids()
+        .into_iter()
+        .filter(|id| id != "secrets")
+        .collect();
+    format!(
+        "project: demo\ntier: prototype\ntargets: [claude, agents, cursorrules]\noverrides:\n  - policy: [{}]\n    disable: true\n    reason: Kept out of this test.\n",
+        others.join(", ")
+    )
+}
+
+/// A prototype-tier manifest for `targets` with the whole built-in pack and no overrides.
+pub fn manifest_for(targets: &[&str]) -> String {
+    format!(
+        "project: demo\ntier: prototype\ntargets: [{}]\n",
+        targets.join(", ")
+    )
 }
 
 /// A small valid policy.

@@ -1,0 +1,55 @@
+//! Benchmark: `rulesmith check` on a generated repository of 200 policies × 8 rules with every
+//! built-in target selected, clean and with drift.
+//!
+//! `cargo bench --bench check` measures; `cargo test` runs it once as a smoke test.
+
+mod support;
+
+use std::process::Command;
+
+use rulesmith::target::catalog::Catalog;
+use support::{benchmarking, generate_repo, peak_rss_kib, report, time};
+
+fn main() {
+    let runs = if benchmarking() { 30 } else { 1 };
+    let dir = tempfile::tempdir().unwrap();
+    let targets = format!("[{}]", Catalog::builtin().ids().join(", "));
+    generate_repo(dir.path(), 200, 8, &targets);
+    let binary = env!("CARGO_BIN_EXE_rulesmith");
+    let run = |args: &[&str], expected: i32| {
+        let output = Command::new(binary)
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["build"], 0);
+    let clean = time(runs, || run(&["check"], 0));
+    let peak = peak_rss_kib(dir.path(), &["check"]);
+    report("check 200x8, all targets, clean (process)", clean, peak);
+
+    let in_process = time(runs, || {
+        rulesmith::app::load_and_reconcile(None, dir.path()).unwrap();
+    });
+    report(
+        "load + compile + read tree 200x8 (in process)",
+        in_process,
+        None,
+    );
+
+    let claude = dir.path().join("CLAUDE.md");
+    let text = std::fs::read_to_string(&claude).unwrap();
+    std::fs::write(&claude, text.replacen("validate input", "check input", 1)).unwrap();
+    let drifted = time(runs, || run(&["check", "--format", "json"], 1));
+    report(
+        "check 200x8, all targets, one edit (process)",
+        drifted,
+        None,
+    );
+}

@@ -1,0 +1,308 @@
+//! The check stage: reconciled entries and the tree in, findings out. Pure: no disk, no printing.
+//!
+//! Every output is compared byte for byte with what a build would write. When they differ, the
+//! header's digest tells a hand edit from a stale build. Agent files that rulesmith does not
+//! generate are shadow rules, and every agent file, generated or not, has its content checked.
+
+pub mod codes;
+pub mod diff;
+
+use crate::finding::{Finding, Severity};
+use crate::header;
+use crate::load::tree::{Existing, Tree};
+use crate::ownership::{OutputMode, Ownership, Release};
+use crate::reconcile::{Entry, State};
+use crate::resolve::ShownOverride;
+use crate::unicode::{self, Hidden};
+
+use codes::FindingKind;
+
+/// The fix for every output that a build brings up to date.
+const REBUILD: &str = "run `rulesmith build` and commit the result";
+
+/// Compares reconciled `entries` and the agent files of `tree`, sorted by path and code.
+///
+/// `is_instructions` says whether an agent file feeds an agent instructions (rules, skills,
+/// commands), as opposed to settings or ignore lists; only those can be shadow rules.
+pub fn findings(
+    entries: &[Entry],
+    tree: &Tree,
+    is_instructions: impl Fn(&str) -> bool,
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = entries.iter().filter_map(entry_finding).collect();
+    let owned: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+    for path in &tree.agent_files {
+        if owned.contains(path.as_str()) || !is_instructions(path) {
+            continue;
+        }
+        if let Some(finding) = shadow(path, &tree.files[path], &owned) {
+            out.push(finding);
+        }
+    }
+    let scanned = tree.agent_files.iter().map(String::as_str).chain(
+        entries
+            .iter()
+            .filter(|e| matches!(e.mode, Some(OutputMode::Text(_))))
+            .map(|e| e.path.as_str()),
+    );
+    let scanned: std::collections::BTreeSet<&str> = scanned.collect();
+    for path in scanned {
+        if let Some(text) = tree.text(path) {
+            out.extend(content_findings(path, text));
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.code).cmp(&(&b.path, b.code)));
+    out
+}
+
+/// What the content of one agent file reveals.
+///
+/// This is the place where the full scanner plugs in; until then it flags hidden Unicode.
+pub fn content_findings(path: &str, text: &str) -> Vec<Finding> {
+    hidden_unicode(path, text).into_iter().collect()
+}
+
+/// One informational finding per manifest override entry, at its line in `manifest`, so every
+/// exception to the rules shows in `check` output with its reason. Policies left out by one
+/// entry share a finding.
+pub fn override_findings(manifest: &str, overrides: &[ShownOverride]) -> Vec<Finding> {
+    let mut grouped: Vec<(u32, &str, &str, Vec<&str>)> = Vec::new();
+    for o in overrides {
+        match grouped.iter_mut().find(|(line, change, reason, _)| {
+            *line == o.line && *change == o.change && *reason == o.reason
+        }) {
+            Some((_, _, _, ids)) => ids.push(&o.id),
+            None => grouped.push((o.line, &o.change, &o.reason, vec![&o.id])),
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(line, change, reason, ids)| {
+            let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+            Finding {
+                line,
+                ..finding(
+                    codes::OVERRIDE,
+                    manifest,
+                    format!("{} {change}: {reason}", ids.join(", ")),
+                    "remove the override to apply the rules again",
+                )
+            }
+        })
+        .collect()
+}
+
+fn finding(kind: FindingKind, path: &str, message: String, fix: &str) -> Finding {
+    Finding {
+        code: kind.code,
+        kind: kind.kind,
+        severity: kind.severity,
+        path: path.to_owned(),
+        line: 0,
+        column: 0,
+        message,
+        fix: fix.to_owned(),
+        excerpt: None,
+        diff: None,
+    }
+}
+
+fn entry_finding(entry: &Entry) -> Option<Finding> {
+    let path = entry.path.as_str();
+    let is_lock = entry.mode == Some(OutputMode::Owned);
+    match &entry.state {
+        State::Clean => None,
+        State::Missing { .. } => {
+            let message = if is_lock {
+                format!("{path} does not exist; it lists the files rulesmith generates")
+            } else {
+                format!(
+                    "{path} does not exist; target `{}` generates it",
+                    entry.target
+                )
+            };
+            Some(finding(codes::MISSING, path, message, REBUILD))
+        }
+        State::Differs { existing, planned } => {
+            let new = &planned.contents;
+            if let Some(difference) = diff::newline_only(existing, new) {
+                return Some(finding(
+                    codes::LINE_ENDINGS,
+                    path,
+                    format!(
+                        "{path} differs from what rulesmith generates only in {}",
+                        difference.describe()
+                    ),
+                    &format!(
+                        "add `{path} text eol=lf` to .gitattributes if git converts it, then {REBUILD}"
+                    ),
+                ));
+            }
+            let what = match planned.ownership {
+                Ownership::Whole => path.to_owned(),
+                Ownership::Block => format!("the managed block in {path}"),
+            };
+            let (kind, message, fix) = if is_lock {
+                (
+                    codes::STALE,
+                    format!("{path} lists other files than the targets now generate"),
+                    REBUILD.to_owned(),
+                )
+            } else {
+                match header::verify(&existing[planned.replaced.clone()]) {
+                    Some(true) => (
+                        codes::STALE,
+                        format!(
+                            "{what} is out of date: the policies or templates changed since it was generated"
+                        ),
+                        REBUILD.to_owned(),
+                    ),
+                    Some(false) => (
+                        codes::HAND_EDITED,
+                        format!("{what} was edited by hand since rulesmith generated it"),
+                        format!(
+                            "move the edit into a policy under .rulesmith/policies/, then {REBUILD}"
+                        ),
+                    ),
+                    None => (
+                        codes::CHANGED,
+                        format!(
+                            "{what} differs from what rulesmith generates, and its rulesmith header is missing or damaged"
+                        ),
+                        format!("move any edit into a policy, then {REBUILD}"),
+                    ),
+                }
+            };
+            let mut found = finding(kind, path, message, &fix);
+            found.line = diff::first_changed_line(existing, new);
+            found.diff = Some(diff::unified(path, existing, new));
+            Some(found)
+        }
+        State::NotGenerated { opaque, .. } => {
+            let message = match opaque {
+                Some(reason) => format!(
+                    "{path} {reason}, so it cannot be what target `{}` generates",
+                    entry.target
+                ),
+                None => format!(
+                    "{path} was not generated by rulesmith: it has no rulesmith header and no managed block, so target `{}` cannot write it",
+                    entry.target
+                ),
+            };
+            Some(finding(
+                codes::NOT_GENERATED,
+                path,
+                message,
+                "add managed-block markers where rulesmith's rules should go, or move its text into a policy and delete it",
+            ))
+        }
+        State::Orphaned { release } => {
+            let by = if entry.target.is_empty() {
+                String::new()
+            } else {
+                format!(" for target `{}`", entry.target)
+            };
+            let message = match release {
+                Release::Delete => format!(
+                    "{path} was generated by rulesmith{by}, but no selected target produces it any more"
+                ),
+                Release::Rewrite(_) => format!(
+                    "{path} holds a managed block generated{by}, but no selected target fills it any more"
+                ),
+            };
+            let fix = match release {
+                Release::Delete => "run `rulesmith build` to remove it, and commit the removal",
+                Release::Rewrite(_) => {
+                    "run `rulesmith build` to remove the block (the text around it stays), and commit the result"
+                }
+            };
+            Some(finding(codes::ORPHANED, path, message, fix))
+        }
+    }
+}
+
+/// A shadow-rules finding for an agent file that no entry owns, unless it is a symlink to one
+/// that an entry does own.
+fn shadow(
+    path: &str,
+    existing: &Existing,
+    owned: &std::collections::BTreeSet<&str>,
+) -> Option<Finding> {
+    let why = match existing {
+        Existing::Symlink {
+            target: Some(target),
+        } if owned.contains(target.as_str()) => {
+            return None;
+        }
+        Existing::Symlink {
+            target: Some(target),
+        } => {
+            format!("links to {target}, which rulesmith does not generate")
+        }
+        Existing::Symlink { target: None } => "links outside the repository".to_owned(),
+        Existing::Text(_) | Existing::Opaque { .. } => "is not generated by rulesmith".to_owned(),
+    };
+    Some(finding(
+        codes::SHADOW_RULES,
+        path,
+        format!(
+            "{path} gives an agent instructions but {why}, so they bypass the policies and their review"
+        ),
+        "move its rules into a policy under .rulesmith/policies/ and delete the file, or select the target that generates it",
+    ))
+}
+
+fn hidden_unicode(path: &str, text: &str) -> Option<Finding> {
+    let mut first = None;
+    let mut count = 0;
+    let mut worst = Severity::Info;
+    for (index, line) in text.lines().enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            let Some(hidden) = unicode::classify(c) else {
+                continue;
+            };
+            count += 1;
+            worst = worst.max(severity(hidden));
+            first.get_or_insert((index + 1, column + 1, c, hidden, line));
+        }
+    }
+    let (line, column, c, hidden, line_text) = first?;
+    let mut found = finding(
+        codes::HIDDEN_UNICODE,
+        path,
+        format!(
+            "{path} contains {count} invisible or direction-changing character{}; the first is U+{:04X} ({})",
+            if count == 1 { "" } else { "s" },
+            c as u32,
+            hidden.describe()
+        ),
+        "delete the characters (an editor that shows invisible characters helps); if the file is generated, fix the policy and rebuild",
+    );
+    found.severity = worst;
+    found.line = line as u32;
+    found.column = column as u32;
+    found.excerpt = Some(escape_hidden(line_text));
+    Some(found)
+}
+
+/// Severity of one kind of hidden character: tag characters can smuggle a whole instruction.
+fn severity(hidden: Hidden) -> Severity {
+    match hidden {
+        Hidden::Tag => Severity::Critical,
+        Hidden::Bidi => Severity::High,
+        Hidden::Invisible | Hidden::VariationSelector => Severity::Medium,
+    }
+}
+
+/// `line` with hidden and control characters shown as `<U+XXXX>`, safe to print.
+fn escape_hidden(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if unicode::classify(c).is_some() || c.is_control() {
+                format!("<U+{:04X}>", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
