@@ -11,7 +11,7 @@ use support::{benchmarking, generate_repo, peak_rss_kib, report, time};
 fn main() {
     let runs = if benchmarking() { 30 } else { 1 };
     let dir = tempfile::tempdir().unwrap();
-    generate_repo(dir.path(), 200, 8, "[claude, agents, cursorrules]");
+    generate_repo(dir.path(), 200, 8, "[claude, cursorrules, zed]");
     let binary = env!("CARGO_BIN_EXE_rulesmith");
 
     let build = || {
@@ -28,7 +28,7 @@ fn main() {
     };
     build();
     let cold = time(runs, || {
-        for path in ["CLAUDE.md", "AGENTS.md", ".cursorrules"] {
+        for path in ["CLAUDE.md", ".cursorrules", ".rules"] {
             let _ = std::fs::remove_file(dir.path().join(path));
         }
         build();

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use crate::agent_files;
 use crate::check;
 use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, ReportArgs, SchemaName};
-use crate::compile::{self, Plan};
+use crate::compile::{self, Budgets, Build, Plan};
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::explain::{self, Project};
+use crate::explain;
 use crate::finding::{Finding, Severity};
 use crate::load::{self, tree::Tree};
 use crate::manifest::Manifest;
@@ -18,9 +18,10 @@ use crate::policy::schema::{SchemaKind, schema_text};
 use crate::policy::validate::Parsed;
 use crate::reconcile::{self, Entry};
 use crate::report::findings::FindingsView;
-use crate::report::{Reporter, render_explanation};
-use crate::resolve::{ShownOverride, resolve};
+use crate::report::{Reporter, listing, render_explanation};
+use crate::resolve::ShownOverride;
 use crate::target::catalog::Catalog;
+use crate::target::spec::BudgetKind;
 use crate::write::{self, WriteOptions};
 
 /// How a command ended.
@@ -74,10 +75,8 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
             }));
             Ok(ExitStatus::Success)
         }
-        Command::Targets => {
-            reporter.data(&list_targets(&Catalog::builtin()));
-            Ok(ExitStatus::Success)
-        }
+        Command::Targets => targets(cli.manifest.as_deref(), cwd, reporter),
+        Command::Stats => stats(cli.manifest.as_deref(), cwd, reporter),
         Command::Explain(args) => explain_rule(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
@@ -87,61 +86,109 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
 }
 
 /// A project loaded from disk and compiled in memory.
+pub struct Project {
+    /// The repository root: the manifest's directory.
+    pub root: PathBuf,
+    /// The manifest's path relative to the root, as findings name it.
+    pub manifest: String,
+    /// What the build would write.
+    pub build: Build,
+}
+
+/// A project's root and the files its policies compile to.
 pub struct Compiled {
     /// The repository root: the manifest's directory.
     pub root: PathBuf,
     /// The files the policies compile to.
     pub plan: Plan,
-    /// The manifest's path relative to the root, as findings name it.
-    pub manifest: String,
-    /// The manifest's overrides with their reasons.
-    pub overrides: Vec<ShownOverride>,
 }
 
-/// A project's inputs, read from disk.
+/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
+pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
+    let Project { root, build, .. } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    Ok(Compiled {
+        root,
+        plan: build.plan,
+    })
+}
+
+fn manifest_path(manifest: Option<&Path>, cwd: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
+    match manifest {
+        Some(path) => Ok(cwd.join(path)),
+        None => load::find_manifest(cwd).map_err(|d| vec![d]),
+    }
+}
+
+fn root_of(manifest_path: &Path, cwd: &Path) -> PathBuf {
+    manifest_path
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+}
+
+/// The built-in targets plus the repository's own under `.rulesmith/targets/`.
+fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
+    let files = load::read_target_dir(root)?;
+    if files.is_empty() {
+        return Ok(Catalog::builtin());
+    }
+    let prefix = format!("{}/", load::REPO_TARGETS_DIR);
+    let repo = Catalog::from_files(
+        files
+            .iter()
+            .map(|(path, source)| (path.as_str(), source.text.as_str())),
+        &prefix,
+    )?;
+    Catalog::builtin().with(repo)
+}
+
+/// A project's inputs, read from disk: the load stage of every command that compiles.
 struct Inputs {
     root: PathBuf,
     manifest_source: SourceFile,
     manifest: Parsed<Manifest>,
     repo_policies: Vec<SourceFile>,
+    catalog: Catalog,
 }
 
-fn read_inputs(manifest_path: PathBuf, cwd: &Path) -> Result<Inputs, Vec<Diagnostic>> {
-    let root = manifest_path
-        .parent()
-        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
-    let manifest_source =
-        load::read_text(&manifest_path, &load::display_path(&root, &manifest_path))
-            .map_err(|d| vec![d])?;
+fn read_inputs(manifest_path: &Path, cwd: &Path) -> Result<Inputs, Vec<Diagnostic>> {
+    let root = root_of(manifest_path, cwd);
+    let manifest_source = load::read_text(manifest_path, &load::display_path(&root, manifest_path))
+        .map_err(|d| vec![d])?;
     let manifest = compile::parse_manifest(&manifest_source)?;
     let repo_policies = load::read_policy_dir(&root, &manifest.value.policies.dir)?;
+    let catalog = catalog(&root)?;
     Ok(Inputs {
         root,
         manifest_source,
         manifest,
         repo_policies,
+        catalog,
     })
 }
 
-/// Finds and loads the manifest and policies, then compiles them; only reads the disk.
-pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
-    let manifest_path = match manifest {
-        Some(path) => cwd.join(path),
-        None => load::find_manifest(cwd).map_err(|d| vec![d])?,
-    };
-    let inputs = read_inputs(manifest_path, cwd)?;
-    let catalog = Catalog::builtin();
-    let (rules, plan) = compile::compile(
+/// Loads the project whose manifest is `manifest` (or is found from `cwd` upwards) and compiles
+/// it: the load stage, then the pure core, with nothing written.
+pub fn compile_project(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    budgets: Budgets,
+) -> Result<Project, Vec<Diagnostic>> {
+    let inputs = read_inputs(&manifest_path(manifest, cwd)?, cwd)?;
+    compile_inputs(inputs, budgets)
+}
+
+fn compile_inputs(inputs: Inputs, budgets: Budgets) -> Result<Project, Vec<Diagnostic>> {
+    let build = compile::compile(
         &inputs.manifest_source,
         &inputs.manifest,
         &inputs.repo_policies,
-        &catalog,
+        &inputs.catalog,
+        budgets,
     )?;
-    Ok(Compiled {
+    Ok(Project {
         root: inputs.root,
-        plan,
         manifest: inputs.manifest_source.name,
-        overrides: rules.overrides,
+        build,
     })
 }
 
@@ -152,41 +199,33 @@ fn explain_rule(
     args: &ExplainArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let manifest_path = match manifest {
-        Some(path) => Some(cwd.join(path)),
-        None => load::find_manifest(cwd).ok(),
-    };
-    let explanation = match manifest_path {
-        Some(path) => {
-            let inputs = read_inputs(path, cwd)?;
-            let catalog = Catalog::builtin();
+    let explanation = match manifest_path(manifest, cwd) {
+        Ok(path) => {
+            let inputs = read_inputs(&path, cwd)?;
             let sources = compile::load_sources(
                 &inputs.manifest_source,
                 &inputs.manifest,
                 &inputs.repo_policies,
-                &catalog,
+                &inputs.catalog,
             )?;
-            let rules = resolve(
-                &inputs.manifest.value,
-                sources.policies.clone(),
-                &sources.overrides,
-            );
-            let plan = compile::render_plan(&inputs.manifest.value, &rules, &catalog)?;
-            let project = Project {
-                tier: inputs.manifest.value.tier,
-                plan: &plan,
+            let tier = inputs.manifest.value.tier;
+            let project = compile_inputs(inputs, Budgets::Measure)?;
+            let context = explain::Project {
+                tier,
+                plan: &project.build.plan,
             };
             explain::explain(
                 &args.rule,
                 &sources.policies,
                 &sources.overrides,
-                Some(project),
+                Some(context),
             )
         }
-        None => {
+        Err(_) if manifest.is_none() => {
             let policies = compile::parse_policies(pack::sources())?;
             explain::explain(&args.rule, &policies, &Overrides::default(), None)
         }
+        Err(problems) => return Err(problems),
     }
     .map_err(|d| vec![d])?;
     reporter.data(&render_explanation(&explanation));
@@ -201,6 +240,8 @@ pub struct Reconciled {
     pub tree: Tree,
     /// Every path rulesmith owns, with its state.
     pub entries: Vec<Entry>,
+    /// Warnings from compiling the policies; the command goes on.
+    pub warnings: Vec<Diagnostic>,
     /// The manifest's path relative to the root.
     pub manifest: String,
     /// The manifest's overrides with their reasons.
@@ -212,22 +253,23 @@ pub fn load_and_reconcile(
     manifest: Option<&Path>,
     cwd: &Path,
 ) -> Result<Reconciled, Vec<Diagnostic>> {
-    let Compiled {
+    let Project {
         root,
-        plan,
         manifest,
-        overrides,
-    } = load_and_compile(manifest, cwd)?;
+        build,
+    } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    let plan = &build.plan;
     let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
         agent_files::classify(path).is_some()
     })?;
-    let entries = reconcile::reconcile(&plan, &tree)?;
+    let entries = reconcile::reconcile(plan, &tree)?;
     Ok(Reconciled {
         root,
         tree,
         entries,
+        warnings: build.warnings,
         manifest,
-        overrides,
+        overrides: build.rules.overrides,
     })
 }
 
@@ -244,6 +286,7 @@ fn build(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
+    reporter.diagnostics(&project.warnings);
     let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
     if args.dry_run {
         let diffs: Vec<String> = drift_findings(&project)
@@ -265,6 +308,7 @@ fn check(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
+    reporter.diagnostics(&project.warnings);
     let mut findings = drift_findings(&project);
     findings.extend(check::override_findings(
         &project.manifest,
@@ -287,21 +331,36 @@ fn check(
     })
 }
 
-fn list_targets(catalog: &Catalog) -> String {
-    let mut out = String::new();
-    for target in catalog.targets.values() {
-        let paths: Vec<&str> = target
-            .spec
-            .outputs
-            .iter()
-            .map(|o| o.path.as_str())
-            .collect();
-        out.push_str(&format!(
-            "{:<14} {:<30} {}\n",
-            target.spec.id,
-            target.spec.name,
-            paths.join(", ")
-        ));
-    }
-    out
+fn targets(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    // Outside a project the built-in targets are listed; inside one, its own targets too.
+    let catalog = match manifest_path(manifest, cwd) {
+        Ok(path) => catalog(&root_of(&path, cwd))?,
+        Err(_) if manifest.is_none() => Catalog::builtin(),
+        Err(problems) => return Err(problems),
+    };
+    reporter.data(&listing::targets(&catalog));
+    Ok(ExitStatus::Success)
+}
+
+fn stats(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let project = compile_project(manifest, cwd, Budgets::Measure)?;
+    reporter.data(&listing::stats(&project.build));
+    let over_hard = project
+        .build
+        .measurements
+        .iter()
+        .any(|m| m.over() && m.budget.kind == BudgetKind::Hard);
+    Ok(if over_hard {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -37,8 +37,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
-    /// List the available targets and the files they write.
+    /// List the available targets: their files, scoping and size limits.
     Targets,
+    /// Show the size of every generated file against its agent's limits.
+    Stats,
     /// Show a rule, its references, the tiers and files it reaches, and why.
     Explain(ExplainArgs),
 }

@@ -1,11 +1,12 @@
 //! The pure middle of a build: sources in, a plan of files out. No disk, no printing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
 use crate::load::yaml::Position;
-use crate::lock::{self, LOCK_PATH};
-use crate::manifest::Manifest;
+use crate::lock::{self, LOCK_PATH, LockedFile};
+use crate::manifest::{ALL_TARGETS, Manifest};
+use crate::merge;
 use crate::overrides::{self, Overrides};
 use crate::ownership::OutputMode;
 use crate::pack::{self, BUILTIN_PREFIX};
@@ -13,20 +14,31 @@ use crate::policy::model::Policy;
 use crate::policy::schema::SchemaKind;
 use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
 use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
+use crate::target::budget::{self, Measurement};
 use crate::target::catalog::Catalog;
-use crate::target::render::{Rendered, Renderer};
+use crate::target::render::{Rendered, Renderer, SettingsRequest};
+use crate::target::shadow;
+use crate::target::spec::Format;
 
 /// The set of files a build produces, sorted by path.
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
-    /// Every generated file.
+    /// Every generated file, and the entries for each settings file rulesmith merges into.
     pub files: Vec<Rendered>,
 }
 
 impl Plan {
-    /// The plan of `files` (sorted by path) plus the lock file that lists them.
+    /// The plan of `files` (sorted by path) plus the lock file that lists them, with the
+    /// settings entries rulesmith manages in each shared file.
     pub fn with_lock(mut files: Vec<Rendered>) -> Plan {
-        let contents = lock::render(files.iter().map(|f| (f.path.as_str(), f.target.as_str())));
+        let contents = lock::render(files.iter().map(|f| LockedFile {
+            path: f.path.clone(),
+            target: f.target.clone(),
+            entries: match f.mode {
+                OutputMode::Settings => merge::entries_of(&f.contents),
+                _ => lock::Entries::new(),
+            },
+        }));
         let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
         files.insert(
             at,
@@ -34,7 +46,9 @@ impl Plan {
                 path: LOCK_PATH.to_owned(),
                 target: LOCK_TARGET.to_owned(),
                 contents,
+                format: Format::Json,
                 mode: OutputMode::Owned,
+                groups: Vec::new(),
             },
         );
         Plan { files }
@@ -44,9 +58,33 @@ impl Plan {
 /// The target name the lock file is listed under in a plan.
 pub const LOCK_TARGET: &str = "rulesmith";
 
+/// What a successful compilation yields.
+#[derive(Clone, Debug)]
+pub struct Build {
+    /// The resolved rules.
+    pub rules: RuleSet,
+    /// The files to write.
+    pub plan: Plan,
+    /// The selected targets, required ones included, in order.
+    pub targets: Vec<String>,
+    /// Every budget measured, for `rulesmith stats`.
+    pub measurements: Vec<Measurement>,
+    /// Warnings to show; the build goes on.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Parses and checks the manifest.
 pub fn parse_manifest(source: &SourceFile) -> Result<Parsed<Manifest>, Vec<Diagnostic>> {
     parse_document(source, SchemaKind::Manifest)
+}
+
+/// Whether exceeding a size budget stops the compilation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budgets {
+    /// Hard limits are errors and advisory ones warnings: what `build` and `check` do.
+    Enforce,
+    /// Only measure, so the sizes can be shown even when they are over.
+    Measure,
 }
 
 /// Every policy of a build, before tier filtering, with the manifest's checked overrides.
@@ -93,6 +131,7 @@ pub fn parse_policies(sources: Vec<SourceFile>) -> Result<Vec<SourcedPolicy>, Ve
         }
     }
     problems.extend(check_policies(&loaded));
+    problems.extend(check_policy_paths(&loaded));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -115,40 +154,64 @@ pub fn compile(
     manifest: &Parsed<Manifest>,
     repo_policies: &[SourceFile],
     catalog: &Catalog,
-) -> Result<(RuleSet, Plan), Vec<Diagnostic>> {
+    budgets: Budgets,
+) -> Result<Build, Vec<Diagnostic>> {
     let sources = load_sources(manifest_source, manifest, repo_policies, catalog)?;
     let rules = resolve(&manifest.value, sources.policies, &sources.overrides);
-    render_plan(&manifest.value, &rules, catalog).map(|plan| (rules, plan))
-}
-
-/// Renders a resolved rule set for every target the manifest selects.
-pub fn render_plan(
-    manifest: &Manifest,
-    rules: &RuleSet,
-    catalog: &Catalog,
-) -> Result<Plan, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let targets = &manifest.targets;
-    let renderer = Renderer::new(catalog, targets)?;
+    let targets = selected_targets(&manifest.value, catalog);
+    let renderer = Renderer::new(catalog, &targets)?;
     let mut files = Vec::new();
-    for id in dedup(targets) {
-        match renderer.render(id, rules) {
-            Ok(rendered) => files.extend(rendered),
+    let mut settings = Vec::new();
+    for id in &targets {
+        match renderer.render(id, &rules) {
+            Ok(output) => {
+                files.extend(output.files);
+                settings.extend(output.settings);
+            }
             Err(errors) => problems.extend(errors),
         }
     }
-    problems.extend(check_output_paths(&files));
+    problems.extend(check_output_paths(&files, &settings));
     if !problems.is_empty() {
         return Err(problems);
     }
+    let measurements = budget::measure(catalog, &files, &rules);
+    if budgets == Budgets::Enforce {
+        problems.extend(budget::check(&measurements));
+    }
+    problems.extend(shadow::check(catalog, &targets, &files, &rules));
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        return Err(problems);
+    }
+    files.extend(
+        settings
+            .iter()
+            .filter(|request| request.entries.values().any(|list| !list.is_empty()))
+            .map(merge::planned),
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    Ok(Plan::with_lock(files))
+    Ok(Build {
+        rules,
+        plan: Plan::with_lock(files),
+        targets,
+        measurements,
+        warnings: problems,
+    })
 }
 
-fn dedup(ids: &[String]) -> Vec<&String> {
-    let mut seen = BTreeSet::new();
-    ids.iter().filter(|id| seen.insert(id.as_str())).collect()
+/// The target ids a manifest selects: `all` expanded to the built-in targets, required targets
+/// added, each once.
+pub fn selected_targets(manifest: &Manifest, catalog: &Catalog) -> Vec<String> {
+    let mut ids = Vec::new();
+    for id in manifest.targets.written() {
+        if id == ALL_TARGETS {
+            ids.extend(catalog.builtin_ids());
+        } else {
+            ids.push(id);
+        }
+    }
+    catalog.with_required(&ids)
 }
 
 /// Unknown target ids, pointed at in the manifest.
@@ -158,9 +221,10 @@ fn check_manifest_names(
     catalog: &Catalog,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let known_targets = catalog.ids();
-    for (index, id) in manifest.value.targets.iter().enumerate() {
-        if !catalog.targets.contains_key(id) {
+    let mut known_targets = catalog.ids();
+    known_targets.push(ALL_TARGETS.to_owned());
+    for (index, id) in manifest.value.targets.written().iter().enumerate() {
+        if !known_targets.contains(id) {
             let position = position(manifest, &format!("/targets/{index}"));
             problems.push(unknown_name(
                 source,
@@ -200,58 +264,108 @@ fn unknown_name(
         .hint(hint)
 }
 
-/// Output paths must stay inside the repository, and two targets may not write one path
-/// differently.
-fn check_output_paths(files: &[Rendered]) -> Vec<Diagnostic> {
+/// Output paths must stay inside the repository, and no two outputs may write one path.
+fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut by_path: BTreeMap<&str, &Rendered> = BTreeMap::new();
-    for file in files {
-        if let Err(reason) = check_relative(&file.path) {
+    let mut by_path: BTreeMap<&str, &str> = BTreeMap::new();
+    let outputs = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.target.as_str()))
+        .chain(
+            settings
+                .iter()
+                .map(|s| (s.path.as_str(), s.target.as_str())),
+        );
+    for (path, target) in outputs {
+        if let Err(reason) = check_relative(path) {
             problems.push(
                 Diagnostic::error(
                     Code::PathEscapesRepo,
-                    format!(
-                        "target `{}` writes to `{}`, {reason}",
-                        file.target, file.path
-                    ),
+                    format!("target `{target}` writes to `{path}`, {reason}"),
                 )
                 .hint("output paths are relative to the repository root and may not contain `..`"),
             );
             continue;
         }
-        if file.path.starts_with(RULESMITH_DIR) {
+        if path.starts_with(RULESMITH_DIR) {
             problems.push(
                 Diagnostic::error(
                     Code::PathEscapesRepo,
                     format!(
-                        "target `{}` writes to `{}`, inside rulesmith's own directory",
-                        file.target, file.path
+                        "target `{target}` writes to `{path}`, inside rulesmith's own directory"
                     ),
                 )
                 .hint("choose an output path outside .rulesmith/"),
             );
             continue;
         }
-        if let Some(other) = by_path.insert(&file.path, file)
-            && other.contents != file.contents
-        {
+        if let Some(other) = by_path.insert(path, target) {
+            let message = if other == target {
+                format!("target `{target}` writes `{path}` twice")
+            } else {
+                format!("targets `{other}` and `{target}` both write `{path}`")
+            };
             problems.push(
-                Diagnostic::error(
-                    Code::TargetSpecError,
-                    format!(
-                        "targets `{}` and `{}` both write `{}` with different contents",
-                        other.target, file.target, file.path
-                    ),
-                )
-                .hint("select only one of these targets in the manifest"),
+                Diagnostic::error(Code::TargetSpecError, message)
+                    .hint("select only one of these targets, or give the outputs different paths"),
             );
         }
     }
     problems
 }
 
-/// rulesmith's own directory: policies and the lock file; no target writes here.
+/// rulesmith's own directory: policies, custom targets and the lock file; no target writes here.
 const RULESMITH_DIR: &str = ".rulesmith/";
+
+/// Scope paths and deny-read globs must stay inside the repository.
+fn check_policy_paths(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for loaded in policies {
+        let policy = &loaded.parsed.value;
+        let mut paths: Vec<(String, &str)> = policy
+            .scope
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("/scope/paths/{i}"), p.as_str()))
+            .collect();
+        for (r, rule) in policy.rules.iter().enumerate() {
+            paths.extend(
+                rule.scope
+                    .paths
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("/rules/{r}/scope/paths/{i}"), p.as_str())),
+            );
+        }
+        paths.extend(
+            policy
+                .permissions
+                .deny_read
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("/permissions/deny-read/{i}"), g.0.as_str())),
+        );
+        for (pointer, path) in paths {
+            if let Err(reason) = check_relative(path.trim_end_matches('/')) {
+                let position = loaded
+                    .parsed
+                    .node
+                    .at_pointer(&pointer)
+                    .map_or_else(Position::default, |n| n.position);
+                problems.push(
+                    Diagnostic::error(
+                        Code::PathEscapesRepo,
+                        format!("path `{path}` in policy `{}` {reason}", policy.id),
+                    )
+                    .at(loaded.source.span(position, path.chars().count()))
+                    .hint("write paths relative to the repository root, without `..` or a leading `/`"),
+                );
+            }
+        }
+    }
+    problems
+}
 
 /// Checks that `path` is a plain relative path inside the repository.
 pub fn check_relative(path: &str) -> Result<(), &'static str> {

@@ -49,12 +49,22 @@ pub enum Code {
     TemplateError,
     /// A target spec is invalid.
     TargetSpecError,
+    /// A generated file is over a size limit its agent enforces.
+    BudgetExceeded,
+    /// A generated file is over a size its agent's documentation advises.
+    BudgetAdvisory,
+    /// A settings file would switch an agent's permission prompts off.
+    UnsafeSetting,
+    /// One agent would read another target's file in place of the one meant for it.
+    ShadowedFile,
     /// An output path leaves the repository.
     PathEscapesRepo,
     /// rulesmith refuses to overwrite a file it did not generate.
     NotGenerated,
     /// A file could not be written.
     WriteFailed,
+    /// A settings file rulesmith merges into cannot be merged.
+    SettingsMerge,
     /// A managed block's markers are missing, duplicated or nested.
     BrokenMarkers,
 }
@@ -81,9 +91,14 @@ impl Code {
         Code::InvalidOverride,
         Code::TemplateError,
         Code::TargetSpecError,
+        Code::BudgetExceeded,
+        Code::BudgetAdvisory,
+        Code::UnsafeSetting,
+        Code::ShadowedFile,
         Code::PathEscapesRepo,
         Code::NotGenerated,
         Code::WriteFailed,
+        Code::SettingsMerge,
         Code::BrokenMarkers,
     ];
 
@@ -109,9 +124,14 @@ impl Code {
             Code::InvalidOverride => "RS0207",
             Code::TemplateError => "RS0301",
             Code::TargetSpecError => "RS0302",
+            Code::BudgetExceeded => "RS0303",
+            Code::BudgetAdvisory => "RS0304",
+            Code::UnsafeSetting => "RS0305",
+            Code::ShadowedFile => "RS0306",
             Code::PathEscapesRepo => "RS0401",
             Code::NotGenerated => "RS0402",
             Code::WriteFailed => "RS0403",
+            Code::SettingsMerge => "RS0405",
             Code::BrokenMarkers => "RS0404",
         }
     }

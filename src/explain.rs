@@ -6,7 +6,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::manifest::Tier;
 use crate::overrides::{self, Action, Lookup, Overrides};
 use crate::policy::model::{Example, Level, Policy};
-use crate::resolve::{Origin, SourcedPolicy, applies, describe_scope};
+use crate::resolve::{Origin, SourcedPolicy, applies};
+use crate::scope::describe as describe_scope;
 
 /// The facts about one rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -226,7 +227,9 @@ mod tests {
                 path: "AGENTS.md".into(),
                 target: "agents".into(),
                 contents: "- **MUST** send a CSP.\n- **MUST** list CORS origins.\n".into(),
+                format: crate::target::spec::Format::Markdown,
                 mode: crate::ownership::OutputMode::Owned,
+                groups: vec![],
             }],
         }
     }

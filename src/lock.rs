@@ -6,6 +6,8 @@
 //! its target; it is itself an output of the build, rendered from the plan alone, so it is
 //! byte-identical for identical policies.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::compile::check_relative;
@@ -25,6 +27,9 @@ pub struct Lock {
     pub files: Vec<LockedFile>,
 }
 
+/// Settings entries by JSON pointer (`/permissions/deny`).
+pub type Entries = BTreeMap<String, Vec<String>>;
+
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockedFile {
@@ -32,17 +37,15 @@ pub struct LockedFile {
     pub path: String,
     /// The target that generated it.
     pub target: String,
+    /// For a settings file shared with the user, the entries rulesmith manages in it; a later
+    /// build removes those its policies no longer ask for, and no others.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub entries: Entries,
 }
 
-/// Renders the lock for generated files given as `(path, target)`, in path order.
-pub fn render<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut files: Vec<LockedFile> = files
-        .into_iter()
-        .map(|(path, target)| LockedFile {
-            path: path.to_owned(),
-            target: target.to_owned(),
-        })
-        .collect();
+/// Renders the lock for the generated files, in path order.
+pub fn render(files: impl IntoIterator<Item = LockedFile>) -> String {
+    let mut files: Vec<LockedFile> = files.into_iter().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let lock = Lock {
         version: LOCK_VERSION,
@@ -72,9 +75,17 @@ pub fn parse(text: &str) -> Vec<LockedFile> {
 mod tests {
     use super::*;
 
+    fn file(path: &str, target: &str) -> LockedFile {
+        LockedFile {
+            path: path.into(),
+            target: target.into(),
+            entries: Entries::new(),
+        }
+    }
+
     #[test]
     fn render_sorts_and_parse_reads_back() {
-        let text = render([("b.md", "x"), ("a.md", "y")]);
+        let text = render([file("b.md", "x"), file("a.md", "y")]);
         assert!(text.ends_with("}\n"));
         let paths: Vec<String> = parse(&text).into_iter().map(|f| f.path).collect();
         assert_eq!(paths, ["a.md", "b.md"]);

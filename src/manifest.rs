@@ -20,9 +20,9 @@ pub struct Manifest {
     pub project: String,
     /// How far the project is from production; selects which rules apply.
     pub tier: Tier,
-    /// The agents to generate files for, by target id (see `rulesmith targets`).
-    #[schemars(length(min = 1))]
-    pub targets: Vec<String>,
+    /// The agents to generate files for: `all` for every built-in target, or a list of target
+    /// ids (see `rulesmith targets`), where `all` also stands for every built-in target.
+    pub targets: TargetSelection,
     /// Which policies to compile.
     #[serde(default)]
     pub policies: PolicySources,
@@ -75,6 +75,37 @@ impl PolicyIds {
                 .enumerate()
                 .map(|(i, id)| (id.as_str(), format!("/{i}")))
                 .collect(),
+        }
+    }
+}
+
+/// Which targets a build renders.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum TargetSelection {
+    /// `all`: every built-in target.
+    All(AllTargets),
+    /// Target ids; the id `all` adds every built-in target.
+    List(#[schemars(length(min = 1))] Vec<String>),
+}
+
+/// The keyword `all`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AllTargets {
+    /// Every built-in target.
+    All,
+}
+
+/// The id that stands for every built-in target.
+pub const ALL_TARGETS: &str = "all";
+
+impl TargetSelection {
+    /// The ids as written: `all` alone, or the list.
+    pub fn written(&self) -> Vec<String> {
+        match self {
+            TargetSelection::All(_) => vec![ALL_TARGETS.to_owned()],
+            TargetSelection::List(ids) => ids.clone(),
         }
     }
 }

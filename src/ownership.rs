@@ -3,12 +3,16 @@
 //! A text output is either a whole file that starts with rulesmith's header, or a *managed block*
 //! between a begin and an end marker inside a file someone wrote by hand. [`finalize`] turns the
 //! rendered text, the output's [`OutputMode`] and the file's current text into the exact bytes a
-//! build writes; [`release`] computes what remains of a file once no target produces it. Text
+//! build writes (for a JSON settings file it shares with the user, rulesmith merges its entries
+//! in, see [`crate::merge`]); [`release`] computes what remains of a file once no target produces it. Text
 //! outside a managed block is never changed, so it survives every build byte for byte.
 
 use std::ops::Range;
 
+use crate::diagnostic::Diagnostic;
 use crate::header::{self, CommentStyle};
+use crate::lock::Entries;
+use crate::merge;
 
 /// The word inside a begin marker comment.
 pub const BEGIN: &str = "rulesmith:begin";
@@ -25,6 +29,9 @@ pub enum OutputMode {
     /// A file in rulesmith's own `.rulesmith/` directory, such as the lock file: it carries no
     /// header and is replaced whole.
     Owned,
+    /// A JSON settings file shared with the user: the output holds rulesmith's entries, which
+    /// are merged into the file on disk; the user's keys and entries stay.
+    Settings,
 }
 
 /// Which part of a file a build replaces.
@@ -34,6 +41,8 @@ pub enum Ownership {
     Whole,
     /// The text between the markers of a managed block.
     Block,
+    /// rulesmith's entries in a settings file shared with the user.
+    Entries,
 }
 
 /// The bytes a build writes for one output.
@@ -63,6 +72,9 @@ pub enum Refusal {
         /// One-based line of the marker in the rendered text.
         line: usize,
     },
+    /// A settings file cannot take rulesmith's entries: it is not valid JSON, or a key on the
+    /// way to a list holds something else.
+    Settings(Box<Diagnostic>),
 }
 
 /// A managed block whose markers do not pair up.
@@ -225,10 +237,15 @@ fn first_marker_line(text: &str, style: CommentStyle) -> Option<usize> {
 
 /// Computes the bytes a build writes for an output rendered as `rendered`, given the file's
 /// current text (`None` when it does not exist).
+///
+/// `managed` is what the lock says the previous build managed in this file; only settings files
+/// use it, so that a build removes the entries its policies dropped and no others.
 pub fn finalize(
+    path: &str,
     rendered: &str,
     mode: OutputMode,
     existing: Option<&str>,
+    managed: &Entries,
 ) -> Result<Final, Refusal> {
     let whole = || Final {
         contents: rendered.to_owned(),
@@ -238,6 +255,10 @@ pub fn finalize(
     };
     let style = match mode {
         OutputMode::Owned => return Ok(whole()),
+        OutputMode::Settings => {
+            return merge::finalize(path, rendered, existing, managed)
+                .map_err(|problem| Refusal::Settings(Box::new(problem)));
+        }
         OutputMode::Text(style) => style,
     };
     if let Some(line) = first_marker_line(rendered, style) {
@@ -329,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_new_file_is_owned_whole() {
-        let done = finalize(&rendered(), HTML, None).unwrap();
+        let done = finalize("f", &rendered(), HTML, None, &Entries::new()).unwrap();
         assert_eq!(done.contents, rendered());
         assert_eq!(done.ownership, Ownership::Whole);
     }
@@ -337,14 +358,14 @@ mod tests {
     #[test]
     fn a_generated_file_is_replaced_whole() {
         let old = rendered().replace("be safe", "be quick");
-        let done = finalize(&rendered(), HTML, Some(&old)).unwrap();
+        let done = finalize("f", &rendered(), HTML, Some(&old), &Entries::new()).unwrap();
         assert_eq!(done.contents, rendered());
     }
 
     #[test]
     fn a_hand_written_file_is_refused() {
         assert_eq!(
-            finalize(&rendered(), HTML, Some("# Mine\n")),
+            finalize("f", &rendered(), HTML, Some("# Mine\n"), &Entries::new()),
             Err(Refusal::NotGenerated)
         );
     }
@@ -355,7 +376,7 @@ mod tests {
         let after = "\n## Later\ntrailing text without newline";
         let existing =
             format!("{before}<!-- rulesmith:begin -->\nold\n<!-- rulesmith:end -->\n{after}");
-        let done = finalize(&rendered(), HTML, Some(&existing)).unwrap();
+        let done = finalize("f", &rendered(), HTML, Some(&existing), &Entries::new()).unwrap();
         assert_eq!(done.ownership, Ownership::Block);
         assert_eq!(
             done.contents,
@@ -366,14 +387,21 @@ mod tests {
         );
         assert_eq!(&done.contents[done.owned.clone()], rendered());
         // A second build over the result changes nothing.
-        let again = finalize(&rendered(), HTML, Some(&done.contents)).unwrap();
+        let again = finalize(
+            "f",
+            &rendered(),
+            HTML,
+            Some(&done.contents),
+            &Entries::new(),
+        )
+        .unwrap();
         assert_eq!(again.contents, done.contents);
     }
 
     #[test]
     fn a_crlf_file_gets_a_crlf_block() {
         let existing = "Intro\r\n<!-- rulesmith:begin -->\r\n<!-- rulesmith:end -->\r\nOutro\r\n";
-        let done = finalize(&rendered(), HTML, Some(existing)).unwrap();
+        let done = finalize("f", &rendered(), HTML, Some(existing), &Entries::new()).unwrap();
         let block = rendered().replace('\n', "\r\n");
         assert_eq!(
             done.contents,
@@ -421,7 +449,7 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(
-                finalize(&rendered(), HTML, Some(text)),
+                finalize("f", &rendered(), HTML, Some(text), &Entries::new()),
                 Err(Refusal::Markers(expected)),
                 "{text:?}"
             );
@@ -437,14 +465,21 @@ mod tests {
     fn rendered_text_with_a_marker_line_is_refused() {
         let bad = "# Rules\n<!-- rulesmith:end -->\n";
         assert_eq!(
-            finalize(bad, HTML, None),
+            finalize("f", bad, HTML, None, &Entries::new()),
             Err(Refusal::MarkerInOutput { line: 2 })
         );
     }
 
     #[test]
     fn owned_files_ignore_what_is_on_disk() {
-        let done = finalize("{}\n", OutputMode::Owned, Some("garbage")).unwrap();
+        let done = finalize(
+            "f",
+            "{}\n",
+            OutputMode::Owned,
+            Some("garbage"),
+            &Entries::new(),
+        )
+        .unwrap();
         assert_eq!(done.contents, "{}\n");
     }
 

@@ -11,7 +11,10 @@ use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header::CommentStyle;
 use crate::load::tree::{Existing, Tree};
 use crate::load::yaml::Position;
+use crate::lock::Entries;
+use crate::merge;
 use crate::ownership::{self, Final, OutputMode, Ownership, Refusal, Release};
+use crate::target::guard;
 
 /// One path and its state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,11 +61,13 @@ pub enum State {
     },
 }
 
-/// Compares `plan` with `tree`. Broken markers and outputs behind symlinks are errors.
+/// Compares `plan` with `tree`. Broken markers, outputs behind symlinks, settings files that
+/// cannot be merged and settings that would switch an agent's prompts off are errors.
 pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>> {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     let mut planned = BTreeSet::new();
+    let no_entries = Entries::new();
     for file in &plan.files {
         planned.insert(file.path.as_str());
         let existing = match tree.files.get(&file.path) {
@@ -91,7 +96,13 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                 continue;
             }
         };
-        let state = match ownership::finalize(&file.contents, file.mode, existing) {
+        let managed = tree.entries.get(&file.path).unwrap_or(&no_entries);
+        let finalized =
+            ownership::finalize(&file.path, &file.contents, file.mode, existing, managed);
+        if let Ok(planned) = &finalized {
+            problems.extend(guard::check(file, &planned.contents));
+        }
+        let state = match finalized {
             Ok(planned) => match existing {
                 None => State::Missing {
                     contents: planned.contents,
@@ -116,10 +127,14 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                 contents: file.contents.clone(),
                 opaque: None,
             },
+            Err(Refusal::Settings(problem)) => {
+                problems.push(*problem);
+                continue;
+            }
             Err(Refusal::Markers(error)) => {
                 let style = match file.mode {
                     OutputMode::Text(style) => style,
-                    OutputMode::Owned => CommentStyle::Html,
+                    OutputMode::Owned | OutputMode::Settings => CommentStyle::Html,
                 };
                 let source = SourceFile::new(file.path.as_str(), existing.unwrap_or_default());
                 let line = error.line();
@@ -181,7 +196,13 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
         .filter(|path| !planned.contains(path))
         .collect();
     for path in candidates {
-        if let Some(release) = tree.text(path).and_then(ownership::release) {
+        let release = tree
+            .text(path)
+            .and_then(|text| match tree.entries.get(path) {
+                Some(managed) => merge::release(text, managed),
+                None => ownership::release(text),
+            });
+        if let Some(release) = release {
             entries.push(Entry {
                 path: path.to_owned(),
                 target: tree.locked.get(path).cloned().unwrap_or_default(),
@@ -209,7 +230,9 @@ mod tests {
             path: path.into(),
             target: "t".into(),
             contents: format!("{}{body}", header::render(CommentStyle::Html, "t", body)),
+            format: crate::target::spec::Format::Markdown,
             mode: OutputMode::Text(CommentStyle::Html),
+            groups: Vec::new(),
         }
     }
 
@@ -220,6 +243,7 @@ mod tests {
                 .map(|(path, text)| (path.to_string(), Existing::Text(text.to_string())))
                 .collect(),
             agent_files: Default::default(),
+            entries: Default::default(),
             locked: locked
                 .iter()
                 .map(|p| (p.to_string(), "old".into()))

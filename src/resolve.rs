@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::manifest::{Manifest, Tier};
 use crate::overrides::{Action, Overrides};
 use crate::pack;
-use crate::policy::model::{Level, Policy, Rule, Scope};
+use crate::policy::model::{Level, Permissions, Policy, Rule, Scope};
+use crate::scope;
 
 /// Where a policy came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -31,6 +32,11 @@ pub struct RuleSet {
     pub pack_version: &'static str,
     /// Policies with at least one rule for this tier, ordered by id.
     pub policies: Vec<ResolvedPolicy>,
+    /// The same rules split by where they apply: each policy's rules under its own scope first,
+    /// then one group per distinct narrower rule scope.
+    pub groups: Vec<Group>,
+    /// The permission intents of every applicable policy, merged.
+    pub permissions: ResolvedPermissions,
     /// Every override in the manifest, with its reason, ordered by id.
     pub overrides: Vec<ShownOverride>,
 }
@@ -38,8 +44,8 @@ pub struct RuleSet {
 /// An override as the generated files and `rulesmith check` show it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ShownOverride {
-    /// The policy id or `policy/rule`.
-    pub id: String,
+    /// The policy ids or `policy/rule` ids one manifest entry names, sorted.
+    pub ids: Vec<String>,
     /// What the override does, in words: "left out", "turned off", "softened to SHOULD".
     pub change: String,
     /// Why, as written in the manifest.
@@ -47,6 +53,74 @@ pub struct ShownOverride {
     /// The manifest line of the override, for findings; not shown in generated files.
     #[serde(skip)]
     pub line: u32,
+}
+
+/// Rules that share one scope: the unit a target writes into one scoped file or section.
+#[derive(Clone, Debug, Serialize)]
+pub struct Group {
+    /// `policy` for the policy's own scope, `policy-rule` for a rule's narrower one; unique
+    /// across the build and safe in file names.
+    pub id: String,
+    /// The policy the rules belong to.
+    pub policy: String,
+    /// The policy's title.
+    pub title: String,
+    /// The policy's description.
+    pub description: Option<String>,
+    /// Whether the group applies to part of the repository only.
+    pub scoped: bool,
+    /// The path globs the group applies to; empty when unscoped.
+    pub globs: Vec<String>,
+    /// The directories the globs stay inside, when every glob fixes one; empty otherwise.
+    pub directories: Vec<String>,
+    /// Where the group applies, in words, when scoped.
+    pub applies_to: Option<String>,
+    /// The rules, in file order.
+    pub rules: Vec<ResolvedRule>,
+}
+
+/// Permission intents merged across policies, each list in first-seen order without duplicates.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ResolvedPermissions {
+    /// Files agents must not read (gitignore-style globs).
+    pub deny_read: Vec<String>,
+    /// Command prefixes to ask before.
+    pub ask_commands: Vec<String>,
+    /// Command prefixes to refuse.
+    pub deny_commands: Vec<String>,
+    /// Programs that must not run a piped-in script.
+    pub deny_piped_to: Vec<String>,
+    /// Whether the built-in web fetch tool must ask first.
+    pub ask_web_fetch: bool,
+}
+
+impl ResolvedPermissions {
+    fn add(&mut self, intents: &Permissions) {
+        fn extend(into: &mut Vec<String>, items: impl Iterator<Item = String>) {
+            for item in items {
+                if !into.contains(&item) {
+                    into.push(item);
+                }
+            }
+        }
+        extend(
+            &mut self.deny_read,
+            intents.deny_read.iter().map(|g| g.0.clone()),
+        );
+        extend(
+            &mut self.ask_commands,
+            intents.ask_commands.iter().map(|c| c.0.clone()),
+        );
+        extend(
+            &mut self.deny_commands,
+            intents.deny_commands.iter().map(|c| c.0.clone()),
+        );
+        extend(
+            &mut self.deny_piped_to,
+            intents.deny_piped_to.iter().map(|c| c.0.clone()),
+        );
+        self.ask_web_fetch |= intents.ask_web_fetch;
+    }
 }
 
 /// A policy after tier filtering.
@@ -129,10 +203,15 @@ pub fn resolve(
     overrides: &Overrides,
 ) -> RuleSet {
     let tier = manifest.tier;
-    let mut resolved: Vec<ResolvedPolicy> = policies
+    let mut applicable: Vec<SourcedPolicy> = policies
         .into_iter()
         .filter(|p| applies(&p.policy.tiers, tier))
         .filter(|p| !overrides.policies.contains_key(&p.policy.id))
+        .collect();
+    applicable.sort_by(|a, b| a.policy.id.cmp(&b.policy.id));
+    let mut permissions = ResolvedPermissions::default();
+    let resolved: Vec<ResolvedPolicy> = applicable
+        .into_iter()
         .filter_map(|SourcedPolicy { policy, origin }| {
             let rules: Vec<ResolvedRule> = policy
                 .rules
@@ -140,8 +219,12 @@ pub fn resolve(
                 .filter(|rule| applies(&rule.tiers, tier))
                 .filter_map(|rule| resolve_rule(&policy.id, rule, overrides))
                 .collect();
-            (!rules.is_empty()).then(|| ResolvedPolicy {
-                applies_to: describe_scope(&policy.scope),
+            if rules.is_empty() {
+                return None;
+            }
+            permissions.add(&policy.permissions);
+            Some(ResolvedPolicy {
+                applies_to: scope::describe(&policy.scope),
                 id: policy.id,
                 title: policy.title,
                 description: policy.description,
@@ -151,14 +234,64 @@ pub fn resolve(
             })
         })
         .collect();
-    resolved.sort_by(|a, b| a.id.cmp(&b.id));
     RuleSet {
         project: manifest.project.clone(),
         tier,
         pack_version: pack::VERSION,
+        groups: resolved.iter().flat_map(groups_of).collect(),
         policies: resolved,
+        permissions,
         overrides: show_overrides(overrides),
     }
+}
+
+/// Splits a policy's rules by effective scope: a rule's own paths or languages replace the
+/// policy's, the rest inherit them.
+fn groups_of(policy: &ResolvedPolicy) -> Vec<Group> {
+    let mut groups: Vec<(Scope, Group)> = Vec::new();
+    for rule in &policy.rules {
+        let scope = if rule.scope.is_empty() {
+            policy.scope.clone()
+        } else {
+            Scope {
+                paths: if rule.scope.paths.is_empty() {
+                    policy.scope.paths.clone()
+                } else {
+                    rule.scope.paths.clone()
+                },
+                languages: if rule.scope.languages.is_empty() {
+                    policy.scope.languages.clone()
+                } else {
+                    rule.scope.languages.clone()
+                },
+            }
+        };
+        if let Some((_, group)) = groups.iter_mut().find(|(s, _)| *s == scope) {
+            group.rules.push(rule.clone());
+            continue;
+        }
+        let globs = scope::globs(&scope);
+        let id = if scope == policy.scope {
+            policy.id.clone()
+        } else {
+            format!("{}-{}", policy.id, rule.id)
+        };
+        let group = Group {
+            id,
+            policy: policy.id.clone(),
+            title: policy.title.clone(),
+            description: policy.description.clone(),
+            scoped: !globs.is_empty(),
+            directories: scope::directories(&globs),
+            applies_to: scope::describe(&scope),
+            globs,
+            rules: vec![rule.clone()],
+        };
+        groups.push((scope, group));
+    }
+    // The policy's own group leads, whatever rule came first.
+    groups.sort_by_key(|(scope, _)| *scope != policy.scope);
+    groups.into_iter().map(|(_, group)| group).collect()
 }
 
 /// Whether a policy or rule limited to `tiers` applies at `tier`.
@@ -166,24 +299,39 @@ pub fn applies(tiers: &[Tier], tier: Tier) -> bool {
     tiers.is_empty() || tiers.contains(&tier)
 }
 
+/// The overrides as generated files and findings show them: one entry per manifest entry, so
+/// policies left out together share a line, ordered by their first id.
 fn show_overrides(overrides: &Overrides) -> Vec<ShownOverride> {
-    let policies = overrides.policies.iter().map(|(id, o)| ShownOverride {
-        id: id.clone(),
-        change: "left out".to_owned(),
-        reason: o.reason.clone(),
-        line: o.line,
-    });
-    let rules = overrides.rules.iter().map(|(id, o)| ShownOverride {
-        id: id.clone(),
-        change: match o.action {
+    let policies = overrides
+        .policies
+        .iter()
+        .map(|(id, o)| (id, "left out".to_owned(), &o.reason, o.line));
+    let rules = overrides.rules.iter().map(|(id, o)| {
+        let change = match o.action {
             Action::Disable => "turned off".to_owned(),
             Action::Soften(level) => format!("softened to {}", level.keyword()),
-        },
-        reason: o.reason.clone(),
-        line: o.line,
+        };
+        (id, change, &o.reason, o.line)
     });
-    let mut shown: Vec<ShownOverride> = policies.chain(rules).collect();
-    shown.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut shown: Vec<ShownOverride> = Vec::new();
+    for (id, change, reason, line) in policies.chain(rules) {
+        match shown
+            .iter_mut()
+            .find(|o| o.line == line && o.change == change && o.reason == *reason)
+        {
+            Some(entry) => entry.ids.push(id.clone()),
+            None => shown.push(ShownOverride {
+                ids: vec![id.clone()],
+                change,
+                reason: reason.clone(),
+                line,
+            }),
+        }
+    }
+    for entry in &mut shown {
+        entry.ids.sort();
+    }
+    shown.sort_by(|a, b| a.ids.cmp(&b.ids));
     shown
 }
 
@@ -211,7 +359,7 @@ fn resolve_rule(policy: &str, rule: &Rule, overrides: &Overrides) -> Option<Reso
         rationale: rule.rationale.as_ref().map(|r| r.trim().to_owned()),
         references: rule.references.clone(),
         scope: rule.scope.clone(),
-        applies_to: describe_scope(&rule.scope),
+        applies_to: scope::describe(&rule.scope),
         softened,
         example: rule.example.as_ref().map(|e| ShownExample {
             good: e.good.clone(),
@@ -220,38 +368,17 @@ fn resolve_rule(policy: &str, rule: &Rule, overrides: &Overrides) -> Option<Reso
     })
 }
 
-/// Describes a scope in words: "`src/**/*.ts`; typescript".
-pub fn describe_scope(scope: &Scope) -> Option<String> {
-    if scope.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<String> = Vec::new();
-    if !scope.paths.is_empty() {
-        parts.push(
-            scope
-                .paths
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-    }
-    if !scope.languages.is_empty() {
-        parts.push(format!("{} code", scope.languages.join(", ")));
-    }
-    Some(parts.join("; "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::manifest::PolicySources;
+    use crate::policy::model::{Command, PathGlob};
 
     fn manifest(tier: Tier) -> Manifest {
         Manifest {
             project: "demo".into(),
             tier,
-            targets: vec!["claude".into()],
+            targets: crate::manifest::TargetSelection::List(vec!["claude".into()]),
             policies: PolicySources::default(),
             overrides: vec![],
         }
@@ -281,6 +408,7 @@ mod tests {
                 tiers: vec![],
                 references: vec![],
                 rules,
+                permissions: Permissions::default(),
             },
             origin: Origin::Repo,
         }
@@ -359,30 +487,65 @@ mod tests {
         assert_eq!(rules.len(), 1);
         assert_eq!(rules[0].keyword, "SHOULD NOT");
         assert_eq!(rules[0].softened.as_ref().unwrap().from, "MUST NOT");
-        let shown: Vec<(&str, &str)> = set
+        let shown: Vec<(String, &str)> = set
             .overrides
             .iter()
-            .map(|o| (o.id.as_str(), o.change.as_str()))
+            .map(|o| (o.ids.join(" "), o.change.as_str()))
             .collect();
         assert_eq!(
             shown,
             [
-                ("a", "left out"),
-                ("b/x", "softened to SHOULD NOT"),
-                ("b/y", "turned off")
+                ("a".to_owned(), "left out"),
+                ("b/x".to_owned(), "softened to SHOULD NOT"),
+                ("b/y".to_owned(), "turned off")
             ]
         );
     }
 
     #[test]
-    fn scopes_are_described_in_words() {
-        let scope = Scope {
-            paths: vec!["src/**/*.ts".into()],
-            languages: vec!["typescript".into()],
-        };
+    fn rule_scopes_split_a_policy_into_groups() {
+        let mut scoped = rule("ts", vec![]);
+        scoped.scope.paths = vec!["src/**/*.ts".into()];
+        let set = resolve(
+            &manifest(Tier::Production),
+            vec![policy(
+                "p",
+                vec![scoped, rule("a", vec![]), rule("b", vec![])],
+            )],
+            &Overrides::default(),
+        );
+        let groups: Vec<(&str, usize, &[String])> = set
+            .groups
+            .iter()
+            .map(|g| (g.id.as_str(), g.rules.len(), g.directories.as_slice()))
+            .collect();
         assert_eq!(
-            describe_scope(&scope).unwrap(),
-            "`src/**/*.ts`; typescript code"
+            groups,
+            [("p", 2, &[][..]), ("p-ts", 1, &["src".to_owned()][..])]
+        );
+        assert!(set.groups[1].scoped && !set.groups[0].scoped);
+    }
+
+    #[test]
+    fn permissions_merge_without_duplicates() {
+        let mut a = policy("a", vec![rule("x", vec![])]);
+        a.policy.permissions.ask_commands = vec![Command("git push".into())];
+        let mut b = policy("b", vec![rule("x", vec![])]);
+        b.policy.permissions.ask_commands =
+            vec![Command("git push".into()), Command("npm install".into())];
+        b.policy.permissions.ask_web_fetch = true;
+        let mut c = policy("c", vec![rule("x", vec![Tier::Prototype])]);
+        c.policy.permissions.deny_read = vec![PathGlob(".env".into())];
+        let set = resolve(
+            &manifest(Tier::Production),
+            vec![b, a, c],
+            &Overrides::default(),
+        );
+        assert_eq!(set.permissions.ask_commands, ["git push", "npm install"]);
+        assert!(set.permissions.ask_web_fetch);
+        assert!(
+            set.permissions.deny_read.is_empty(),
+            "c has no rule at this tier"
         );
     }
 }

@@ -47,3 +47,27 @@ fn committed_outputs_match_the_policies() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn the_all_targets_example_builds_every_builtin_target_without_warnings() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/all-targets");
+    let project = rulesmith::app::compile_project(
+        Some(&example.join("rulesmith.yaml")),
+        &example,
+        rulesmith::compile::Budgets::Enforce,
+    )
+    .unwrap();
+    let catalog = rulesmith::target::catalog::Catalog::builtin();
+    assert_eq!(project.build.targets, catalog.ids());
+    for id in catalog.ids() {
+        assert!(
+            project.build.plan.files.iter().any(|f| f.target == id),
+            "target {id} wrote nothing"
+        );
+    }
+    assert!(
+        project.build.warnings.is_empty(),
+        "{:#?}",
+        project.build.warnings
+    );
+}

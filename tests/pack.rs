@@ -2,12 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rulesmith::compile::{self, Plan};
+use rulesmith::compile::{self, Budgets, Build, Plan};
 use rulesmith::diagnostic::SourceFile;
 use rulesmith::manifest::Tier;
 use rulesmith::pack;
 use rulesmith::policy::model::{Level, Policy, Rule};
+use rulesmith::report::render_diagnostic;
 use rulesmith::resolve::RuleSet;
+use rulesmith::scope;
 use rulesmith::target::catalog::Catalog;
 
 const TIERS: [Tier; 3] = [Tier::Prototype, Tier::Internal, Tier::Production];
@@ -245,11 +247,11 @@ fn language_packs_are_scoped_by_path_and_cover_the_main_languages() {
     let mut languages = BTreeSet::new();
     for policy in policies.iter().filter(|p| is_language_pack(p)) {
         assert!(
-            !policy.scope.paths.is_empty() && !policy.scope.languages.is_empty(),
-            "{} must be scoped by paths and languages",
+            !policy.scope.languages.is_empty() && !scope::globs(&policy.scope).is_empty(),
+            "{} must be scoped by language, which gives path-aware agents its globs",
             policy.id
         );
-        languages.extend(policy.scope.languages.iter().cloned());
+        languages.extend(policy.scope.languages.iter().map(|l| l.0.clone()));
     }
     for language in PACK_LANGUAGES {
         assert!(
@@ -382,11 +384,10 @@ fn words(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Whether two policies can be loaded together: either is unscoped, or they share a glob.
+/// Whether two policies can be loaded together: either is unscoped, or their globs overlap.
 fn can_meet(a: &Policy, b: &Policy) -> bool {
-    a.scope.paths.is_empty()
-        || b.scope.paths.is_empty()
-        || a.scope.paths.iter().any(|p| b.scope.paths.contains(p))
+    let (ga, gb) = (scope::globs(&a.scope), scope::globs(&b.scope));
+    ga.is_empty() || gb.is_empty() || ga.iter().any(|g| gb.contains(g))
 }
 
 #[test]
@@ -421,10 +422,25 @@ fn default_manifest(tier: Tier, targets: &[String]) -> String {
 }
 
 fn compile_default(tier: Tier, targets: &[String]) -> (RuleSet, Plan) {
+    let build = build_default(tier, targets);
+    (build.rules, build.plan)
+}
+
+/// Compiles the default manifest with budgets enforced: a hard budget over is an error.
+fn build_default(tier: Tier, targets: &[String]) -> Build {
     let source = SourceFile::new("rulesmith.yaml", default_manifest(tier, targets));
     let manifest = compile::parse_manifest(&source).unwrap();
-    compile::compile(&source, &manifest, &[], &Catalog::builtin())
-        .unwrap_or_else(|problems| panic!("{tier:?}: {problems:#?}"))
+    compile::compile(
+        &source,
+        &manifest,
+        &[],
+        &Catalog::builtin(),
+        Budgets::Enforce,
+    )
+    .unwrap_or_else(|problems| {
+        let text: Vec<String> = problems.iter().map(render_diagnostic).collect();
+        panic!("{tier:?}:\n{}", text.concat())
+    })
 }
 
 /// Codex reads at most this many bytes of AGENTS.md files, across the directory chain.
@@ -582,9 +598,10 @@ fn coverage_markdown(policies: &[Policy]) -> String {
     for policy in policies {
         let cwe: BTreeSet<u32> = policy.rules.iter().flat_map(cwes).collect();
         let top: BTreeSet<&str> = policy.rules.iter().flat_map(owasp).collect();
-        let mut languages: BTreeSet<String> = policy.scope.languages.iter().cloned().collect();
+        let mut languages: BTreeSet<String> =
+            policy.scope.languages.iter().map(|l| l.0.clone()).collect();
         for rule in &policy.rules {
-            languages.extend(rule.scope.languages.iter().cloned());
+            languages.extend(rule.scope.languages.iter().map(|l| l.0.clone()));
         }
         let tiers: BTreeSet<Tier> = policy
             .rules

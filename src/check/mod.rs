@@ -63,28 +63,18 @@ pub fn content_findings(path: &str, text: &str) -> Vec<Finding> {
 }
 
 /// One informational finding per manifest override entry, at its line in `manifest`, so every
-/// exception to the rules shows in `check` output with its reason. Policies left out by one
-/// entry share a finding.
+/// exception to the rules shows in `check` output with its reason.
 pub fn override_findings(manifest: &str, overrides: &[ShownOverride]) -> Vec<Finding> {
-    let mut grouped: Vec<(u32, &str, &str, Vec<&str>)> = Vec::new();
-    for o in overrides {
-        match grouped.iter_mut().find(|(line, change, reason, _)| {
-            *line == o.line && *change == o.change && *reason == o.reason
-        }) {
-            Some((_, _, _, ids)) => ids.push(&o.id),
-            None => grouped.push((o.line, &o.change, &o.reason, vec![&o.id])),
-        }
-    }
-    grouped
-        .into_iter()
-        .map(|(line, change, reason, ids)| {
-            let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+    overrides
+        .iter()
+        .map(|o| {
+            let ids: Vec<String> = o.ids.iter().map(|id| format!("`{id}`")).collect();
             Finding {
-                line,
+                line: o.line,
                 ..finding(
                     codes::OVERRIDE,
                     manifest,
-                    format!("{} {change}: {reason}", ids.join(", ")),
+                    format!("{} {}: {}", ids.join(", "), o.change, o.reason),
                     "remove the override to apply the rules again",
                 )
             }
@@ -141,11 +131,22 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             let what = match planned.ownership {
                 Ownership::Whole => path.to_owned(),
                 Ownership::Block => format!("the managed block in {path}"),
+                Ownership::Entries => format!("rulesmith's entries in {path}"),
             };
             let (kind, message, fix) = if is_lock {
                 (
                     codes::STALE,
                     format!("{path} lists other files than the targets now generate"),
+                    REBUILD.to_owned(),
+                )
+            } else if planned.ownership == Ownership::Entries {
+                // A settings file carries no header: whoever changed the entries, a build puts
+                // back the ones the policies ask for and keeps everything else.
+                (
+                    codes::STALE,
+                    format!(
+                        "{what} differ from what the policies ask for: some are missing, or some the policies dropped are still there"
+                    ),
                     REBUILD.to_owned(),
                 )
             } else {

@@ -13,6 +13,9 @@ use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::yaml::Position;
 use crate::manifest::MANIFEST_FILE;
 
+/// Where a repository keeps its own targets, one directory per target as under `targets/`.
+pub const REPO_TARGETS_DIR: &str = ".rulesmith/targets";
+
 /// Files larger than this are refused: no policy or manifest needs more.
 pub const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 
@@ -104,9 +107,36 @@ pub fn decode(bytes: Vec<u8>, display: &str) -> Result<SourceFile, Diagnostic> {
 ///
 /// Symlinks are not followed, so a policy directory cannot pull in files from outside the repo.
 pub fn read_policy_dir(root: &Path, dir: &str) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    read_dir_files(root, dir, &["yaml", "yml"])
+}
+
+/// Reads the repository's own targets: every spec and template under
+/// [`REPO_TARGETS_DIR`], as `(path inside it, file)` pairs. Symlinks are refused.
+pub fn read_target_dir(root: &Path) -> Result<Vec<(String, SourceFile)>, Vec<Diagnostic>> {
+    let prefix = format!("{REPO_TARGETS_DIR}/");
+    Ok(read_dir_files(root, REPO_TARGETS_DIR, &["yaml", "hbs"])?
+        .into_iter()
+        .map(|source| {
+            let inner = source
+                .name
+                .strip_prefix(&prefix)
+                .unwrap_or(&source.name)
+                .to_owned();
+            (inner, source)
+        })
+        .collect())
+}
+
+/// Reads every file with one of `extensions` under `dir`, sorted by path; a missing dir is
+/// empty. Symlinks are not followed, so the directory cannot pull in files from outside the repo.
+fn read_dir_files(
+    root: &Path,
+    dir: &str,
+    extensions: &[&str],
+) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
     let base = root.join(dir);
     let mut paths = Vec::new();
-    collect_yaml(&base, &mut paths);
+    collect_files(&base, extensions, &mut paths);
     paths.sort();
     let mut sources = Vec::new();
     let mut problems = Vec::new();
@@ -116,7 +146,7 @@ pub fn read_policy_dir(root: &Path, dir: &str) -> Result<Vec<SourceFile>, Vec<Di
             Ok(meta) if meta.file_type().is_symlink() => problems.push(
                 Diagnostic::error(Code::NotARegularFile, format!("{display} is a symlink"))
                     .at(SourceFile::new(display.clone(), "").whole())
-                    .hint("replace the symlink with the policy file itself; rulesmith does not follow symlinks"),
+                    .hint("replace the symlink with the file itself; rulesmith does not follow symlinks"),
             ),
             _ => match read_text(&path, &display) {
                 Ok(source) => sources.push(source),
@@ -131,7 +161,7 @@ pub fn read_policy_dir(root: &Path, dir: &str) -> Result<Vec<SourceFile>, Vec<Di
     }
 }
 
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect_files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -140,12 +170,13 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        if kind.is_dir() {
-            collect_yaml(&path, out);
-        } else if path
+        let wanted = path
             .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        {
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| extensions.contains(&ext));
+        if kind.is_dir() {
+            collect_files(&path, extensions, out);
+        } else if wanted || (kind.is_symlink() && path.is_dir()) {
             out.push(path);
         }
     }

@@ -40,6 +40,8 @@ pub struct Tree {
     pub agent_files: BTreeSet<String>,
     /// Paths the lock lists from the previous build, with their targets.
     pub locked: BTreeMap<String, String>,
+    /// The settings entries the previous build managed, by the path of the shared file.
+    pub entries: BTreeMap<String, lock::Entries>,
 }
 
 impl Tree {
@@ -72,10 +74,12 @@ pub fn read_tree<'a>(
         read(&mut tree, path);
     }
     if let Some(text) = tree.text(LOCK_PATH) {
-        tree.locked = lock::parse(text)
-            .into_iter()
-            .map(|file| (file.path, file.target))
-            .collect();
+        for file in lock::parse(text) {
+            if !file.entries.is_empty() {
+                tree.entries.insert(file.path.clone(), file.entries);
+            }
+            tree.locked.insert(file.path, file.target);
+        }
     }
     let locked: Vec<String> = tree.locked.keys().cloned().collect();
     for path in &locked {
@@ -196,7 +200,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         write(root, "CLAUDE.md", "claude\n");
-        write(root, LOCK_PATH, &lock::render([("OLD.md", "old")]));
+        write(
+            root,
+            LOCK_PATH,
+            &lock::render([lock::LockedFile {
+                path: "OLD.md".into(),
+                target: "old".into(),
+                entries: lock::Entries::new(),
+            }]),
+        );
         write(root, "OLD.md", "old\n");
         write(root, "docs/AGENT.md", "agent\n");
         write(root, "ignored/AGENT.md", "hidden\n");

@@ -34,6 +34,9 @@ pub struct Policy {
     /// The rules, in the order they are rendered.
     #[schemars(length(min = 1))]
     pub rules: Vec<Rule>,
+    /// What agents may not do, compiled into each agent's permission and ignore files.
+    #[serde(default, skip_serializing_if = "Permissions::is_empty")]
+    pub permissions: Permissions,
 }
 
 /// One instruction an agent must follow.
@@ -135,7 +138,7 @@ pub struct Scope {
     pub paths: Vec<String>,
     /// Languages the rule concerns (e.g. `python`, `typescript`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub languages: Vec<String>,
+    pub languages: Vec<Language>,
 }
 
 impl Scope {
@@ -144,3 +147,86 @@ impl Scope {
         self.paths.is_empty() && self.languages.is_empty()
     }
 }
+
+/// A programming language a scope names; it stands for the file extensions in
+/// [`crate::scope::LANGUAGES`].
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct Language(pub String);
+
+impl JsonSchema for Language {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Language".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = crate::scope::LANGUAGES.iter().map(|l| l.0).collect();
+        schemars::json_schema!({
+            "description": "A language, by its lowercase name; it selects the files with its extensions.",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
+/// Target-neutral permission intents: what agents must not read and which commands they must
+/// not run, or must ask before running. Each target compiles them into its own settings and
+/// ignore files; rulesmith never emits rules that allow anything.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Permissions {
+    /// Files agents must not read, as gitignore-style globs relative to the repository root
+    /// (`.env`, `.env.*`, `*.pem`, `secrets/**`). A glob without `/` matches at any depth.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny_read: Vec<PathGlob>,
+    /// Commands agents must ask before running, as command prefixes (`git push`, `npm install`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ask_commands: Vec<Command>,
+    /// Commands agents must never run, as command prefixes (`rm -rf /`, `git commit --no-verify`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny_commands: Vec<Command>,
+    /// Programs that must never run a script piped into them, as in `curl … | sh`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny_piped_to: Vec<Command>,
+    /// Whether agents must ask before fetching a web page with their built-in fetch tool.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ask_web_fetch: bool,
+}
+
+impl Permissions {
+    /// Whether no intent is set.
+    pub fn is_empty(&self) -> bool {
+        self.deny_read.is_empty()
+            && self.ask_commands.is_empty()
+            && self.deny_commands.is_empty()
+            && self.deny_piped_to.is_empty()
+            && !self.ask_web_fetch
+    }
+}
+
+/// A gitignore-style path glob relative to the repository root.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct PathGlob(
+    /// The glob: no leading `/`, no `..`, no parentheses, quotes or control characters.
+    #[schemars(
+        regex(pattern = r#"^[^/()\\"'\s!#][^()\\"'\n\r\t]*$"#),
+        length(max = 200)
+    )]
+    pub String,
+);
+
+/// A command prefix: words separated by single spaces, no shell operators. A word may be `*`,
+/// standing for any arguments (`git commit * --no-verify`); agents that match only plain
+/// prefixes skip such commands.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct Command(
+    /// The command: plain words or `*` after the first, no parentheses, quotes, pipes or other
+    /// shell operators.
+    #[schemars(
+        regex(pattern = r#"^[^\s()|&;<>`$"'\\*]+( ([^\s()|&;<>`$"'\\*]+|\*))*$"#),
+        length(max = 120)
+    )]
+    pub String,
+);

@@ -130,9 +130,10 @@ fn schema_problems(
     for error in schema.validator.iter_errors(json) {
         let pointer = error.instance_path().to_string();
         let target = node.at_pointer(&pointer).unwrap_or(node);
+        // The key the value belongs to; a list item is named by its list's key.
         let key = pointer
             .rsplit('/')
-            .next()
+            .find(|segment| segment.parse::<usize>().is_err())
             .unwrap_or_default()
             .replace("~1", "/")
             .replace("~0", "~");
@@ -201,15 +202,20 @@ fn schema_problems(
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::Pattern { .. } => {
+                let hint = if key == "reviewed" {
+                    "write the date as YYYY-MM-DD, e.g. `2026-11-25`"
+                } else if pointer.starts_with("/permissions/deny-read/") {
+                    "paths are globs relative to the repository root, without a leading `/`, `!` or `#`, quotes or parentheses, e.g. `.env.*`"
+                } else if pointer.starts_with("/permissions/") {
+                    "commands are plain words separated by single spaces, `*` standing for any arguments, without quotes, pipes, `;` or parentheses, e.g. `git push`"
+                } else {
+                    "ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`"
+                };
                 let diagnostic = Diagnostic::error(
                     Code::InvalidValue,
                     format!("invalid `{key}` value `{}`", scalar_text(target)),
                 )
-                .hint(if key == "reviewed" {
-                    "write the date as YYYY-MM-DD, e.g. `2026-11-25`"
-                } else {
-                    "ids are lowercase letters and digits in words joined by single hyphens, e.g. `no-hardcoded-secrets`"
-                });
+                .hint(hint);
                 problems.push(at_value(diagnostic));
             }
             ValidationErrorKind::MinItems { .. } => {
@@ -500,6 +506,29 @@ mod tests {
         assert_eq!(
             errors[0].hint.as_deref(),
             Some("write the date as YYYY-MM-DD, e.g. `2026-11-25`")
+        );
+    }
+
+    #[test]
+    fn permission_intents_are_plain_commands_and_relative_globs() {
+        let errors = policy(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\npermissions:\n  deny-commands: [\"curl x | sh\", \"* push\"]\n  deny-read: [/etc/passwd, ok/**]\n",
+        )
+        .err()
+        .unwrap();
+        let found: Vec<(u32, bool)> = errors
+            .iter()
+            .map(|d| {
+                (
+                    d.span.as_ref().unwrap().position.line,
+                    d.hint.as_deref().unwrap().starts_with("commands are"),
+                )
+            })
+            .collect();
+        assert_eq!(found, [(8, true), (8, true), (9, false)], "{errors:#?}");
+        assert_eq!(
+            errors[0].message,
+            "invalid `deny-commands` value `curl x | sh`"
         );
     }
 

@@ -6,6 +6,7 @@
 mod explain;
 pub mod findings;
 mod human;
+pub mod listing;
 pub mod safe;
 
 use std::io::Write;

@@ -1,17 +1,26 @@
 //! The render stage: one handlebars registry, built once, turns a rule set into files.
+//!
+//! Each output of a target spec becomes one file, one per rule group, or one per directory.
+//! Templates write the body; rulesmith adds the frontmatter (serialized, never pasted) and the
+//! header. Settings outputs become entry lists that the merge stage folds into existing files.
 
 use std::collections::BTreeMap;
 
 use handlebars::{Handlebars, RenderErrorReason, no_escape};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header;
 use crate::load::yaml::Position;
+use crate::manifest::Tier;
 use crate::ownership::OutputMode;
-use crate::resolve::RuleSet;
+use crate::resolve::{Group, ResolvedPermissions, ResolvedPolicy, RuleSet, ShownOverride};
 use crate::target::catalog::{Catalog, Target};
-use crate::target::spec::OutputSpec;
+use crate::target::frontmatter;
+use crate::target::spec::{
+    Each, EntrySpec, Format, FrontmatterValue, GlobStyle, Intent, OutputSpec, Select,
+};
 
 /// A rendered file, not yet written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,10 +29,36 @@ pub struct Rendered {
     pub path: String,
     /// The target that produced it.
     pub target: String,
-    /// The full file contents, header included.
+    /// The full file contents, header included; for a settings file, rulesmith's entries.
     pub contents: String,
+    /// What the file holds.
+    pub format: Format,
     /// How the contents combine with the file already on disk.
     pub mode: OutputMode,
+    /// Ids of the rule groups the file holds, for size reports.
+    pub groups: Vec<String>,
+}
+
+/// Permission entries a target wants in a JSON settings file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsRequest {
+    /// Path relative to the repository root.
+    pub path: String,
+    /// The target that asks for it.
+    pub target: String,
+    /// The object a new file starts from.
+    pub initial: Map<String, Value>,
+    /// Entries by JSON pointer, in order, without duplicates.
+    pub entries: BTreeMap<String, Vec<String>>,
+}
+
+/// Everything one target renders.
+#[derive(Clone, Debug, Default)]
+pub struct TargetOutput {
+    /// Files rulesmith writes whole.
+    pub files: Vec<Rendered>,
+    /// Settings files rulesmith merges entries into.
+    pub settings: Vec<SettingsRequest>,
 }
 
 /// A compiled set of templates for the selected targets.
@@ -38,11 +73,27 @@ struct TargetView<'a> {
     name: &'a str,
 }
 
+/// What templates see.
 #[derive(Serialize)]
 struct View<'a> {
-    #[serde(flatten)]
-    rules: &'a RuleSet,
+    project: &'a str,
+    tier: Tier,
+    pack_version: &'a str,
     target: TargetView<'a>,
+    policies: &'a [ResolvedPolicy],
+    groups: Vec<&'a Group>,
+    group: Option<&'a Group>,
+    directory: Option<&'a str>,
+    permissions: &'a ResolvedPermissions,
+    overrides: &'a [ShownOverride],
+}
+
+/// One file of an output: the groups it holds and what names it.
+struct Instance<'a> {
+    path: String,
+    groups: Vec<&'a Group>,
+    group: Option<&'a Group>,
+    directory: Option<&'a str>,
 }
 
 impl<'c> Renderer<'c> {
@@ -78,21 +129,24 @@ impl<'c> Renderer<'c> {
     }
 
     /// Renders every output of target `id`.
-    pub fn render(&self, id: &str, rules: &RuleSet) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    pub fn render(&self, id: &str, rules: &RuleSet) -> Result<TargetOutput, Vec<Diagnostic>> {
         let target = &self.catalog.targets[id];
-        let view = View {
-            rules,
-            target: TargetView {
-                id,
-                name: &target.spec.name,
-            },
-        };
-        let mut out = Vec::new();
+        let mut out = TargetOutput::default();
         let mut problems = Vec::new();
         for output in &target.spec.outputs {
-            match self.render_output(target, output, &view) {
-                Ok(rendered) => out.push(rendered),
-                Err(problem) => problems.push(problem),
+            if let Some(settings) = &output.settings {
+                match self.settings(target, output, settings, &rules.permissions) {
+                    Ok(request) => out.settings.push(request),
+                    Err(problem) => problems.push(problem),
+                }
+                continue;
+            }
+            for instance in instances(output, &rules.groups) {
+                match self.render_instance(target, output, rules, &instance) {
+                    Ok(Some(rendered)) => out.files.push(rendered),
+                    Ok(None) => {}
+                    Err(problem) => problems.push(problem),
+                }
             }
         }
         if problems.is_empty() {
@@ -102,42 +156,234 @@ impl<'c> Renderer<'c> {
         }
     }
 
-    fn render_output(
+    fn render_instance(
         &self,
         target: &Target,
         output: &OutputSpec,
-        view: &View<'_>,
-    ) -> Result<Rendered, Diagnostic> {
+        rules: &RuleSet,
+        instance: &Instance<'_>,
+    ) -> Result<Option<Rendered>, Diagnostic> {
         let id = &target.spec.id;
+        let view = View {
+            project: &rules.project,
+            tier: rules.tier,
+            pack_version: rules.pack_version,
+            target: TargetView {
+                id,
+                name: &target.spec.name,
+            },
+            policies: &rules.policies,
+            groups: instance.groups.clone(),
+            group: instance.group,
+            directory: instance.directory,
+            permissions: &rules.permissions,
+            overrides: &rules.overrides,
+        };
+        let template = output
+            .template
+            .as_ref()
+            .expect("the catalog checks that non-settings outputs have a template");
         let body = self
             .registry
-            .render(&template_name(id, &output.template), view)
-            .map_err(|err| {
-                let source = &target.templates[&output.template];
-                let position = Position {
-                    line: err.line_no.unwrap_or(0) as u32,
-                    column: err.column_no.unwrap_or(0) as u32,
-                };
-                let detail = match err.reason() {
-                    RenderErrorReason::MissingVariable(Some(name)) => {
-                        format!("unknown variable `{name}`")
-                    }
-                    other => other.to_string(),
-                };
-                Diagnostic::error(
-                    Code::TemplateError,
-                    format!("template of target `{id}` failed: {detail}"),
-                )
-                .at(source.span(position, 1))
-                .hint("fix the template; `rulesmith targets` lists the fields templates can use")
-            })?;
+            .render(&template_name(id, template), &view)
+            .map_err(|err| render_error(&target.templates[template], id, &err))?;
         let body = normalize(&body);
-        Ok(Rendered {
-            path: output.path.clone(),
+        if output.skip_empty && body.trim().is_empty() {
+            return Ok(None);
+        }
+        let fields = self.frontmatter(target, output, instance, &view)?;
+        let before = if fields.is_empty() {
+            String::new()
+        } else {
+            frontmatter::render(&fields)
+        };
+        let style = output
+            .comment
+            .expect("the catalog checks that templated outputs have a comment style");
+        Ok(Some(Rendered {
+            path: instance.path.clone(),
             target: id.clone(),
-            contents: format!("{}{body}", header::render(output.comment, id, &body)),
-            mode: OutputMode::Text(output.comment),
+            contents: header::stamp(style, id, &before, &body),
+            format: output.format,
+            mode: OutputMode::Text(style),
+            groups: instance.groups.iter().map(|g| g.id.clone()).collect(),
+        }))
+    }
+
+    fn frontmatter(
+        &self,
+        target: &Target,
+        output: &OutputSpec,
+        instance: &Instance<'_>,
+        view: &View<'_>,
+    ) -> Result<Map<String, Value>, Diagnostic> {
+        let mut fields = Map::new();
+        for (key, value) in &output.frontmatter {
+            let value = match value {
+                FrontmatterValue::Bool(b) => Value::Bool(*b),
+                FrontmatterValue::Text(text) => {
+                    let rendered = self
+                        .registry
+                        .render_template(text, view)
+                        .map_err(|err| render_error(&target.source, &target.spec.id, &err))?;
+                    let rendered = rendered.trim();
+                    if rendered.is_empty() {
+                        continue;
+                    }
+                    Value::from(rendered)
+                }
+                FrontmatterValue::Globs(globs) => {
+                    let mut all: Vec<&str> = Vec::new();
+                    for glob in instance.groups.iter().flat_map(|g| &g.globs) {
+                        if !all.contains(&glob.as_str()) {
+                            all.push(glob);
+                        }
+                    }
+                    match (globs.globs, all.as_slice()) {
+                        (_, []) => continue,
+                        (GlobStyle::Joined, _) => Value::from(all.join(&globs.separator)),
+                        (GlobStyle::SingleOrList, [one]) => Value::from(*one),
+                        (GlobStyle::List | GlobStyle::SingleOrList, _) => Value::from(all),
+                    }
+                }
+            };
+            fields.insert(key.clone(), value);
+        }
+        Ok(fields)
+    }
+
+    fn settings(
+        &self,
+        target: &Target,
+        output: &OutputSpec,
+        settings: &crate::target::spec::SettingsSpec,
+        permissions: &ResolvedPermissions,
+    ) -> Result<SettingsRequest, Diagnostic> {
+        let mut entries = BTreeMap::new();
+        for (pointer, specs) in &settings.entries {
+            let mut list: Vec<String> = Vec::new();
+            for spec in specs {
+                for item in intent_items(spec, permissions) {
+                    for each in &spec.each {
+                        let entry = self
+                            .registry
+                            .render_template(each, &item)
+                            .map_err(|err| render_error(&target.source, &target.spec.id, &err))?;
+                        let entry = entry.trim().to_owned();
+                        if !entry.is_empty() && !list.contains(&entry) {
+                            list.push(entry);
+                        }
+                    }
+                }
+            }
+            entries.insert(pointer.clone(), list);
+        }
+        Ok(SettingsRequest {
+            path: output.path.clone(),
+            target: target.spec.id.clone(),
+            initial: settings.initial.clone(),
+            entries,
         })
+    }
+}
+
+/// The files an output makes from the rule groups.
+fn instances<'g>(output: &OutputSpec, groups: &'g [Group]) -> Vec<Instance<'g>> {
+    let selected: Vec<&Group> = groups
+        .iter()
+        .filter(|g| match output.select {
+            Select::All => true,
+            Select::Unscoped => !g.scoped,
+            Select::Scoped => g.scoped,
+        })
+        .collect();
+    match output.each {
+        Each::Once => vec![Instance {
+            path: output.path.clone(),
+            groups: selected,
+            group: None,
+            directory: None,
+        }],
+        Each::Group => selected
+            .into_iter()
+            .map(|group| Instance {
+                path: output.path.replace("{group}", &group.id),
+                groups: vec![group],
+                group: Some(group),
+                directory: None,
+            })
+            .collect(),
+        Each::Directory => {
+            let mut directories: Vec<&str> = vec![""];
+            for group in &selected {
+                for dir in &group.directories {
+                    if !directories.contains(&dir.as_str()) {
+                        directories.push(dir);
+                    }
+                }
+            }
+            directories.sort_unstable();
+            directories
+                .into_iter()
+                .map(|dir| Instance {
+                    path: if dir.is_empty() {
+                        output.path.replacen("{directory}/", "", 1)
+                    } else {
+                        output.path.replacen("{directory}", dir, 1)
+                    },
+                    groups: selected
+                        .iter()
+                        .filter(|g| {
+                            if dir.is_empty() {
+                                g.directories.is_empty()
+                            } else {
+                                g.directories.iter().any(|d| d == dir)
+                            }
+                        })
+                        .copied()
+                        .collect(),
+                    group: None,
+                    directory: Some(dir),
+                })
+                .collect()
+        }
+    }
+}
+
+/// The fields an entry template sees for each item of an intent.
+fn intent_items(spec: &EntrySpec, permissions: &ResolvedPermissions) -> Vec<Value> {
+    let commands = |list: &[String]| -> Vec<Value> {
+        list.iter()
+            .map(|command| {
+                let wildcard = command.split(' ').any(|word| word == "*");
+                serde_json::json!({ "command": command, "wildcard": wildcard })
+            })
+            .collect()
+    };
+    match spec.from {
+        Intent::DenyRead => permissions
+            .deny_read
+            .iter()
+            .map(|glob| {
+                let has_directory = glob.trim_end_matches('/').contains('/');
+                let anywhere = if has_directory {
+                    glob.clone()
+                } else {
+                    format!("**/{glob}")
+                };
+                let anchored = if has_directory {
+                    format!("/{glob}")
+                } else {
+                    anywhere.clone()
+                };
+                serde_json::json!({ "glob": glob, "anywhere": anywhere, "anchored": anchored })
+            })
+            .collect(),
+        Intent::AskCommands => commands(&permissions.ask_commands),
+        Intent::DenyCommands => commands(&permissions.deny_commands),
+        Intent::DenyPipedTo => commands(&permissions.deny_piped_to),
+        Intent::AskWebFetch if permissions.ask_web_fetch => vec![serde_json::json!({})],
+        Intent::AskWebFetch => Vec::new(),
     }
 }
 
@@ -181,6 +427,23 @@ fn inline_partials(text: &str, partials: &BTreeMap<String, SourceFile>, depth: u
 
 fn template_name(target: &str, file: &str) -> String {
     format!("{target}/{file}")
+}
+
+fn render_error(source: &SourceFile, id: &str, err: &handlebars::RenderError) -> Diagnostic {
+    let position = Position {
+        line: err.line_no.unwrap_or(0) as u32,
+        column: err.column_no.unwrap_or(0) as u32,
+    };
+    let detail = match err.reason() {
+        RenderErrorReason::MissingVariable(Some(name)) => format!("unknown variable `{name}`"),
+        other => other.to_string(),
+    };
+    Diagnostic::error(
+        Code::TemplateError,
+        format!("template of target `{id}` failed: {detail}"),
+    )
+    .at(source.span(position, 1))
+    .hint("fix the template; `rulesmith targets` lists the fields templates can use")
 }
 
 fn template_error(source: &SourceFile, err: &handlebars::TemplateError) -> Diagnostic {
@@ -247,6 +510,19 @@ fn join_helper(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::Tier;
+
+    fn empty_rules() -> RuleSet {
+        RuleSet {
+            project: "p".into(),
+            tier: Tier::Prototype,
+            pack_version: crate::pack::VERSION,
+            policies: vec![],
+            groups: vec![],
+            permissions: ResolvedPermissions::default(),
+            overrides: vec![],
+        }
+    }
 
     #[test]
     fn plain_partials_are_inlined_and_others_left_alone() {
@@ -273,15 +549,26 @@ mod tests {
             Catalog::from_files([("x/target.yaml", spec), ("x/x.hbs", "{{nope}}\n")], "t/")
                 .unwrap();
         let renderer = Renderer::new(&catalog, &["x".into()]).unwrap();
-        let rules = RuleSet {
-            project: "p".into(),
-            tier: crate::manifest::Tier::Prototype,
-            pack_version: crate::pack::VERSION,
-            policies: vec![],
-            overrides: vec![],
-        };
-        let errors = renderer.render("x", &rules).unwrap_err();
+        let errors = renderer.render("x", &empty_rules()).unwrap_err();
         assert_eq!(errors[0].code, Code::TemplateError);
         assert!(errors[0].message.contains("nope"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn empty_ignore_files_are_skipped() {
+        let spec = "id: x\nname: X\noutputs:\n  - path: .xignore\n    template: i.hbs\n    comment: hash\n    format: text\n    skip-empty: true\n";
+        let template = "{{#each permissions.deny_read}}{{this}}\n{{/each}}";
+        let catalog =
+            Catalog::from_files([("x/target.yaml", spec), ("x/i.hbs", template)], "t/").unwrap();
+        let renderer = Renderer::new(&catalog, &["x".into()]).unwrap();
+        let mut rules = empty_rules();
+        assert!(renderer.render("x", &rules).unwrap().files.is_empty());
+        rules.permissions.deny_read = vec![".env".into()];
+        let files = renderer.render("x", &rules).unwrap().files;
+        assert!(
+            files[0].contents.ends_with("\n.env\n"),
+            "{}",
+            files[0].contents
+        );
     }
 }

@@ -34,15 +34,20 @@ impl Run {
     }
 }
 
-/// A manifest for the three first targets that keeps only the built-in `secrets` policy, so
-/// snapshots of whole files stay small: every other built-in policy is left out by one override.
+/// A manifest for the three first targets that keeps only the built-in `secrets` policy.
 pub fn manifest() -> String {
+    manifest_keeping("prototype", "[claude, agents, cursorrules]", &["secrets"])
+}
+
+/// A manifest at `tier` for `targets` (as YAML) that keeps only the built-in policies `keep`,
+/// so snapshots of whole files stay small: the others are left out by one override.
+pub fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
     let others: Vec<String> = rulesmith::pack::policy_ids()
         .into_iter()
-        .filter(|id| id != "secrets")
+        .filter(|id| !keep.contains(&id.as_str()))
         .collect();
     format!(
-        "project: demo\ntier: prototype\ntargets: [claude, agents, cursorrules]\noverrides:\n  - policy: [{}]\n    disable: true\n    reason: Kept out of this test.\n",
+        "project: demo\ntier: {tier}\ntargets: {targets}\noverrides:\n  - policy: [{}]\n    disable: true\n    reason: Kept out of this test.\n",
         others.join(", ")
     )
 }

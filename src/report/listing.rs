@@ -1,0 +1,181 @@
+//! Plain-text listings for `rulesmith targets` and `rulesmith stats`.
+
+use crate::compile::Build;
+use crate::ownership::OutputMode;
+use crate::target::budget::thousands;
+use crate::target::catalog::Catalog;
+use crate::target::spec::{Across, Budget, BudgetKind, Each, Format, OutputSpec, Select};
+
+/// Every target with its files, scoping, limits and requirements.
+pub fn targets(catalog: &Catalog) -> String {
+    let mut out = String::new();
+    for target in catalog.targets.values() {
+        let spec = &target.spec;
+        let origin = if target.builtin {
+            ""
+        } else {
+            " (this repository)"
+        };
+        out.push_str(&format!("{}: {}{origin}\n", spec.id, spec.name));
+        if let Some(description) = &spec.description {
+            out.push_str(&format!("  {description}\n"));
+        }
+        for output in &spec.outputs {
+            out.push_str(&format!(
+                "  file     {} ({})\n",
+                output.path,
+                describe_output(output)
+            ));
+        }
+        out.push_str(&format!("  scoping  {}\n", spec.scoping.as_str()));
+        if spec.budgets.is_empty() {
+            out.push_str("  limits   none documented\n");
+        }
+        for budget in &spec.budgets {
+            out.push_str(&format!(
+                "  limit    {}: {}\n",
+                budget.files,
+                describe_budget(budget)
+            ));
+        }
+        if !spec.requires.is_empty() {
+            out.push_str(&format!("  requires {}\n", spec.requires.join(", ")));
+        }
+        out.push('\n');
+    }
+    out.push_str(TEMPLATE_FIELDS);
+    out
+}
+
+/// What templates, frontmatter values and paths can use, for authors of custom targets.
+const TEMPLATE_FIELDS: &str = "\
+Templates see: project, tier, pack_version, target.id, target.name, file (the output's file
+name), policies, groups (the output's rule groups: id, policy, title, description, scoped, globs,
+directories, applies_to, rules), group (with `each: group`), directory (with `each: directory`;
+empty at the root), permissions (deny_read, ask_commands, deny_commands, deny_piped_to,
+ask_web_fetch) and overrides (ids, change, reason). Rules carry keyword, text, rationale, example
+(good, bad) and softened (from, reason). Shared partials: intro, legend, rules, group-section,
+group-file, rule-list, nested, ignore.
+";
+
+fn describe_output(output: &OutputSpec) -> String {
+    if let Some(settings) = &output.settings {
+        let pointers: Vec<&str> = settings.entries.keys().map(String::as_str).collect();
+        return format!("settings merged into the file: {}", pointers.join(", "));
+    }
+    let kind = match output.format {
+        Format::Markdown => None,
+        Format::Text => Some("plain text"),
+        Format::Yaml => Some("YAML configuration"),
+        Format::Toml => Some("TOML configuration"),
+        Format::Json => Some("JSON"),
+    };
+    if let Some(kind) = kind {
+        let when = if output.skip_empty {
+            "; only when not empty"
+        } else {
+            ""
+        };
+        return format!("{kind}{when}");
+    }
+    let groups = match output.select {
+        Select::All => "rules",
+        Select::Unscoped => "rules that apply everywhere",
+        Select::Scoped => "scoped rules",
+    };
+    let mut text = match output.each {
+        Each::Once => groups.to_owned(),
+        Each::Group => format!("one file per group of {groups}"),
+        Each::Directory => format!("{groups}, at the root and in each directory a scope covers"),
+    };
+    if output.skip_empty {
+        text.push_str("; only when not empty");
+    }
+    if !output.frontmatter.is_empty() {
+        let keys: Vec<&str> = output.frontmatter.keys().map(String::as_str).collect();
+        text.push_str(&format!("; frontmatter {}", keys.join(", ")));
+    }
+    text
+}
+
+fn describe_budget(budget: &Budget) -> String {
+    let across = match budget.across {
+        Across::File => "per file",
+        Across::All => "for all together",
+        Across::Chain => "per chain from the root down",
+    };
+    let kind = match budget.kind {
+        BudgetKind::Hard => "hard",
+        BudgetKind::Advisory => "advisory",
+    };
+    format!(
+        "{} {} {across} ({kind})",
+        thousands(budget.limit),
+        budget.unit.as_str()
+    )
+}
+
+/// Every measured budget, then the size of each file without one.
+pub fn stats(build: &Build) -> String {
+    let mut rows: Vec<[String; 5]> = vec![[
+        "TARGET".into(),
+        "FILE".into(),
+        "SIZE".into(),
+        "LIMIT".into(),
+        "STATUS".into(),
+    ]];
+    let mut measured: Vec<&str> = Vec::new();
+    for m in &build.measurements {
+        let status = match (m.over(), m.budget.kind) {
+            (false, _) => "ok",
+            (true, BudgetKind::Hard) => "OVER",
+            (true, BudgetKind::Advisory) => "over advice",
+        };
+        rows.push([
+            m.target.clone(),
+            m.subject.clone(),
+            format!("{} {}", thousands(m.size), m.budget.unit.as_str()),
+            describe_budget(&m.budget),
+            status.into(),
+        ]);
+        measured.extend(
+            build
+                .plan
+                .files
+                .iter()
+                .filter(|f| f.target == m.target && m.subject.starts_with(&f.path))
+                .map(|f| f.path.as_str()),
+        );
+    }
+    // Settings and the lock are merged or written at the end; their size is not the agent's.
+    let rules_files = build
+        .plan
+        .files
+        .iter()
+        .filter(|f| matches!(f.mode, OutputMode::Text(_)));
+    for file in rules_files {
+        if !measured.contains(&file.path.as_str()) {
+            rows.push([
+                file.target.clone(),
+                file.path.clone(),
+                format!("{} bytes", thousands(file.contents.len() as u64)),
+                "-".into(),
+                "-".into(),
+            ]);
+        }
+    }
+    let widths: Vec<usize> = (0..5)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| format!("{cell:<width$}", width = widths[i]))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
