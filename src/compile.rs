@@ -16,7 +16,7 @@ use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, par
 use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
 use crate::target::budget::{self, Measurement};
 use crate::target::catalog::Catalog;
-use crate::target::render::{Rendered, Renderer, SettingsRequest};
+use crate::target::render::{Rendered, Renderer, Scene, SettingsRequest};
 use crate::target::shadow;
 use crate::target::spec::Format;
 
@@ -161,10 +161,11 @@ pub fn compile(
     let mut problems = Vec::new();
     let targets = selected_targets(&manifest.value, catalog);
     let renderer = Renderer::new(catalog, &targets)?;
+    let mut scene = Scene::new(&rules);
     let mut files = Vec::new();
     let mut settings = Vec::new();
     for id in &targets {
-        match renderer.render(id, &rules) {
+        match renderer.render(id, &rules, &mut scene) {
             Ok(output) => {
                 files.extend(output.files);
                 settings.extend(output.settings);

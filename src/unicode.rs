@@ -59,6 +59,9 @@ pub fn classify(c: char) -> Option<Hidden> {
 
 /// The first hidden character in `text`, with its one-based column and class.
 pub fn first_hidden(text: &str) -> Option<(usize, char, Hidden)> {
+    if text.is_ascii() {
+        return None;
+    }
     text.chars()
         .enumerate()
         .find_map(|(index, c)| classify(c).map(|kind| (index + 1, c, kind)))

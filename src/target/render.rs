@@ -67,31 +67,111 @@ pub struct Renderer<'c> {
     catalog: &'c Catalog,
 }
 
-#[derive(Serialize)]
-struct TargetView<'a> {
-    id: &'a str,
-    name: &'a str,
+/// What templates see, built once per build: the rule set is serialized a single time and each
+/// file only swaps in its own few fields (`target`, `file`, `groups`, `group`, `directory`).
+///
+/// Serializing the whole rule set for every file made builds quadratic in the number of rule
+/// groups; the scene keeps them linear.
+pub struct Scene {
+    context: handlebars::Context,
+    /// Each rule group, serialized once, in `RuleSet::groups` order. A slot is empty while its
+    /// value is lent to the context.
+    groups: Vec<Value>,
 }
 
-/// What templates see.
 #[derive(Serialize)]
-struct View<'a> {
+struct Base<'a> {
     project: &'a str,
     tier: Tier,
     pack_version: &'a str,
-    target: TargetView<'a>,
     policies: &'a [ResolvedPolicy],
-    groups: Vec<&'a Group>,
-    group: Option<&'a Group>,
-    directory: Option<&'a str>,
     permissions: &'a ResolvedPermissions,
     overrides: &'a [ShownOverride],
+    target: Option<()>,
+    file: Option<()>,
+    groups: [(); 0],
+    group: Option<()>,
+    directory: Option<()>,
 }
 
-/// One file of an output: the groups it holds and what names it.
+impl Scene {
+    /// Serializes the rule set once.
+    pub fn new(rules: &RuleSet) -> Scene {
+        let base = Base {
+            project: &rules.project,
+            tier: rules.tier,
+            pack_version: rules.pack_version,
+            policies: &rules.policies,
+            permissions: &rules.permissions,
+            overrides: &rules.overrides,
+            target: None,
+            file: None,
+            groups: [],
+            group: None,
+            directory: None,
+        };
+        let context = handlebars::Context::wraps(&base).expect("rule sets serialize");
+        let groups = rules
+            .groups
+            .iter()
+            .map(|g| serde_json::to_value(g).expect("groups serialize"))
+            .collect();
+        Scene { context, groups }
+    }
+
+    fn fields(&mut self) -> &mut Map<String, Value> {
+        self.context
+            .data_mut()
+            .as_object_mut()
+            .expect("the scene is an object")
+    }
+
+    /// Lends the instance's groups and names to the context.
+    fn enter(&mut self, target: &Target, instance: &Instance<'_>) {
+        let lent: Vec<Value> = instance
+            .groups
+            .iter()
+            .map(|(index, _)| std::mem::take(&mut self.groups[*index]))
+            .collect();
+        let group = match (instance.group, lent.first()) {
+            (Some(_), Some(value)) => value.clone(),
+            _ => Value::Null,
+        };
+        let fields = self.fields();
+        fields.insert(
+            "target".into(),
+            serde_json::json!({ "id": target.spec.id, "name": target.spec.name }),
+        );
+        let file = instance.path.rsplit('/').next().unwrap_or(&instance.path);
+        fields.insert("file".into(), Value::from(file));
+        fields.insert("groups".into(), Value::Array(lent));
+        fields.insert("group".into(), group);
+        fields.insert(
+            "directory".into(),
+            instance.directory.map_or(Value::Null, Value::from),
+        );
+    }
+
+    /// Takes the lent groups back.
+    fn leave(&mut self, instance: &Instance<'_>) {
+        let lent = match self
+            .fields()
+            .insert("groups".into(), Value::Array(Vec::new()))
+        {
+            Some(Value::Array(lent)) => lent,
+            _ => Vec::new(),
+        };
+        for ((index, _), value) in instance.groups.iter().zip(lent) {
+            self.groups[*index] = value;
+        }
+    }
+}
+
+/// One file of an output: the groups it holds (with their index in the rule set) and what
+/// names it.
 struct Instance<'a> {
     path: String,
-    groups: Vec<&'a Group>,
+    groups: Vec<(usize, &'a Group)>,
     group: Option<&'a Group>,
     directory: Option<&'a str>,
 }
@@ -129,7 +209,12 @@ impl<'c> Renderer<'c> {
     }
 
     /// Renders every output of target `id`.
-    pub fn render(&self, id: &str, rules: &RuleSet) -> Result<TargetOutput, Vec<Diagnostic>> {
+    pub fn render(
+        &self,
+        id: &str,
+        rules: &RuleSet,
+        scene: &mut Scene,
+    ) -> Result<TargetOutput, Vec<Diagnostic>> {
         let target = &self.catalog.targets[id];
         let mut out = TargetOutput::default();
         let mut problems = Vec::new();
@@ -142,7 +227,10 @@ impl<'c> Renderer<'c> {
                 continue;
             }
             for instance in instances(output, &rules.groups) {
-                match self.render_instance(target, output, rules, &instance) {
+                scene.enter(target, &instance);
+                let rendered = self.render_instance(target, output, scene, &instance);
+                scene.leave(&instance);
+                match rendered {
                     Ok(Some(rendered)) => out.files.push(rendered),
                     Ok(None) => {}
                     Err(problem) => problems.push(problem),
@@ -160,38 +248,23 @@ impl<'c> Renderer<'c> {
         &self,
         target: &Target,
         output: &OutputSpec,
-        rules: &RuleSet,
+        scene: &Scene,
         instance: &Instance<'_>,
     ) -> Result<Option<Rendered>, Diagnostic> {
         let id = &target.spec.id;
-        let view = View {
-            project: &rules.project,
-            tier: rules.tier,
-            pack_version: rules.pack_version,
-            target: TargetView {
-                id,
-                name: &target.spec.name,
-            },
-            policies: &rules.policies,
-            groups: instance.groups.clone(),
-            group: instance.group,
-            directory: instance.directory,
-            permissions: &rules.permissions,
-            overrides: &rules.overrides,
-        };
         let template = output
             .template
             .as_ref()
             .expect("the catalog checks that non-settings outputs have a template");
         let body = self
             .registry
-            .render(&template_name(id, template), &view)
+            .render_with_context(&template_name(id, template), &scene.context)
             .map_err(|err| render_error(&target.templates[template], id, &err))?;
         let body = normalize(&body);
         if output.skip_empty && body.trim().is_empty() {
             return Ok(None);
         }
-        let fields = self.frontmatter(target, output, instance, &view)?;
+        let fields = self.frontmatter(target, output, instance, scene)?;
         let before = if fields.is_empty() {
             String::new()
         } else {
@@ -206,7 +279,7 @@ impl<'c> Renderer<'c> {
             contents: header::stamp(style, id, &before, &body),
             format: output.format,
             mode: OutputMode::Text(style),
-            groups: instance.groups.iter().map(|g| g.id.clone()).collect(),
+            groups: instance.groups.iter().map(|(_, g)| g.id.clone()).collect(),
         }))
     }
 
@@ -215,7 +288,7 @@ impl<'c> Renderer<'c> {
         target: &Target,
         output: &OutputSpec,
         instance: &Instance<'_>,
-        view: &View<'_>,
+        scene: &Scene,
     ) -> Result<Map<String, Value>, Diagnostic> {
         let mut fields = Map::new();
         for (key, value) in &output.frontmatter {
@@ -224,7 +297,7 @@ impl<'c> Renderer<'c> {
                 FrontmatterValue::Text(text) => {
                     let rendered = self
                         .registry
-                        .render_template(text, view)
+                        .render_template_with_context(text, &scene.context)
                         .map_err(|err| render_error(&target.source, &target.spec.id, &err))?;
                     let rendered = rendered.trim();
                     if rendered.is_empty() {
@@ -234,7 +307,7 @@ impl<'c> Renderer<'c> {
                 }
                 FrontmatterValue::Globs(globs) => {
                     let mut all: Vec<&str> = Vec::new();
-                    for glob in instance.groups.iter().flat_map(|g| &g.globs) {
+                    for glob in instance.groups.iter().flat_map(|(_, g)| &g.globs) {
                         if !all.contains(&glob.as_str()) {
                             all.push(glob);
                         }
@@ -289,9 +362,10 @@ impl<'c> Renderer<'c> {
 
 /// The files an output makes from the rule groups.
 fn instances<'g>(output: &OutputSpec, groups: &'g [Group]) -> Vec<Instance<'g>> {
-    let selected: Vec<&Group> = groups
+    let selected: Vec<(usize, &Group)> = groups
         .iter()
-        .filter(|g| match output.select {
+        .enumerate()
+        .filter(|(_, g)| match output.select {
             Select::All => true,
             Select::Unscoped => !g.scoped,
             Select::Scoped => g.scoped,
@@ -306,16 +380,16 @@ fn instances<'g>(output: &OutputSpec, groups: &'g [Group]) -> Vec<Instance<'g>> 
         }],
         Each::Group => selected
             .into_iter()
-            .map(|group| Instance {
+            .map(|(index, group)| Instance {
                 path: output.path.replace("{group}", &group.id),
-                groups: vec![group],
+                groups: vec![(index, group)],
                 group: Some(group),
                 directory: None,
             })
             .collect(),
         Each::Directory => {
             let mut directories: Vec<&str> = vec![""];
-            for group in &selected {
+            for (_, group) in &selected {
                 for dir in &group.directories {
                     if !directories.contains(&dir.as_str()) {
                         directories.push(dir);
@@ -333,7 +407,7 @@ fn instances<'g>(output: &OutputSpec, groups: &'g [Group]) -> Vec<Instance<'g>> 
                     },
                     groups: selected
                         .iter()
-                        .filter(|g| {
+                        .filter(|(_, g)| {
                             if dir.is_empty() {
                                 g.directories.is_empty()
                             } else {
@@ -537,6 +611,61 @@ mod tests {
     }
 
     #[test]
+    fn the_scene_lends_groups_and_takes_them_back() {
+        let spec = "id: x\nname: X\noutputs:\n  - path: \"{group}.md\"\n    template: g.hbs\n    comment: html\n    each: group\n  - path: ALL.md\n    template: a.hbs\n    comment: html\n";
+        let catalog = Catalog::from_files(
+            [
+                ("x/target.yaml", spec),
+                (
+                    "x/g.hbs",
+                    "{{group.title}}/{{#each groups}}{{title}}{{/each}}\n",
+                ),
+                (
+                    "x/a.hbs",
+                    "{{#each groups}}{{title}};{{/each}}{{target.id}}\n",
+                ),
+            ],
+            "t/",
+        )
+        .unwrap();
+        let renderer = Renderer::new(&catalog, &["x".into()]).unwrap();
+        let mut rules = empty_rules();
+        for id in ["a", "b"] {
+            rules.groups.push(Group {
+                id: id.into(),
+                policy: id.into(),
+                title: id.to_uppercase(),
+                description: None,
+                scoped: false,
+                globs: vec![],
+                directories: vec![],
+                applies_to: None,
+                rules: vec![],
+            });
+        }
+        let mut scene = Scene::new(&rules);
+        for _ in 0..2 {
+            let files = renderer.render("x", &rules, &mut scene).unwrap().files;
+            let bodies: Vec<&str> = files
+                .iter()
+                .map(|f| f.contents.lines().last().unwrap())
+                .collect();
+            assert_eq!(bodies, ["A/A", "B/B", "A;B;x"]);
+        }
+    }
+
+    #[test]
+    fn every_builtin_template_inlines_its_partials() {
+        let catalog = Catalog::builtin();
+        for target in catalog.targets.values() {
+            for template in target.templates.values() {
+                let text = inline_partials(&template.text, &catalog.partials, 0);
+                assert!(!text.contains("{{>"), "{}: {text}", template.name);
+            }
+        }
+    }
+
+    #[test]
     fn normalize_collapses_blank_runs_and_trailing_space() {
         assert_eq!(normalize("\n\na  \n\n\n\nb\r\n\n"), "a\n\nb\n");
     }
@@ -549,7 +678,10 @@ mod tests {
             Catalog::from_files([("x/target.yaml", spec), ("x/x.hbs", "{{nope}}\n")], "t/")
                 .unwrap();
         let renderer = Renderer::new(&catalog, &["x".into()]).unwrap();
-        let errors = renderer.render("x", &empty_rules()).unwrap_err();
+        let rules = empty_rules();
+        let errors = renderer
+            .render("x", &rules, &mut Scene::new(&rules))
+            .unwrap_err();
         assert_eq!(errors[0].code, Code::TemplateError);
         assert!(errors[0].message.contains("nope"), "{}", errors[0].message);
     }
@@ -562,9 +694,10 @@ mod tests {
             Catalog::from_files([("x/target.yaml", spec), ("x/i.hbs", template)], "t/").unwrap();
         let renderer = Renderer::new(&catalog, &["x".into()]).unwrap();
         let mut rules = empty_rules();
-        assert!(renderer.render("x", &rules).unwrap().files.is_empty());
+        let render = |rules: &RuleSet| renderer.render("x", rules, &mut Scene::new(rules));
+        assert!(render(&rules).unwrap().files.is_empty());
         rules.permissions.deny_read = vec![".env".into()];
-        let files = renderer.render("x", &rules).unwrap().files;
+        let files = render(&rules).unwrap().files;
         assert!(
             files[0].contents.ends_with("\n.env\n"),
             "{}",
