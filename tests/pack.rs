@@ -443,23 +443,53 @@ fn build_default(tier: Tier, targets: &[String]) -> Build {
     })
 }
 
-/// Codex reads at most this many bytes of AGENTS.md files, across the directory chain.
-const CODEX_BUDGET: usize = 32 * 1024;
+/// Advisory budgets the default pack is allowed to exceed, with why: no security baseline fits
+/// them, and the agents still read the whole file.
+const ADVISORIES_OVER: [(&str, &str); 2] = [
+    (
+        "target `copilot`: .github/copilot-instructions.md",
+        "only Copilot code review stops at 4,000 characters; chat and the coding agent read it all",
+    ),
+    (
+        "target `windsurf`: `.windsurf/rules/*.md` together",
+        "the 12,000-character total is from older Windsurf docs; each file stays under 6,000",
+    ),
+];
 
 #[test]
 fn the_default_pack_compiles_for_every_target_and_tier_within_budget() {
     let catalog = Catalog::builtin();
     for tier in TIERS {
-        let (_, plan) = compile_default(tier, &catalog.ids());
-        for file in &plan.files {
-            if file.path == "AGENTS.md" {
-                assert!(
-                    file.contents.len() <= CODEX_BUDGET,
-                    "{tier:?} AGENTS.md is {} bytes, over Codex's {CODEX_BUDGET}",
-                    file.contents.len()
-                );
-            }
+        // Hard budgets (Codex's 32 KiB of AGENTS.md, Windsurf's 6,000 characters per file, ...)
+        // are errors, so the build itself proves them.
+        let build = build_default(tier, &catalog.ids());
+        for warning in &build.warnings {
+            assert!(
+                ADVISORIES_OVER
+                    .iter()
+                    .any(|(prefix, _)| warning.message.starts_with(prefix)),
+                "{tier:?}: {}",
+                render_diagnostic(warning)
+            );
         }
+        let file = |path: &str| {
+            build
+                .plan
+                .files
+                .iter()
+                .find(|f| f.path == path)
+                .unwrap_or_else(|| panic!("{path} missing"))
+        };
+        // Claude Code advises under 200 lines: scoped policies go to .claude/rules/.
+        let claude_lines = file("CLAUDE.md").contents.lines().count();
+        assert!(claude_lines < 200, "{tier:?} CLAUDE.md has {claude_lines} lines");
+        assert!(
+            build.plan.files.iter().any(|f| f.path == ".claude/rules/lang-python.md"),
+            "language packs are path-scoped files for Claude Code"
+        );
+        // Headroom for the repository's own rules under Codex's 32 KiB.
+        let agents = file("AGENTS.md").contents.len();
+        assert!(agents <= 30 * 1024, "{tier:?} AGENTS.md is {agents} bytes");
     }
 }
 
