@@ -482,9 +482,16 @@ fn the_default_pack_compiles_for_every_target_and_tier_within_budget() {
         };
         // Claude Code advises under 200 lines: scoped policies go to .claude/rules/.
         let claude_lines = file("CLAUDE.md").contents.lines().count();
-        assert!(claude_lines < 200, "{tier:?} CLAUDE.md has {claude_lines} lines");
         assert!(
-            build.plan.files.iter().any(|f| f.path == ".claude/rules/lang-python.md"),
+            claude_lines < 200,
+            "{tier:?} CLAUDE.md has {claude_lines} lines"
+        );
+        assert!(
+            build
+                .plan
+                .files
+                .iter()
+                .any(|f| f.path == ".claude/rules/lang-python.md"),
             "language packs are path-scoped files for Claude Code"
         );
         // Headroom for the repository's own rules under Codex's 32 KiB.
