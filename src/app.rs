@@ -20,6 +20,7 @@ use crate::reconcile::{self, Entry};
 use crate::report::findings::FindingsView;
 use crate::report::{Reporter, listing, render_explanation};
 use crate::resolve::ShownOverride;
+use crate::scan_command;
 use crate::target::catalog::Catalog;
 use crate::target::spec::BudgetKind;
 use crate::write::{self, WriteOptions};
@@ -78,6 +79,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
         Command::Targets => targets(cli.manifest.as_deref(), cwd, reporter),
         Command::Stats => stats(cli.manifest.as_deref(), cwd, reporter),
         Command::Explain(args) => explain_rule(cli.manifest.as_deref(), cwd, args, reporter),
+        Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
         reporter.diagnostics(&diagnostics);
@@ -273,10 +275,17 @@ pub fn load_and_reconcile(
     })
 }
 
-fn drift_findings(project: &Reconciled) -> Vec<Finding> {
-    check::findings(&project.entries, &project.tree, |path| {
-        agent_files::classify(path).is_some_and(|file| file.kind.is_prose())
-    })
+/// Drift and shadow-rules findings, plus what `scan` finds in each agent file's content.
+fn drift_findings(
+    project: &Reconciled,
+    scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
+) -> Vec<Finding> {
+    check::findings(
+        &project.entries,
+        &project.tree,
+        |path| agent_files::classify(path).is_some_and(|file| file.kind.is_prose()),
+        scan,
+    )
 }
 
 fn build(
@@ -289,7 +298,7 @@ fn build(
     reporter.diagnostics(&project.warnings);
     let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
     if args.dry_run {
-        let diffs: Vec<String> = drift_findings(&project)
+        let diffs: Vec<String> = drift_findings(&project, |_, _| Vec::new())
             .into_iter()
             .filter_map(|finding| finding.diff)
             .collect();
@@ -309,7 +318,8 @@ fn check(
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
     reporter.diagnostics(&project.warnings);
-    let mut findings = drift_findings(&project);
+    let setup = scan_command::load_setup(manifest, cwd)?;
+    let mut findings = drift_findings(&project, |path, content| setup.findings(path, content));
     findings.extend(check::override_findings(
         &project.manifest,
         &project.overrides,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::finding::Severity;
 use crate::report::findings::{Format, Verbosity};
 
 /// A secure-by-default compiler for AI coding-agent context files.
@@ -32,7 +33,7 @@ pub enum Command {
     /// Compare the working tree with what the policies compile to, writing nothing.
     ///
     /// Reports outputs that are missing, edited by hand, stale or orphaned, agent files that
-    /// rulesmith does not generate (shadow rules), and hidden characters in any agent file.
+    /// rulesmith does not generate (shadow rules), and what `scan` finds in any agent file.
     /// Exit status: 0 clean, 1 findings, 2 error.
     Check(CheckArgs),
     /// Print the JSON Schema of a rulesmith file.
@@ -41,6 +42,8 @@ pub enum Command {
     Targets,
     /// Show the size of every generated file against its agent's limits.
     Stats,
+    /// Find hidden and risky instructions in agent files; works with or without rulesmith.yaml.
+    Scan(ScanArgs),
     /// Show a rule, its references, the tiers and files it reaches, and why.
     Explain(ExplainArgs),
 }
@@ -51,6 +54,34 @@ pub struct ExplainArgs {
     /// The rule: `policy/rule`, or a bare rule id that only one policy has.
     #[arg(value_name = "RULE-ID")]
     pub rule: String,
+}
+
+/// Flags of `rulesmith scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the repository root).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Scan every text file, not only known agent files.
+    #[arg(long)]
+    pub all_files: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Report only findings at or above this severity [default: the manifest's
+    /// `scan.min-severity`, else medium].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<Severity>,
+    /// For each line hiding something, print what you see beside what the agent reads (human
+    /// format only).
+    #[arg(long)]
+    pub reveal: bool,
+    /// Record a reviewed file's current bytes as trusted, so it is quiet until they change.
+    #[arg(long, value_name = "PATH", requires = "reason")]
+    pub trust: Vec<PathBuf>,
+    /// Why the files passed to `--trust` are acceptable; stored with the record.
+    #[arg(long, value_name = "TEXT", requires = "trust")]
+    pub reason: Option<String>,
 }
 
 /// Flags of `rulesmith build`.

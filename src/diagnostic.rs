@@ -40,6 +40,12 @@ pub enum Code {
     UnknownPolicy,
     /// Policy text contains invisible or direction-changing characters.
     HiddenUnicode,
+    /// Policy text contains text hidden from the rendered view (HTML comments, hidden HTML).
+    HiddenText,
+    /// Policy text contains a secret.
+    SecretInPolicy,
+    /// The manifest changes the severity of a scan code that does not exist.
+    UnknownScanCode,
     /// A rule name matches no rule, or a bare rule id matches rules in several policies.
     UnknownRule,
     /// An override is malformed: a blank reason, both or neither of its keys, not a softening,
@@ -87,6 +93,9 @@ impl Code {
         Code::UnknownTarget,
         Code::UnknownPolicy,
         Code::HiddenUnicode,
+        Code::HiddenText,
+        Code::SecretInPolicy,
+        Code::UnknownScanCode,
         Code::UnknownRule,
         Code::InvalidOverride,
         Code::TemplateError,
@@ -120,8 +129,11 @@ impl Code {
             Code::UnknownTarget => "RS0203",
             Code::UnknownPolicy => "RS0204",
             Code::HiddenUnicode => "RS0205",
-            Code::UnknownRule => "RS0206",
-            Code::InvalidOverride => "RS0207",
+            Code::HiddenText => "RS0206",
+            Code::SecretInPolicy => "RS0207",
+            Code::UnknownScanCode => "RS0208",
+            Code::UnknownRule => "RS0209",
+            Code::InvalidOverride => "RS0210",
             Code::TemplateError => "RS0301",
             Code::TargetSpecError => "RS0302",
             Code::BudgetExceeded => "RS0303",

@@ -18,6 +18,7 @@ use serde::Serialize;
     Serialize,
     serde::Deserialize,
     schemars::JsonSchema,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {

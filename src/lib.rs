@@ -22,6 +22,8 @@ pub mod policy;
 pub mod reconcile;
 pub mod report;
 pub mod resolve;
+pub mod scan;
+pub mod scan_command;
 pub mod scope;
 pub mod target;
 pub mod unicode;

@@ -1,8 +1,11 @@
 //! The `rulesmith.yaml` manifest model.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::finding::Severity;
 use crate::policy::model::Level;
 
 /// The default directory, relative to the manifest, holding the repo's own policy files.
@@ -30,6 +33,9 @@ pub struct Manifest {
     /// softened, each with the reason the generated files and `rulesmith check` show.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<Override>,
+    /// How `scan` and `check` judge agent files.
+    #[serde(default, skip_serializing_if = "ScanSettings::is_default")]
+    pub scan: ScanSettings,
 }
 
 /// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets
@@ -77,6 +83,48 @@ impl PolicyIds {
                 .collect(),
         }
     }
+}
+
+/// Settings for `rulesmith scan` and the scan inside `rulesmith check`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanSettings {
+    /// Findings below this severity are not reported and do not fail `scan` or `check`.
+    #[serde(default = "default_min_severity")]
+    pub min_severity: Severity,
+    /// Severity changes by finding code (e.g. `RS2405`), each with the reason for it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity: BTreeMap<String, SeverityOverride>,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        ScanSettings {
+            min_severity: default_min_severity(),
+            severity: BTreeMap::new(),
+        }
+    }
+}
+
+impl ScanSettings {
+    fn is_default(&self) -> bool {
+        *self == ScanSettings::default()
+    }
+}
+
+fn default_min_severity() -> Severity {
+    crate::scan::DEFAULT_MIN_SEVERITY
+}
+
+/// A reviewed change to one finding code's severity.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SeverityOverride {
+    /// The severity findings with this code get instead of their default.
+    pub level: Severity,
+    /// Why the change is safe for this repository.
+    #[schemars(length(min = 1))]
+    pub reason: String,
 }
 
 /// Which targets a build renders.

@@ -381,6 +381,7 @@ mod tests {
             targets: crate::manifest::TargetSelection::List(vec!["claude".into()]),
             policies: PolicySources::default(),
             overrides: vec![],
+            scan: Default::default(),
         }
     }
 

@@ -16,18 +16,6 @@ pub enum Hidden {
     VariationSelector,
 }
 
-impl Hidden {
-    /// A short description for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Hidden::Invisible => "invisible character",
-            Hidden::Bidi => "bidirectional control character",
-            Hidden::Tag => "Unicode tag character",
-            Hidden::VariationSelector => "variation selector",
-        }
-    }
-}
-
 /// Classifies `c` if it hides or reorders text.
 pub fn classify(c: char) -> Option<Hidden> {
     match c {
@@ -57,14 +45,83 @@ pub fn classify(c: char) -> Option<Hidden> {
     }
 }
 
-/// The first hidden character in `text`, with its one-based column and class.
-pub fn first_hidden(text: &str) -> Option<(usize, char, Hidden)> {
-    if text.is_ascii() {
-        return None;
+/// The writing systems the homoglyph check tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// Latin letters, including accented ones.
+    Latin,
+    /// Cyrillic letters.
+    Cyrillic,
+    /// Greek letters.
+    Greek,
+    /// Armenian letters.
+    Armenian,
+    /// Cherokee letters, several of which look like Latin capitals.
+    Cherokee,
+    /// Anything else: digits, other scripts, symbols.
+    Other,
+}
+
+/// The script of a letter, for spotting words that mix look-alike scripts.
+pub fn script(c: char) -> Script {
+    match c {
+        'A'..='Z' | 'a'..='z' => Script::Latin,
+        '\u{00C0}'..='\u{024F}' if c != '\u{00D7}' && c != '\u{00F7}' => Script::Latin,
+        '\u{1E00}'..='\u{1EFF}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            Script::Latin
+        }
+        '\u{0400}'..='\u{052F}' | '\u{1C80}'..='\u{1C8F}' | '\u{A640}'..='\u{A69F}' => {
+            Script::Cyrillic
+        }
+        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
+        '\u{0531}'..='\u{058F}' => Script::Armenian,
+        '\u{13A0}'..='\u{13FF}' | '\u{AB70}'..='\u{ABBF}' => Script::Cherokee,
+        _ => Script::Other,
     }
-    text.chars()
-        .enumerate()
-        .find_map(|(index, c)| classify(c).map(|kind| (index + 1, c, kind)))
+}
+
+/// Whether `c` is a letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…).
+pub fn is_rtl(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{05FF}'
+        | '\u{0600}'..='\u{061B}'
+        | '\u{061D}'..='\u{08FF}'
+        | '\u{FB1D}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFE}'
+        | '\u{10800}'..='\u{10FFF}'
+        | '\u{1E800}'..='\u{1EFFF}')
+}
+
+/// Whether `c` is a pictographic character that takes part in emoji sequences.
+pub fn is_pictographic(c: char) -> bool {
+    matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2194}'..='\u{21AA}'
+        | '\u{2300}'..='\u{23FF}'
+        | '\u{24C2}'
+        | '\u{25A0}'..='\u{27BF}'
+        | '\u{2934}' | '\u{2935}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}'
+        | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// The ASCII character a Unicode tag character spells, if it spells one.
+pub fn tag_ascii(c: char) -> Option<char> {
+    match c {
+        '\u{E0020}'..='\u{E007E}' => char::from_u32(c as u32 - 0xE0000),
+        _ => None,
+    }
+}
+
+/// The byte a variation selector encodes when used as a byte channel: VS1–VS16 are 0–15 and
+/// VS17–VS256 are 16–255.
+pub fn variation_selector_byte(c: char) -> Option<u8> {
+    match c {
+        '\u{FE00}'..='\u{FE0F}' => u8::try_from(c as u32 - 0xFE00).ok(),
+        '\u{E0100}'..='\u{E01EF}' => u8::try_from(c as u32 - 0xE0100 + 16).ok(),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -81,15 +138,26 @@ mod tests {
 
     #[test]
     fn leaves_ordinary_text_and_emoji_alone() {
-        assert_eq!(first_hidden("plain ASCII, émigré, 日本語, שלום"), None);
-        assert_eq!(first_hidden("\u{2764}\u{FE0F} ok"), None);
+        let ordinary = "plain ASCII, émigré, 日本語, שלום \u{2764}\u{FE0F}";
+        assert!(ordinary.chars().all(|c| classify(c).is_none()));
     }
 
     #[test]
-    fn reports_the_column() {
-        assert_eq!(
-            first_hidden("ab\u{200B}c"),
-            Some((3, '\u{200B}', Hidden::Invisible))
-        );
+    fn decodes_tag_characters_and_variation_selectors() {
+        assert_eq!(tag_ascii('\u{E0041}'), Some('A'));
+        assert_eq!(tag_ascii('\u{E007F}'), None);
+        assert_eq!(variation_selector_byte('\u{FE03}'), Some(3));
+        assert_eq!(variation_selector_byte('\u{E0100}'), Some(16));
+        assert_eq!(variation_selector_byte('\u{E01EF}'), Some(255));
+    }
+
+    #[test]
+    fn tells_scripts_apart() {
+        assert_eq!(script('a'), Script::Latin);
+        assert_eq!(script('\u{0430}'), Script::Cyrillic);
+        assert_eq!(script('\u{03BF}'), Script::Greek);
+        assert_eq!(script('7'), Script::Other);
+        assert!(is_rtl('\u{05D0}') && is_rtl('\u{0627}') && !is_rtl('a'));
+        assert!(is_pictographic('\u{1F468}') && !is_pictographic('a'));
     }
 }

@@ -133,6 +133,21 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> Result<(), Vec<Diagnostic>>
     }
 }
 
+/// Writes one file inside `root` atomically, refusing a path that goes through a symlink.
+pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<(), Diagnostic> {
+    if let Some(link) = crate::load::tree::symlink_in_path(root, relative) {
+        return Err(Diagnostic::error(
+            Code::PathEscapesRepo,
+            format!("{relative} goes through the symlink {}", link.display()),
+        )
+        .hint("rulesmith writes only regular files inside the repository; replace the symlink with the file or directory itself"));
+    }
+    write_atomic(&root.join(relative), contents.as_bytes()).map_err(|err| {
+        Diagnostic::error(Code::WriteFailed, format!("cannot write {relative}: {err}"))
+            .hint("check that the directory is writable")
+    })
+}
+
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

@@ -81,14 +81,6 @@ pub const SHADOW_RULES: FindingKind = FindingKind {
     meaning: "an agent reads instructions from a file that rulesmith does not generate",
 };
 
-/// Invisible or direction-changing characters in an agent file.
-pub const HIDDEN_UNICODE: FindingKind = FindingKind {
-    code: "RS1009",
-    kind: "hidden-unicode",
-    severity: Severity::High,
-    meaning: "an agent file contains invisible or direction-changing characters",
-};
-
 /// The manifest leaves out or softens a rule; shown so the exception and its reason stay visible.
 pub const OVERRIDE: FindingKind = FindingKind {
     code: "RS1010",
@@ -107,7 +99,6 @@ pub const ALL: &[FindingKind] = &[
     ORPHANED,
     NOT_GENERATED,
     SHADOW_RULES,
-    HIDDEN_UNICODE,
     OVERRIDE,
 ];
 

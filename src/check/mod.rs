@@ -7,13 +7,12 @@
 pub mod codes;
 pub mod diff;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::header;
 use crate::load::tree::{Existing, Tree};
 use crate::ownership::{OutputMode, Ownership, Release};
 use crate::reconcile::{Entry, State};
 use crate::resolve::ShownOverride;
-use crate::unicode::{self, Hidden};
 
 use codes::FindingKind;
 
@@ -24,10 +23,14 @@ const REBUILD: &str = "run `rulesmith build` and commit the result";
 ///
 /// `is_instructions` says whether an agent file feeds an agent instructions (rules, skills,
 /// commands), as opposed to settings or ignore lists; only those can be shadow rules.
+/// `scan` returns the content findings of one agent file, given its path and its text (or why
+/// it could not be read as text): the scanner, with the repository's trust records and
+/// severities.
 pub fn findings(
     entries: &[Entry],
     tree: &Tree,
     is_instructions: impl Fn(&str) -> bool,
+    scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = entries.iter().filter_map(entry_finding).collect();
     let owned: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
@@ -47,19 +50,16 @@ pub fn findings(
     );
     let scanned: std::collections::BTreeSet<&str> = scanned.collect();
     for path in scanned {
-        if let Some(text) = tree.text(path) {
-            out.extend(content_findings(path, text));
+        match tree.files.get(path) {
+            Some(Existing::Text(text)) => out.extend(scan(path, Ok(text))),
+            Some(Existing::Opaque { reason }) if tree.agent_files.contains(path) => {
+                out.extend(scan(path, Err(reason)));
+            }
+            _ => {}
         }
     }
     out.sort_by(|a, b| (&a.path, a.code).cmp(&(&b.path, b.code)));
     out
-}
-
-/// What the content of one agent file reveals.
-///
-/// This is the place where the full scanner plugs in; until then it flags hidden Unicode.
-pub fn content_findings(path: &str, text: &str) -> Vec<Finding> {
-    hidden_unicode(path, text).into_iter().collect()
 }
 
 /// One informational finding per manifest override entry, at its line in `manifest`, so every
@@ -251,59 +251,4 @@ fn shadow(
         ),
         "move its rules into a policy under .rulesmith/policies/ and delete the file, or select the target that generates it",
     ))
-}
-
-fn hidden_unicode(path: &str, text: &str) -> Option<Finding> {
-    let mut first = None;
-    let mut count = 0;
-    let mut worst = Severity::Info;
-    for (index, line) in text.lines().enumerate() {
-        for (column, c) in line.chars().enumerate() {
-            let Some(hidden) = unicode::classify(c) else {
-                continue;
-            };
-            count += 1;
-            worst = worst.max(severity(hidden));
-            first.get_or_insert((index + 1, column + 1, c, hidden, line));
-        }
-    }
-    let (line, column, c, hidden, line_text) = first?;
-    let mut found = finding(
-        codes::HIDDEN_UNICODE,
-        path,
-        format!(
-            "{path} contains {count} invisible or direction-changing character{}; the first is U+{:04X} ({})",
-            if count == 1 { "" } else { "s" },
-            c as u32,
-            hidden.describe()
-        ),
-        "delete the characters (an editor that shows invisible characters helps); if the file is generated, fix the policy and rebuild",
-    );
-    found.severity = worst;
-    found.line = line as u32;
-    found.column = column as u32;
-    found.excerpt = Some(escape_hidden(line_text));
-    Some(found)
-}
-
-/// Severity of one kind of hidden character: tag characters can smuggle a whole instruction.
-fn severity(hidden: Hidden) -> Severity {
-    match hidden {
-        Hidden::Tag => Severity::Critical,
-        Hidden::Bidi => Severity::High,
-        Hidden::Invisible | Hidden::VariationSelector => Severity::Medium,
-    }
-}
-
-/// `line` with hidden and control characters shown as `<U+XXXX>`, safe to print.
-fn escape_hidden(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if unicode::classify(c).is_some() || c.is_control() {
-                format!("<U+{:04X}>", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }

@@ -3,7 +3,10 @@
 //! Everything it reads comes back as a [`SourceFile`]: UTF-8 text with a display name relative
 //! to the repository root, so the stages after it work in memory.
 
+pub mod jsonc;
+pub mod toml;
 pub mod tree;
+pub mod walk;
 pub mod yaml;
 
 use std::io::Read as _;
@@ -79,6 +82,14 @@ pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
             )
         })?;
     decode(bytes, display)
+}
+
+/// Reads a UTF-8 text file like [`read_text`], or nothing when the file does not exist.
+pub fn read_optional_text(path: &Path, display: &str) -> Result<Option<SourceFile>, Diagnostic> {
+    match std::fs::symlink_metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_text(path, display).map(Some),
+    }
 }
 
 /// Decodes bytes as UTF-8, pointing at the first invalid byte otherwise.

@@ -45,6 +45,12 @@ impl Reporter {
         let _ = self.out.flush();
     }
 
+    /// Prints a one-line status message for the user (stderr).
+    pub fn note(&mut self, text: &str) {
+        let _ = writeln!(self.err, "{}", safe::one_line(text));
+        let _ = self.err.flush();
+    }
+
     /// Prints diagnostics and a closing summary line for errors (stderr).
     pub fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
         for diagnostic in diagnostics {
