@@ -2,13 +2,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rulesmith::agent_files;
 use rulesmith::compile::{self, Budgets, Build, Plan};
 use rulesmith::diagnostic::SourceFile;
+use rulesmith::finding::Severity;
 use rulesmith::manifest::Tier;
 use rulesmith::pack;
 use rulesmith::policy::model::{Level, Policy, Rule};
 use rulesmith::report::render_diagnostic;
 use rulesmith::resolve::RuleSet;
+use rulesmith::scan::{self as scanner, ScanConfig};
 use rulesmith::scope;
 use rulesmith::target::catalog::Catalog;
 
@@ -497,6 +500,37 @@ fn the_default_pack_compiles_for_every_target_and_tier_within_budget() {
         // Headroom for the repository's own rules under Codex's 32 KiB.
         let agents = file("AGENTS.md").contents.len();
         assert!(agents <= 30 * 1024, "{tier:?} AGENTS.md is {agents} bytes");
+    }
+}
+
+#[test]
+fn the_generated_files_scan_clean() {
+    // Rules that name a risky pattern in order to forbid it (piping `curl` into a shell,
+    // `verify=False`) must not look like the instructions the scanner hunts for.
+    let config = ScanConfig {
+        min_severity: Severity::Info,
+        ..ScanConfig::default()
+    };
+    let catalog = Catalog::builtin();
+    for tier in TIERS {
+        let (_, plan) = compile_default(tier, &catalog.ids());
+        for file in &plan.files {
+            let findings = scanner::scan_text(
+                &file.path,
+                agent_files::classify(&file.path),
+                &file.contents,
+                &config,
+            );
+            assert!(
+                findings.is_empty(),
+                "{tier:?} {}: {:#?}",
+                file.path,
+                findings
+                    .iter()
+                    .map(|f| format!("{}:{} {} {}", f.path, f.line, f.code, f.message))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 }
 
