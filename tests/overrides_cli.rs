@@ -32,35 +32,34 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 
 const HEAD: &str = "project: demo\ntier: production\ntargets: [agents]\n";
 
+/// Builds with `overrides` (YAML list items), which must fail with nothing written; the stderr.
+fn rejected(overrides: &str) -> String {
+    let dir = repo(&format!("{HEAD}overrides:\n{overrides}"));
+    let run = run(dir.path(), &["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!dir.path().join("AGENTS.md").exists(), "nothing is written");
+    run.stderr
+}
+
 #[test]
 fn an_override_without_a_reason_is_rejected() {
-    let dir = repo(&format!(
-        "{HEAD}overrides:\n  - rule: injection/log-injection\n    disable: true\n"
+    insta::assert_snapshot!(rejected(
+        "  - rule: injection/log-injection\n    disable: true\n"
     ));
-    let run = run(dir.path(), &["build"]);
-    assert_eq!(run.code, 2);
-    assert!(!dir.path().join("AGENTS.md").exists(), "nothing is written");
-    insta::assert_snapshot!(run.stderr);
 }
 
 #[test]
 fn a_blank_reason_is_rejected() {
-    let dir = repo(&format!(
-        "{HEAD}overrides:\n  - rule: injection/log-injection\n    disable: true\n    reason: \"  \"\n"
+    insta::assert_snapshot!(rejected(
+        "  - rule: injection/log-injection\n    disable: true\n    reason: \"  \"\n"
     ));
-    let run = run(dir.path(), &["build"]);
-    assert_eq!(run.code, 2);
-    insta::assert_snapshot!(run.stderr);
 }
 
 #[test]
 fn an_override_of_an_unknown_rule_suggests_the_closest() {
-    let dir = repo(&format!(
-        "{HEAD}overrides:\n  - rule: injection/log-injecton\n    disable: true\n    reason: Logs are structured already.\n  - policy: lang-jva\n    disable: true\n    reason: No Java here.\n"
+    insta::assert_snapshot!(rejected(
+        "  - rule: injection/log-injecton\n    disable: true\n    reason: Logs are structured already.\n  - policy: lang-jva\n    disable: true\n    reason: No Java here.\n"
     ));
-    let run = run(dir.path(), &["build"]);
-    assert_eq!(run.code, 2);
-    insta::assert_snapshot!(run.stderr);
 }
 
 #[test]
