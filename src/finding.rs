@@ -48,7 +48,7 @@ impl Severity {
 }
 
 /// One finding about one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable code, e.g. `RS1002`. Codes are unique across check and scan.
     pub code: &'static str,

@@ -10,6 +10,7 @@ use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::load::walk::repo_walker;
 use crate::load::{MAX_INPUT_BYTES, display_path};
 use crate::lock::{self, LOCK_PATH};
 use crate::manifest::MANIFEST_FILE;
@@ -103,10 +104,8 @@ pub fn read_tree<'a>(
 /// Repository-relative paths of the agent files under `root`, sorted.
 fn walk_agent_files(root: &Path, is_agent_file: &impl Fn(&str) -> bool) -> Vec<String> {
     let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .ignore(false)
-        .require_git(false)
+    // Directories with their own manifest are separate projects.
+    let walker = repo_walker(root)
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir

@@ -89,6 +89,21 @@ pub fn discover(
     (found, problems)
 }
 
+/// The walk every command shares, the way ripgrep walks: `.gitignore` and `.ignore` honoured
+/// (but not the user's global git excludes, so results do not depend on the machine), hidden
+/// files included, symlinks never followed, `.git` skipped, entries in name order.
+pub fn repo_walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .git_global(false)
+        .require_git(false)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .filter_entry(|entry| entry.file_name() != ".git");
+    builder
+}
+
 fn walk_dir(
     root: &Path,
     dir: &Path,
@@ -96,14 +111,7 @@ fn walk_dir(
     found: &mut Vec<Discovered>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .follow_links(false)
-        .git_global(false)
-        .require_git(false)
-        .sort_by_file_name(std::cmp::Ord::cmp)
-        .filter_entry(|entry| entry.file_name() != ".git")
-        .build();
+    let walker = repo_walker(dir).build();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::report::findings::FindingsView;
 use crate::report::safe;
 
@@ -24,7 +24,7 @@ pub struct JsonReport {
     /// Counts.
     pub summary: Summary,
     /// Every finding, sorted by path, line, column and code.
-    pub findings: Vec<JsonFinding>,
+    pub findings: Vec<Finding>,
 }
 
 /// Whether the run found anything.
@@ -46,47 +46,15 @@ pub struct Summary {
     pub findings: usize,
 }
 
-/// One finding in the JSON report.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct JsonFinding {
-    /// Stable code, e.g. `RS1002`.
-    pub code: String,
-    /// Kind, e.g. `changed`.
-    pub kind: String,
-    /// Severity.
-    pub severity: Severity,
-    /// Repository-relative path.
-    pub path: String,
-    /// One-based line, or 0 for the whole file.
-    pub line: u32,
-    /// One-based column, or 0 when unknown.
-    pub column: u32,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub fix: String,
-    /// The offending text, escaped.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub excerpt: Option<String>,
-    /// Unified diff from the file on disk to the expected content.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diff: Option<String>,
-}
-
-impl From<&Finding> for JsonFinding {
-    fn from(f: &Finding) -> Self {
-        JsonFinding {
-            code: f.code.to_owned(),
-            kind: f.kind.to_owned(),
-            severity: f.severity,
-            path: safe::one_line(&f.path),
-            line: f.line,
-            column: f.column,
-            message: safe::one_line(&f.message),
-            fix: safe::one_line(&f.fix),
-            excerpt: f.excerpt.as_deref().map(safe::one_line),
-            diff: f.diff.as_deref().map(safe::multi_line),
-        }
+/// The finding as printed: every string made safe to show.
+fn printable(f: &Finding) -> Finding {
+    Finding {
+        path: safe::one_line(&f.path),
+        message: safe::one_line(&f.message),
+        fix: safe::one_line(&f.fix),
+        excerpt: f.excerpt.as_deref().map(safe::one_line),
+        diff: f.diff.as_deref().map(safe::multi_line),
+        ..f.clone()
     }
 }
 
@@ -105,7 +73,7 @@ pub(super) fn render(view: &FindingsView<'_>, findings: &[&Finding]) -> String {
             files_checked: view.files_checked,
             findings: findings.len(),
         },
-        findings: findings.iter().map(|f| JsonFinding::from(*f)).collect(),
+        findings: findings.iter().copied().map(printable).collect(),
     };
     let mut text = serde_json::to_string_pretty(&report).expect("reports serialize");
     text.push('\n');
