@@ -58,6 +58,7 @@ pub fn apply_color(choice: ColorWhen) {
 
 /// Runs the parsed command line, reporting through `reporter`.
 pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
+    let writes = matches!(&cli.command, Command::Build(args) if !args.check);
     let result = match &cli.command {
         Command::Build(args) if args.check => check(
             cli.manifest.as_deref(),
@@ -82,7 +83,7 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
         Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
-        reporter.diagnostics(&diagnostics);
+        reporter.diagnostics(&diagnostics, writes);
         ExitStatus::Error
     })
 }
@@ -295,7 +296,7 @@ fn build(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
-    reporter.diagnostics(&project.warnings);
+    reporter.diagnostics(&project.warnings, false);
     let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
     if args.dry_run {
         let diffs: Vec<String> = drift_findings(&project, |_, _| Vec::new())
@@ -317,7 +318,7 @@ fn check(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
-    reporter.diagnostics(&project.warnings);
+    reporter.diagnostics(&project.warnings, false);
     let setup = scan_command::load_setup(manifest, cwd)?;
     let mut findings = drift_findings(&project, |path, content| setup.findings(path, content));
     findings.extend(check::override_findings(

@@ -52,7 +52,10 @@ impl Reporter {
     }
 
     /// Prints diagnostics and a closing summary line for errors (stderr).
-    pub fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+    ///
+    /// `writes` says whether the command would have written files, so the summary can say
+    /// that nothing was.
+    pub fn diagnostics(&mut self, diagnostics: &[Diagnostic], writes: bool) {
         for diagnostic in diagnostics {
             let _ = write!(self.err, "{}", render_diagnostic(diagnostic));
         }
@@ -62,9 +65,10 @@ impl Reporter {
             .count();
         if errors > 0 {
             let noun = if errors == 1 { "error" } else { "errors" };
+            let tail = if writes { "; nothing was written" } else { "" };
             let _ = writeln!(
                 self.err,
-                "{}: {errors} {noun}; nothing was written",
+                "{}: {errors} {noun}{tail}",
                 human::paint_error("error")
             );
         }
