@@ -530,7 +530,7 @@ fn broken_markers_are_an_error_and_nothing_is_written() {
     2 | <!-- rulesmith:begin -->
       | ^^^^^^^^^^^^^^^^^^^^^^^^
       = help: keep exactly one `<!-- rulesmith:begin -->` line followed by one `<!-- rulesmith:end -->` line; nothing was overwritten
-    error: 1 error; nothing was written
+    error: 1 error
     == unopened
     exit: 2
     --- stdout
@@ -541,7 +541,7 @@ fn broken_markers_are_an_error_and_nothing_is_written() {
     2 | <!-- rulesmith:end -->
       | ^^^^^^^^^^^^^^^^^^^^^^
       = help: keep exactly one `<!-- rulesmith:begin -->` line followed by one `<!-- rulesmith:end -->` line; nothing was overwritten
-    error: 1 error; nothing was written
+    error: 1 error
     == nested
     exit: 2
     --- stdout
@@ -552,7 +552,7 @@ fn broken_markers_are_an_error_and_nothing_is_written() {
     2 | <!-- rulesmith:begin -->
       | ^^^^^^^^^^^^^^^^^^^^^^^^
       = help: keep exactly one `<!-- rulesmith:begin -->` line followed by one `<!-- rulesmith:end -->` line; nothing was overwritten
-    error: 1 error; nothing was written
+    error: 1 error
     == duplicate
     exit: 2
     --- stdout
@@ -563,7 +563,7 @@ fn broken_markers_are_an_error_and_nothing_is_written() {
     3 | <!-- rulesmith:begin -->
       | ^^^^^^^^^^^^^^^^^^^^^^^^
       = help: keep exactly one `<!-- rulesmith:begin -->` line followed by one `<!-- rulesmith:end -->` line; nothing was overwritten
-    error: 1 error; nothing was written
+    error: 1 error
     ");
 }
 
