@@ -84,13 +84,17 @@ pub fn parse_document<T: DeserializeOwned>(
 fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     node.for_each_string(&mut |position, text| {
+        let found = scan::policy_text_problems(text);
+        if found.is_empty() {
+            return;
+        }
         let quoted = source
             .text
             .lines()
             .nth(position.line.saturating_sub(1) as usize)
             .and_then(|line| line.chars().nth(position.column.saturating_sub(1) as usize))
             .is_some_and(|first| first == '"' || first == '\'');
-        for problem in scan::policy_text_problems(text) {
+        for problem in found {
             let first_line = problem.position.line == 1;
             let column = if first_line && position.line > 0 {
                 position.column + problem.position.column - 1 + u32::from(quoted)
