@@ -346,6 +346,7 @@ mod tests {
         let rules = crate::resolve::resolve(
             &manifest,
             vec![policy("tier-prototype"), policy("tier-internal")],
+            &crate::overrides::Overrides::default(),
         );
         let view = rules.agreement.unwrap();
         assert_eq!(view.done, ["**MUST** call it done when tests pass."]);

@@ -6,16 +6,22 @@ use std::process::ExitCode;
 
 use crate::agent_files;
 use crate::check;
-use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ReportArgs, SchemaName};
+use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, ReportArgs, SchemaName};
 use crate::compile::{self, Budgets, Build, Plan};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::explain;
 use crate::finding::{Finding, Severity};
 use crate::init;
 use crate::load::{self, tree::Tree};
+use crate::manifest::Manifest;
+use crate::overrides::Overrides;
+use crate::pack;
 use crate::policy::schema::{SchemaKind, schema_text};
+use crate::policy::validate::Parsed;
 use crate::reconcile::{self, Entry};
 use crate::report::findings::FindingsView;
-use crate::report::{Reporter, listing};
+use crate::report::{Reporter, listing, render_explanation};
+use crate::resolve::ShownOverride;
 use crate::scan_command;
 use crate::target::catalog::Catalog;
 use crate::target::spec::BudgetKind;
@@ -54,6 +60,8 @@ pub fn apply_color(choice: ColorWhen) {
 
 /// Runs the parsed command line, reporting through `reporter`.
 pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
+    let writes = matches!(&cli.command, Command::Build(args) if !args.check)
+        || matches!(&cli.command, Command::Init(_));
     let result = match &cli.command {
         Command::Build(args) if args.check => check(
             cli.manifest.as_deref(),
@@ -80,10 +88,11 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
         }
         Command::Targets => targets(cli.manifest.as_deref(), cwd, reporter),
         Command::Stats => stats(cli.manifest.as_deref(), cwd, reporter),
+        Command::Explain(args) => explain_rule(cli.manifest.as_deref(), cwd, args, reporter),
         Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
-        reporter.diagnostics(&diagnostics);
+        reporter.diagnostics(&diagnostics, writes);
         ExitStatus::Error
     })
 }
@@ -92,6 +101,8 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
 pub struct Project {
     /// The repository root: the manifest's directory.
     pub root: PathBuf,
+    /// The manifest's path relative to the root, as findings name it.
+    pub manifest: String,
     /// What the build would write.
     pub build: Build,
 }
@@ -106,7 +117,7 @@ pub struct Compiled {
 
 /// Finds and loads the manifest and policies, then compiles them; only reads the disk.
 pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled, Vec<Diagnostic>> {
-    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    let Project { root, build, .. } = compile_project(manifest, cwd, Budgets::Enforce)?;
     Ok(Compiled {
         root,
         plan: build.plan,
@@ -142,6 +153,31 @@ fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
     Catalog::builtin().with(repo)
 }
 
+/// A project's inputs, read from disk: the load stage of every command that compiles.
+struct Inputs {
+    root: PathBuf,
+    manifest_source: SourceFile,
+    manifest: Parsed<Manifest>,
+    repo_policies: Vec<SourceFile>,
+    catalog: Catalog,
+}
+
+fn read_inputs(manifest_path: &Path, cwd: &Path) -> Result<Inputs, Vec<Diagnostic>> {
+    let root = root_of(manifest_path, cwd);
+    let manifest_source = load::read_text(manifest_path, &load::display_path(&root, manifest_path))
+        .map_err(|d| vec![d])?;
+    let manifest = compile::parse_manifest(&manifest_source)?;
+    let repo_policies = load::read_policy_dir(&root, &manifest.value.policies.dir)?;
+    let catalog = catalog(&root)?;
+    Ok(Inputs {
+        root,
+        manifest_source,
+        manifest,
+        repo_policies,
+        catalog,
+    })
+}
+
 /// Loads the project whose manifest is `manifest` (or is found from `cwd` upwards) and compiles
 /// it: the load stage, then the pure core, with nothing written.
 pub fn compile_project(
@@ -149,22 +185,63 @@ pub fn compile_project(
     cwd: &Path,
     budgets: Budgets,
 ) -> Result<Project, Vec<Diagnostic>> {
-    let manifest_path = manifest_path(manifest, cwd)?;
-    let root = root_of(&manifest_path, cwd);
-    let manifest_source =
-        load::read_text(&manifest_path, &load::display_path(&root, &manifest_path))
-            .map_err(|d| vec![d])?;
-    let manifest = compile::parse_manifest(&manifest_source)?;
-    let repo_policies = load::read_policy_dir(&root, &manifest.value.policies.dir)?;
-    let catalog = catalog(&root)?;
+    let inputs = read_inputs(&manifest_path(manifest, cwd)?, cwd)?;
+    compile_inputs(inputs, budgets)
+}
+
+fn compile_inputs(inputs: Inputs, budgets: Budgets) -> Result<Project, Vec<Diagnostic>> {
     let build = compile::compile(
-        &manifest_source,
-        &manifest,
-        &repo_policies,
-        &catalog,
+        &inputs.manifest_source,
+        &inputs.manifest,
+        &inputs.repo_policies,
+        &inputs.catalog,
         budgets,
     )?;
-    Ok(Project { root, build })
+    Ok(Project {
+        root: inputs.root,
+        manifest: inputs.manifest_source.name,
+        build,
+    })
+}
+
+/// Explains a rule in the context of the project when a manifest is found, else of the pack.
+fn explain_rule(
+    manifest: Option<&Path>,
+    cwd: &Path,
+    args: &ExplainArgs,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let explanation = match manifest_path(manifest, cwd) {
+        Ok(path) => {
+            let inputs = read_inputs(&path, cwd)?;
+            let sources = compile::load_sources(
+                &inputs.manifest_source,
+                &inputs.manifest,
+                &inputs.repo_policies,
+                &inputs.catalog,
+            )?;
+            let tier = inputs.manifest.value.tier;
+            let project = compile_inputs(inputs, Budgets::Measure)?;
+            let context = explain::Project {
+                tier,
+                plan: &project.build.plan,
+            };
+            explain::explain(
+                &args.rule,
+                &sources.policies,
+                &sources.overrides,
+                Some(context),
+            )
+        }
+        Err(_) if manifest.is_none() => {
+            let policies = compile::parse_policies(pack::sources())?;
+            explain::explain(&args.rule, &policies, &Overrides::default(), None)
+        }
+        Err(problems) => return Err(problems),
+    }
+    .map_err(|d| vec![d])?;
+    reporter.data(&render_explanation(&explanation));
+    Ok(ExitStatus::Success)
 }
 
 /// A compiled project next to what the working tree holds.
@@ -177,6 +254,10 @@ pub struct Reconciled {
     pub entries: Vec<Entry>,
     /// Warnings from compiling the policies; the command goes on.
     pub warnings: Vec<Diagnostic>,
+    /// The manifest's path relative to the root.
+    pub manifest: String,
+    /// The manifest's overrides with their reasons.
+    pub overrides: Vec<ShownOverride>,
 }
 
 /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
@@ -184,7 +265,11 @@ pub fn load_and_reconcile(
     manifest: Option<&Path>,
     cwd: &Path,
 ) -> Result<Reconciled, Vec<Diagnostic>> {
-    let Project { root, build } = compile_project(manifest, cwd, Budgets::Enforce)?;
+    let Project {
+        root,
+        manifest,
+        build,
+    } = compile_project(manifest, cwd, Budgets::Enforce)?;
     let plan = &build.plan;
     let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
         agent_files::classify(path).is_some()
@@ -195,6 +280,8 @@ pub fn load_and_reconcile(
         tree,
         entries,
         warnings: build.warnings,
+        manifest,
+        overrides: build.rules.overrides,
     })
 }
 
@@ -219,7 +306,11 @@ pub fn check_findings(
 ) -> Result<(Reconciled, Vec<Finding>), Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
     let setup = scan_command::load_setup(manifest, cwd)?;
-    let findings = drift_findings(&project, |path, content| setup.findings(path, content));
+    let mut findings = drift_findings(&project, |path, content| setup.findings(path, content));
+    findings.extend(check::override_findings(
+        &project.manifest,
+        &project.overrides,
+    ));
     Ok((project, findings))
 }
 
@@ -230,7 +321,7 @@ fn build(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
-    reporter.diagnostics(&project.warnings);
+    reporter.diagnostics(&project.warnings, false);
     let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
     if args.dry_run {
         let diffs: Vec<String> = drift_findings(&project, |_, _| Vec::new())
@@ -252,7 +343,7 @@ fn check(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let (project, findings) = check_findings(manifest, cwd)?;
-    reporter.diagnostics(&project.warnings);
+    reporter.diagnostics(&project.warnings, false);
     let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
     checked.extend(project.tree.agent_files.iter().map(String::as_str));
     checked.sort_unstable();

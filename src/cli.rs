@@ -52,6 +52,16 @@ pub enum Command {
     Stats,
     /// Find hidden and risky instructions in agent files; works with or without rulesmith.yaml.
     Scan(ScanArgs),
+    /// Show a rule, its references, the tiers and files it reaches, and why.
+    Explain(ExplainArgs),
+}
+
+/// Flags of `rulesmith explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule: `policy/rule`, or a bare rule id that only one policy has.
+    #[arg(value_name = "RULE-ID")]
+    pub rule: String,
 }
 
 /// Flags of `rulesmith scan`.

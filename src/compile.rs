@@ -1,15 +1,16 @@
 //! The pure middle of a build: sources in, a plan of files out. No disk, no printing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::agreement::AGREEMENT_TARGET;
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
-use crate::embedded;
 use crate::load::yaml::Position;
 use crate::lock::{self, LOCK_PATH, LockedFile};
 use crate::manifest::{ALL_TARGETS, Manifest};
 use crate::merge;
+use crate::overrides::{self, Overrides};
 use crate::ownership::OutputMode;
+use crate::pack::{self, BUILTIN_PREFIX};
 use crate::policy::model::Policy;
 use crate::policy::schema::SchemaKind;
 use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
@@ -87,21 +88,44 @@ pub enum Budgets {
     Measure,
 }
 
-/// Compiles a manifest and the repo's policy sources into a plan.
-pub fn compile(
+/// Every policy of a build, before tier filtering, with the manifest's checked overrides.
+pub struct Sources {
+    /// The built-in pack followed by the repo's own policies.
+    pub policies: Vec<SourcedPolicy>,
+    /// The checked overrides.
+    pub overrides: Overrides,
+}
+
+/// Parses the built-in pack and the repo's policies and checks the manifest against them.
+pub fn load_sources(
     manifest_source: &SourceFile,
     manifest: &Parsed<Manifest>,
     repo_policies: &[SourceFile],
     catalog: &Catalog,
-    budgets: Budgets,
-) -> Result<Build, Vec<Diagnostic>> {
-    let mut problems = check_manifest_names(manifest_source, manifest, catalog);
-    let builtin_ids = selected_builtins(&manifest.value);
-    let mut loaded = Vec::new();
-    for source in builtin_sources(builtin_ids.as_ref())
+) -> Result<Sources, Vec<Diagnostic>> {
+    let names = check_manifest_names(manifest_source, manifest, catalog);
+    let sources = pack::sources()
         .into_iter()
         .chain(repo_policies.iter().cloned())
-    {
+        .collect();
+    let policies = parse_policies(sources)
+        .map_err(|problems| names.iter().cloned().chain(problems).collect::<Vec<_>>())?;
+    let refs: Vec<&Policy> = policies.iter().map(|p| &p.policy).collect();
+    match overrides::check(manifest_source, manifest, &refs) {
+        Ok(overrides) if names.is_empty() => Ok(Sources {
+            policies,
+            overrides,
+        }),
+        Ok(_) => Err(names),
+        Err(problems) => Err(names.into_iter().chain(problems).collect()),
+    }
+}
+
+/// Parses and cross-checks policy files; files named `<builtin>/…` are the built-in pack.
+pub fn parse_policies(sources: Vec<SourceFile>) -> Result<Vec<SourcedPolicy>, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut loaded = Vec::new();
+    for source in sources {
         match parse_document::<Policy>(&source, SchemaKind::Policy) {
             Ok(parsed) => loaded.push(LoadedPolicy { source, parsed }),
             Err(errors) => problems.extend(errors),
@@ -112,7 +136,7 @@ pub fn compile(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let sourced = loaded
+    Ok(loaded
         .into_iter()
         .map(|l| SourcedPolicy {
             origin: if l.source.name.starts_with(BUILTIN_PREFIX) {
@@ -122,8 +146,20 @@ pub fn compile(
             },
             policy: l.parsed.value,
         })
-        .collect();
-    let rules = resolve(&manifest.value, sourced);
+        .collect())
+}
+
+/// Compiles a manifest and the repo's policy sources into a plan.
+pub fn compile(
+    manifest_source: &SourceFile,
+    manifest: &Parsed<Manifest>,
+    repo_policies: &[SourceFile],
+    catalog: &Catalog,
+    budgets: Budgets,
+) -> Result<Build, Vec<Diagnostic>> {
+    let sources = load_sources(manifest_source, manifest, repo_policies, catalog)?;
+    let rules = resolve(&manifest.value, sources.policies, &sources.overrides);
+    let mut problems = Vec::new();
     let targets = selected_targets(&manifest.value, catalog);
     let renderer = Renderer::new(catalog, &targets)?;
     let mut scene = Scene::new(&rules);
@@ -183,39 +219,7 @@ pub fn selected_targets(manifest: &Manifest, catalog: &Catalog) -> Vec<String> {
     catalog.with_required(&ids)
 }
 
-/// The display prefix of built-in policy files.
-pub const BUILTIN_PREFIX: &str = "<builtin>/";
-
-/// The built-in policy ids, sorted.
-pub fn builtin_policy_ids() -> Vec<String> {
-    embedded::POLICIES
-        .iter()
-        .filter_map(|(path, _)| path.strip_suffix(".yaml"))
-        .filter(|stem| !stem.contains('/'))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn selected_builtins(manifest: &Manifest) -> Option<BTreeSet<String>> {
-    manifest
-        .policies
-        .builtin
-        .as_ref()
-        .map(|ids| ids.iter().cloned().collect())
-}
-
-fn builtin_sources(selected: Option<&BTreeSet<String>>) -> Vec<SourceFile> {
-    embedded::POLICIES
-        .iter()
-        .filter_map(|(path, text)| path.strip_suffix(".yaml").map(|stem| (stem, path, text)))
-        .filter(|(stem, _, _)| {
-            !stem.contains('/') && selected.is_none_or(|ids| ids.contains(*stem))
-        })
-        .map(|(_, path, text)| SourceFile::new(format!("{BUILTIN_PREFIX}{path}"), *text))
-        .collect()
-}
-
-/// Unknown target ids and unknown built-in policy names, pointed at in the manifest.
+/// Unknown target ids, pointed at in the manifest.
 fn check_manifest_names(
     source: &SourceFile,
     manifest: &Parsed<Manifest>,
@@ -244,20 +248,6 @@ fn check_manifest_names(
                 "target",
                 id,
                 &known_targets,
-            ));
-        }
-    }
-    let known_policies = builtin_policy_ids();
-    for (index, id) in manifest.value.policies.builtin.iter().flatten().enumerate() {
-        if !known_policies.contains(id) {
-            let position = position(manifest, &format!("/policies/builtin/{index}"));
-            problems.push(unknown_name(
-                source,
-                position,
-                Code::UnknownBuiltinPolicy,
-                "built-in policy",
-                id,
-                &known_policies,
             ));
         }
     }

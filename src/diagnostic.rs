@@ -36,8 +36,8 @@ pub enum Code {
     DuplicateRule,
     /// The manifest names a target that does not exist.
     UnknownTarget,
-    /// The manifest names a built-in policy that does not exist.
-    UnknownBuiltinPolicy,
+    /// The manifest names a policy that does not exist.
+    UnknownPolicy,
     /// Policy text contains invisible or direction-changing characters.
     HiddenUnicode,
     /// Policy text contains text hidden from the rendered view (HTML comments, hidden HTML).
@@ -46,6 +46,11 @@ pub enum Code {
     SecretInPolicy,
     /// The manifest changes the severity of a scan code that does not exist.
     UnknownScanCode,
+    /// A rule name matches no rule, or a bare rule id matches rules in several policies.
+    UnknownRule,
+    /// An override is malformed: a blank reason, both or neither of its keys, not a softening,
+    /// or a second override of the same thing.
+    InvalidOverride,
     /// A target template failed to compile or render.
     TemplateError,
     /// A target spec is invalid.
@@ -94,11 +99,13 @@ impl Code {
         Code::DuplicatePolicy,
         Code::DuplicateRule,
         Code::UnknownTarget,
-        Code::UnknownBuiltinPolicy,
+        Code::UnknownPolicy,
         Code::HiddenUnicode,
         Code::HiddenText,
         Code::SecretInPolicy,
         Code::UnknownScanCode,
+        Code::UnknownRule,
+        Code::InvalidOverride,
         Code::TemplateError,
         Code::TargetSpecError,
         Code::BudgetExceeded,
@@ -132,11 +139,13 @@ impl Code {
             Code::DuplicatePolicy => "RS0201",
             Code::DuplicateRule => "RS0202",
             Code::UnknownTarget => "RS0203",
-            Code::UnknownBuiltinPolicy => "RS0204",
+            Code::UnknownPolicy => "RS0204",
             Code::HiddenUnicode => "RS0205",
             Code::HiddenText => "RS0206",
             Code::SecretInPolicy => "RS0207",
             Code::UnknownScanCode => "RS0208",
+            Code::UnknownRule => "RS0209",
+            Code::InvalidOverride => "RS0210",
             Code::TemplateError => "RS0301",
             Code::TargetSpecError => "RS0302",
             Code::BudgetExceeded => "RS0303",

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::Agreement;
 use crate::finding::Severity;
+use crate::policy::model::Level;
 
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
@@ -33,9 +34,60 @@ pub struct Manifest {
     /// rendered into WORKING-AGREEMENT.md and a managed block in .github/CODEOWNERS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Agreement>,
+    /// Exceptions to the compiled rules: built-in policies left out, rules turned off or
+    /// softened, each with the reason the generated files and `rulesmith check` show.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
     /// How `scan` and `check` judge agent files.
     #[serde(default, skip_serializing_if = "ScanSettings::is_default")]
     pub scan: ScanSettings,
+}
+
+/// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets
+/// exactly one of `disable` or `level`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Override {
+    /// A policy to leave out (e.g. `lang-java`), or a list of policies that share the reason;
+    /// only `disable: true` applies to policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyIds>,
+    /// A rule to turn off or soften: `policy/rule`, or a bare rule id that only one policy has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Turns the policy or rule off.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disable: bool,
+    /// Softens a rule: `must` to `should`, or `must-not` to `should-not`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Why this project departs from the rule; shown next to it in every generated file.
+    #[schemars(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+/// One policy id, or several that share one override.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum PolicyIds {
+    /// A single policy id.
+    One(String),
+    /// Several policy ids.
+    Many(Vec<String>),
+}
+
+impl PolicyIds {
+    /// The ids with the JSON pointer suffix of each, relative to the `policy` key.
+    pub fn ids(&self) -> Vec<(&str, String)> {
+        match self {
+            PolicyIds::One(id) => vec![(id.as_str(), String::new())],
+            PolicyIds::Many(ids) => ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), format!("/{i}")))
+                .collect(),
+        }
+    }
 }
 
 /// Settings for `rulesmith scan` and the scan inside `rulesmith check`.
@@ -111,13 +163,10 @@ impl TargetSelection {
     }
 }
 
-/// Where policies come from.
+/// Where policies come from. Every built-in policy is compiled; leave one out with an override.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PolicySources {
-    /// Built-in policies by id; when omitted, every built-in policy is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builtin: Option<Vec<String>>,
     /// Directory of the repo's own policy files, relative to the manifest.
     #[serde(default = "default_policy_dir")]
     pub dir: String,
@@ -126,7 +175,6 @@ pub struct PolicySources {
 impl Default for PolicySources {
     fn default() -> Self {
         PolicySources {
-            builtin: None,
             dir: default_policy_dir(),
         }
     }

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::agreement::{self, AgreementView};
 use crate::manifest::{Manifest, Tier};
+use crate::overrides::{Action, Overrides};
+use crate::pack;
 use crate::policy::model::{Level, Permissions, Policy, Rule, Scope};
 use crate::scope;
 
@@ -27,6 +29,8 @@ pub struct RuleSet {
     pub project: String,
     /// The project's tier.
     pub tier: Tier,
+    /// The version of the built-in policy pack.
+    pub pack_version: &'static str,
     /// Policies with at least one rule for this tier, ordered by id.
     pub policies: Vec<ResolvedPolicy>,
     /// The working agreement, when the manifest has one.
@@ -36,6 +40,22 @@ pub struct RuleSet {
     pub groups: Vec<Group>,
     /// The permission intents of every applicable policy, merged.
     pub permissions: ResolvedPermissions,
+    /// Every override in the manifest, with its reason, ordered by id.
+    pub overrides: Vec<ShownOverride>,
+}
+
+/// An override as the generated files and `rulesmith check` show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShownOverride {
+    /// The policy ids or `policy/rule` ids one manifest entry names, sorted.
+    pub ids: Vec<String>,
+    /// What the override does, in words: "left out", "turned off", "softened to SHOULD".
+    pub change: String,
+    /// Why, as written in the manifest.
+    pub reason: String,
+    /// The manifest line of the override, for findings; not shown in generated files.
+    #[serde(skip)]
+    pub line: u32,
 }
 
 /// Rules that share one scope: the unit a target writes into one scoped file or section.
@@ -146,9 +166,32 @@ pub struct ResolvedRule {
     pub scope: Scope,
     /// Where the rule applies, in words, when it narrows its policy's scope.
     pub applies_to: Option<String>,
+    /// Set when a manifest override softened the rule.
+    pub softened: Option<Softened>,
+    /// Good and bad code, when the rule has an example.
+    pub example: Option<ShownExample>,
+}
+
+/// A rule's example with both sides present as values (absent sides are null), for templates.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShownExample {
+    /// Code that follows the rule.
+    pub good: Option<String>,
+    /// Code that breaks it.
+    pub bad: Option<String>,
+}
+
+/// A rule's original level and the reason it was softened.
+#[derive(Clone, Debug, Serialize)]
+pub struct Softened {
+    /// The keyword the rule had before the override.
+    pub from: &'static str,
+    /// Why, as written in the manifest.
+    pub reason: String,
 }
 
 /// A policy with where it came from, as handed to the resolver.
+#[derive(Clone, Debug)]
 pub struct SourcedPolicy {
     /// The policy.
     pub policy: Policy,
@@ -156,12 +199,17 @@ pub struct SourcedPolicy {
     pub origin: Origin,
 }
 
-/// Resolves the policies for the manifest's tier.
-pub fn resolve(manifest: &Manifest, policies: Vec<SourcedPolicy>) -> RuleSet {
+/// Resolves the policies for the manifest's tier, applying checked overrides.
+pub fn resolve(
+    manifest: &Manifest,
+    policies: Vec<SourcedPolicy>,
+    overrides: &Overrides,
+) -> RuleSet {
     let tier = manifest.tier;
     let mut applicable: Vec<SourcedPolicy> = policies
         .into_iter()
         .filter(|p| applies(&p.policy.tiers, tier))
+        .filter(|p| !overrides.policies.contains_key(&p.policy.id))
         .collect();
     applicable.sort_by(|a, b| a.policy.id.cmp(&b.policy.id));
     let mut permissions = ResolvedPermissions::default();
@@ -172,7 +220,7 @@ pub fn resolve(manifest: &Manifest, policies: Vec<SourcedPolicy>) -> RuleSet {
                 .rules
                 .iter()
                 .filter(|rule| applies(&rule.tiers, tier))
-                .map(|rule| resolve_rule(&policy.id, rule))
+                .filter_map(|rule| resolve_rule(&policy.id, rule, overrides))
                 .collect();
             if rules.is_empty() {
                 return None;
@@ -196,9 +244,11 @@ pub fn resolve(manifest: &Manifest, policies: Vec<SourcedPolicy>) -> RuleSet {
             .agreement
             .as_ref()
             .map(|agreement| agreement::resolve(agreement, tier, &resolved)),
+        pack_version: pack::VERSION,
         groups: resolved.iter().flat_map(groups_of).collect(),
         policies: resolved,
         permissions,
+        overrides: show_overrides(overrides),
     }
 }
 
@@ -251,22 +301,78 @@ fn groups_of(policy: &ResolvedPolicy) -> Vec<Group> {
     groups.into_iter().map(|(_, group)| group).collect()
 }
 
-fn applies(tiers: &[Tier], tier: Tier) -> bool {
+/// Whether a policy or rule limited to `tiers` applies at `tier`.
+pub fn applies(tiers: &[Tier], tier: Tier) -> bool {
     tiers.is_empty() || tiers.contains(&tier)
 }
 
-fn resolve_rule(policy: &str, rule: &Rule) -> ResolvedRule {
-    ResolvedRule {
-        qualified_id: format!("{policy}/{}", rule.id),
+/// The overrides as generated files and findings show them: one entry per manifest entry, so
+/// policies left out together share a line, ordered by their first id.
+fn show_overrides(overrides: &Overrides) -> Vec<ShownOverride> {
+    let policies = overrides
+        .policies
+        .iter()
+        .map(|(id, o)| (id, "left out".to_owned(), &o.reason, o.line));
+    let rules = overrides.rules.iter().map(|(id, o)| {
+        let change = match o.action {
+            Action::Disable => "turned off".to_owned(),
+            Action::Soften(level) => format!("softened to {}", level.keyword()),
+        };
+        (id, change, &o.reason, o.line)
+    });
+    let mut shown: Vec<ShownOverride> = Vec::new();
+    for (id, change, reason, line) in policies.chain(rules) {
+        match shown
+            .iter_mut()
+            .find(|o| o.line == line && o.change == change && o.reason == *reason)
+        {
+            Some(entry) => entry.ids.push(id.clone()),
+            None => shown.push(ShownOverride {
+                ids: vec![id.clone()],
+                change,
+                reason: reason.clone(),
+                line,
+            }),
+        }
+    }
+    for entry in &mut shown {
+        entry.ids.sort();
+    }
+    shown.sort_by(|a, b| a.ids.cmp(&b.ids));
+    shown
+}
+
+fn resolve_rule(policy: &str, rule: &Rule, overrides: &Overrides) -> Option<ResolvedRule> {
+    let qualified_id = format!("{policy}/{}", rule.id);
+    let (level, softened) = match overrides.rules.get(&qualified_id) {
+        None => (rule.level, None),
+        Some(o) => match o.action {
+            Action::Disable => return None,
+            Action::Soften(level) => (
+                level,
+                Some(Softened {
+                    from: rule.level.keyword(),
+                    reason: o.reason.clone(),
+                }),
+            ),
+        },
+    };
+    Some(ResolvedRule {
+        qualified_id,
         id: rule.id.clone(),
-        level: rule.level,
-        keyword: rule.level.keyword(),
+        level,
+        keyword: level.keyword(),
         text: rule.text.trim().to_owned(),
         rationale: rule.rationale.as_ref().map(|r| r.trim().to_owned()),
         references: rule.references.clone(),
         scope: rule.scope.clone(),
         applies_to: scope::describe(&rule.scope),
-    }
+        softened,
+        example: rule.example.as_ref().map(|e| ShownExample {
+            good: e.good.clone(),
+            bad: e.bad.clone(),
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -282,6 +388,7 @@ mod tests {
             targets: crate::manifest::TargetSelection::List(vec!["claude".into()]),
             policies: PolicySources::default(),
             agreement: None,
+            overrides: vec![],
             scan: Default::default(),
         }
     }
@@ -295,6 +402,8 @@ mod tests {
             references: vec![],
             scope: Scope::default(),
             tiers,
+            reviewed: None,
+            example: None,
         }
     }
 
@@ -306,6 +415,7 @@ mod tests {
                 description: None,
                 scope: Scope::default(),
                 tiers: vec![],
+                references: vec![],
                 rules,
                 permissions: Permissions::default(),
             },
@@ -324,6 +434,7 @@ mod tests {
                 ),
                 policy("a", vec![rule("z", vec![Tier::Production])]),
             ],
+            &Overrides::default(),
         );
         assert_eq!(set.policies.len(), 1);
         assert_eq!(set.policies[0].rules.len(), 1);
@@ -339,9 +450,65 @@ mod tests {
                 policy("b", vec![rule("x", vec![])]),
                 policy("a", vec![rule("x", vec![])]),
             ],
+            &Overrides::default(),
         );
         let ids: Vec<_> = set.policies.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn overrides_drop_policies_and_rules_and_soften_levels() {
+        use crate::overrides::{PolicyOverride, RuleOverride};
+        let mut overrides = Overrides::default();
+        overrides.policies.insert(
+            "a".into(),
+            PolicyOverride {
+                reason: "No A here.".into(),
+                line: 0,
+            },
+        );
+        overrides.rules.insert(
+            "b/x".into(),
+            RuleOverride {
+                action: Action::Soften(Level::ShouldNot),
+                reason: "Legacy API.".into(),
+                line: 0,
+            },
+        );
+        overrides.rules.insert(
+            "b/y".into(),
+            RuleOverride {
+                action: Action::Disable,
+                reason: "Not used.".into(),
+                line: 0,
+            },
+        );
+        let set = resolve(
+            &manifest(Tier::Production),
+            vec![
+                policy("a", vec![rule("x", vec![])]),
+                policy("b", vec![rule("x", vec![]), rule("y", vec![])]),
+            ],
+            &overrides,
+        );
+        assert_eq!(set.policies.len(), 1);
+        let rules = &set.policies[0].rules;
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].keyword, "SHOULD NOT");
+        assert_eq!(rules[0].softened.as_ref().unwrap().from, "MUST NOT");
+        let shown: Vec<(String, &str)> = set
+            .overrides
+            .iter()
+            .map(|o| (o.ids.join(" "), o.change.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a".to_owned(), "left out"),
+                ("b/x".to_owned(), "softened to SHOULD NOT"),
+                ("b/y".to_owned(), "turned off")
+            ]
+        );
     }
 
     #[test]
@@ -354,6 +521,7 @@ mod tests {
                 "p",
                 vec![scoped, rule("a", vec![]), rule("b", vec![])],
             )],
+            &Overrides::default(),
         );
         let groups: Vec<(&str, usize, &[String])> = set
             .groups
@@ -377,7 +545,11 @@ mod tests {
         b.policy.permissions.ask_web_fetch = true;
         let mut c = policy("c", vec![rule("x", vec![Tier::Prototype])]);
         c.policy.permissions.deny_read = vec![PathGlob(".env".into())];
-        let set = resolve(&manifest(Tier::Production), vec![b, a, c]);
+        let set = resolve(
+            &manifest(Tier::Production),
+            vec![b, a, c],
+            &Overrides::default(),
+        );
         assert_eq!(set.permissions.ask_commands, ["git push", "npm install"]);
         assert!(set.permissions.ask_web_fetch);
         assert!(

@@ -150,7 +150,7 @@ pub fn run(
         },
     );
     if !problems.is_empty() {
-        reporter.diagnostics(&problems);
+        reporter.diagnostics(&problems, false);
     }
     let outcome = scan::scan_files(&files, &setup.trust, &setup.config);
     reporter.findings(

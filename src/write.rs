@@ -250,13 +250,33 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// A synced temporary file holding `bytes`, in the directory of `path`, ready to be renamed.
 fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".rulesmith-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    std::fs::create_dir_all(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".rulesmith-").suffix(".tmp");
+    // A temporary file is private (0600); the result should not be. A new file gets 0644 (less
+    // the umask); a replaced file keeps its exact mode.
+    let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
+    if let Some(permissions) = new_file_permissions() {
+        builder.permissions(permissions);
+    }
+    let mut temp = builder.tempfile_in(dir)?;
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     Ok(temp)
+}
+
+/// The mode a new file is created with, before the umask.
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Removes the file at `path`, then every parent directory up to `root` that this left empty.

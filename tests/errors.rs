@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{MANIFEST, POLICY, Repo};
+use common::{POLICY, Repo, manifest};
 
 /// Runs `build` and asserts the error contract: exit 2 and no file written or changed.
 fn fails_untouched(repo: &Repo) -> String {
@@ -20,7 +20,7 @@ fn fails_untouched(repo: &Repo) -> String {
 
 fn with_policy(policy: &str) -> Repo {
     let repo = Repo::new();
-    repo.write("rulesmith.yaml", MANIFEST);
+    repo.write("rulesmith.yaml", &manifest());
     repo.write(".rulesmith/policies/p.yaml", policy);
     repo
 }
@@ -50,7 +50,10 @@ fn unknown_keys_wrong_types_and_bad_values_are_all_reported() {
 #[test]
 fn unknown_manifest_key() {
     let repo = Repo::new();
-    repo.write("rulesmith.yaml", &format!("{MANIFEST}tagets: [claude]\n"));
+    repo.write(
+        "rulesmith.yaml",
+        &format!("{}tagets: [claude]\n", manifest()),
+    );
     insta::assert_snapshot!(fails_untouched(&repo));
 }
 
@@ -64,11 +67,11 @@ fn duplicate_policy_and_rule_ids() {
 }
 
 #[test]
-fn unknown_target_and_builtin_policy() {
+fn unknown_target_and_unknown_overridden_policy() {
     let repo = Repo::new();
     repo.write(
         "rulesmith.yaml",
-        "project: demo\ntier: prototype\ntargets: [claude, claud]\npolicies:\n  builtin: [secrts]\n",
+        "project: demo\ntier: prototype\ntargets: [claude, claud]\noverrides:\n  - policy: secrts\n    disable: true\n    reason: Not used here.\n",
     );
     insta::assert_snapshot!(fails_untouched(&repo));
 }
@@ -86,7 +89,7 @@ fn invalid_tier() {
 #[test]
 fn non_utf8_policy() {
     let repo = Repo::new();
-    repo.write("rulesmith.yaml", MANIFEST);
+    repo.write("rulesmith.yaml", &manifest());
     repo.write_bytes(
         ".rulesmith/policies/p.yaml",
         b"id: p\ntitle: caf\xe9\nrules: []\n",
@@ -97,7 +100,7 @@ fn non_utf8_policy() {
 #[test]
 fn huge_policy_file() {
     let repo = Repo::new();
-    repo.write("rulesmith.yaml", MANIFEST);
+    repo.write("rulesmith.yaml", &manifest());
     repo.write(
         ".rulesmith/policies/p.yaml",
         &format!("# {}\n", "x".repeat(2 * 1024 * 1024)),
@@ -118,7 +121,7 @@ fn hidden_unicode_in_a_policy() {
 #[test]
 fn symlinked_policy_file() {
     let repo = Repo::new();
-    repo.write("rulesmith.yaml", MANIFEST);
+    repo.write("rulesmith.yaml", &manifest());
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("p.yaml"), POLICY).unwrap();
     std::fs::create_dir_all(repo.path().join(".rulesmith/policies")).unwrap();

@@ -3,13 +3,11 @@
 
 mod common;
 
-use common::Repo;
+use common::{Repo, manifest_keeping};
 
 /// A manifest building `targets` with the built-in `agent-permissions` policy only.
 fn manifest(targets: &str) -> String {
-    format!(
-        "project: demo\ntier: production\ntargets: {targets}\npolicies:\n  builtin: [agent-permissions]\n"
-    )
+    manifest_keeping("production", targets, &["agent-permissions"])
 }
 
 /// A policy of `rules` rules, each `length` characters of text.
@@ -128,7 +126,7 @@ fn a_user_settings_file_survives_build_and_rebuild() {
     // Without the permissions policy, rulesmith takes its own entries back and only those.
     repo.write(
         "rulesmith.yaml",
-        "project: demo\ntier: production\ntargets: [claude]\npolicies:\n  builtin: [secrets]\n",
+        &manifest_keeping("production", "[claude]", &["secrets"]),
     );
     assert_eq!(repo.run(&["build"]).code, 0);
     let value: serde_json::Value =

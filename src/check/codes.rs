@@ -81,6 +81,14 @@ pub const SHADOW_RULES: FindingKind = FindingKind {
     meaning: "an agent reads instructions from a file that rulesmith does not generate",
 };
 
+/// The manifest leaves out or softens a rule; shown so the exception and its reason stay visible.
+pub const OVERRIDE: FindingKind = FindingKind {
+    code: "RS1010",
+    kind: "override",
+    severity: Severity::Info,
+    meaning: "the manifest leaves out a policy, or turns off or softens a rule, for the reason it gives",
+};
+
 /// Every finding kind of `check`.
 pub const ALL: &[FindingKind] = &[
     MISSING,
@@ -91,6 +99,7 @@ pub const ALL: &[FindingKind] = &[
     ORPHANED,
     NOT_GENERATED,
     SHADOW_RULES,
+    OVERRIDE,
 ];
 
 #[cfg(test)]

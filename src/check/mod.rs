@@ -13,6 +13,7 @@ use crate::header;
 use crate::load::tree::{Existing, Tree};
 use crate::ownership::{OutputMode, Ownership, Release};
 use crate::reconcile::{Entry, State};
+use crate::resolve::ShownOverride;
 
 use codes::FindingKind;
 
@@ -60,6 +61,26 @@ pub fn findings(
     }
     out.sort_by(|a, b| (&a.path, a.code).cmp(&(&b.path, b.code)));
     out
+}
+
+/// One informational finding per manifest override entry, at its line in `manifest`, so every
+/// exception to the rules shows in `check` output with its reason.
+pub fn override_findings(manifest: &str, overrides: &[ShownOverride]) -> Vec<Finding> {
+    overrides
+        .iter()
+        .map(|o| {
+            let ids: Vec<String> = o.ids.iter().map(|id| format!("`{id}`")).collect();
+            Finding {
+                line: o.line,
+                ..finding(
+                    codes::OVERRIDE,
+                    manifest,
+                    format!("{} {}: {}", ids.join(", "), o.change, o.reason),
+                    "remove the override to apply the rules again",
+                )
+            }
+        })
+        .collect()
 }
 
 fn finding(kind: FindingKind, path: &str, message: String, fix: &str) -> Finding {

@@ -81,7 +81,7 @@ pub fn run(
         &harness,
         &catalog,
     )?;
-    reporter.diagnostics(&planned.warnings);
+    reporter.diagnostics(&planned.warnings, true);
     write::scaffold(&dir, &planned.files)?;
     let mut notes = vec![format!(
         "initialized {} ({} tier, {} stack; agents: {})",

@@ -27,6 +27,10 @@ pub struct Policy {
     /// Tiers this policy applies to; empty means every tier.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<Tier>,
+    /// Sources the policy's topic draws on (URLs of standards or public rule sets), cited at
+    /// topic level; shown by `rulesmith explain` and in the coverage table, not in agent files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     /// The rules, in the order they are rendered.
     #[schemars(length(min = 1))]
     pub rules: Vec<Rule>,
@@ -44,7 +48,10 @@ pub struct Rule {
     pub id: String,
     /// How binding the rule is.
     pub level: Level,
-    /// The instruction itself: one imperative sentence.
+    /// The instruction: one sentence that reads on from the level's keyword, so it starts with
+    /// a verb in lower case (level `must-not`, text "build SQL from user input; use bound
+    /// parameters" renders as "MUST NOT build SQL from user input; use bound parameters").
+    /// Write must-not rules as the action to avoid, never as a double negative.
     #[schemars(length(min = 1, max = 1000))]
     pub text: String,
     /// Why the rule exists, in one short sentence.
@@ -59,6 +66,29 @@ pub struct Rule {
     /// Tiers this rule applies to; empty means every tier the policy applies to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<Tier>,
+    /// The date the rule was last checked against current APIs and advice, as `YYYY-MM-DD`;
+    /// required for the built-in pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))]
+    pub reviewed: Option<String>,
+    /// A short example of code that follows the rule and code that breaks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Example>,
+}
+
+/// A short good and bad example for a rule, each one line of code or a phrase.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(extend("minProperties" = 1))]
+pub struct Example {
+    /// Code or practice that follows the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 300))]
+    pub good: Option<String>,
+    /// Code or practice that breaks the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 300))]
+    pub bad: Option<String>,
 }
 
 /// How binding a rule is, in RFC 2119 terms.
@@ -78,6 +108,16 @@ pub enum Level {
 }
 
 impl Level {
+    /// The weaker level of the same polarity: `must` softens to `should`, `must-not` to
+    /// `should-not`; the soft levels have nothing weaker.
+    pub fn softened(self) -> Option<Level> {
+        match self {
+            Level::Must => Some(Level::Should),
+            Level::MustNot => Some(Level::ShouldNot),
+            Level::Should | Level::ShouldNot => None,
+        }
+    }
+
     /// The keyword agents read in the generated files.
     pub fn keyword(self) -> &'static str {
         match self {

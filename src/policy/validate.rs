@@ -85,13 +85,17 @@ pub fn parse_document<T: DeserializeOwned>(
 fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     node.for_each_string(&mut |position, text| {
+        let found = scan::policy_text_problems(text);
+        if found.is_empty() {
+            return;
+        }
         let quoted = source
             .text
             .lines()
             .nth(position.line.saturating_sub(1) as usize)
             .and_then(|line| line.chars().nth(position.column.saturating_sub(1) as usize))
             .is_some_and(|first| first == '"' || first == '\'');
-        for problem in scan::policy_text_problems(text) {
+        for problem in found {
             let first_line = problem.position.line == 1;
             let column = if first_line && position.line > 0 {
                 position.column + problem.position.column - 1 + u32::from(quoted)
@@ -174,10 +178,16 @@ fn schema_problems(
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
+                let hint = match name {
+                    "reason" => "add `reason:` saying why the project departs from the rule; \
+                                 generated files show it"
+                        .to_owned(),
+                    _ => format!("add `{name}:` to this mapping"),
+                };
                 let diagnostic =
                     Diagnostic::error(Code::MissingKey, format!("missing required key `{name}`"))
                         .at(source.span(target.position, 1))
-                        .hint(format!("add `{name}:` to this mapping"));
+                        .hint(hint);
                 problems.push((target.position, diagnostic));
             }
             ValidationErrorKind::Type { kind } => {
@@ -209,6 +219,8 @@ fn schema_problems(
             ValidationErrorKind::Pattern { pattern } => {
                 let hint = if let Some(hint) = agreement::pattern_hint(pattern) {
                     hint
+                } else if key == "reviewed" {
+                    "write the date as YYYY-MM-DD, e.g. `2026-11-25`"
                 } else if pointer.starts_with("/permissions/deny-read/") {
                     "paths are globs relative to the repository root, without a leading `/`, `!` or `#`, quotes or parentheses, e.g. `.env.*`"
                 } else if pointer.starts_with("/permissions/") {
@@ -497,6 +509,20 @@ mod tests {
                 line: 6,
                 column: 13
             }
+        );
+    }
+
+    #[test]
+    fn review_dates_are_checked_with_a_date_hint() {
+        let errors = policy(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: do it.\n    reviewed: 2026-13-01\n",
+        )
+        .err()
+        .unwrap();
+        assert_eq!(errors[0].code, Code::InvalidValue);
+        assert_eq!(
+            errors[0].hint.as_deref(),
+            Some("write the date as YYYY-MM-DD, e.g. `2026-11-25`")
         );
     }
 

@@ -49,12 +49,14 @@ pub fn targets(catalog: &Catalog) -> String {
 
 /// What templates, frontmatter values and paths can use, for authors of custom targets.
 const TEMPLATE_FIELDS: &str = "\
-Templates see: project, tier, target.id, target.name, file (the output's file name), policies, groups (the output's rule groups:
-id, policy, title, description, scoped, globs, directories, applies_to, rules), group (with
-`each: group`), directory (with `each: directory`; empty at the root) and permissions (deny_read,
-ask_commands, deny_commands, deny_piped_to, ask_web_fetch), and agreement when the manifest has one
-(lanes, handoff, review, done, codeowners, unowned). Shared partials: intro, legend, rules,
-group-section, group-file, rule-list, nested, ignore.
+Templates see: project, tier, pack_version, target.id, target.name, file (the output's file
+name), policies, groups (the output's rule groups: id, policy, title, description, scoped, globs,
+directories, applies_to, rules), group (with `each: group`), directory (with `each: directory`;
+empty at the root), permissions (deny_read, ask_commands, deny_commands, deny_piped_to,
+ask_web_fetch), overrides (ids, change, reason) and, when the manifest has one, agreement (lanes,
+handoff, review, done, codeowners, unowned). Rules carry keyword, text, rationale, example
+(good, bad) and softened (from, reason). Shared partials: intro, legend, rules, group-section,
+group-file, rule-list, nested, ignore.
 ";
 
 fn describe_output(output: &OutputSpec) -> String {

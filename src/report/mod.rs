@@ -3,6 +3,7 @@
 //! Machine-readable output goes to stdout; diagnostics and progress go to stderr. Colour is
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
+mod explain;
 pub mod findings;
 mod human;
 pub mod listing;
@@ -15,6 +16,7 @@ use crate::init::{Action, InitFile};
 use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::write::{Change, FileChange};
 
+pub use explain::render_explanation;
 pub use human::render_diagnostic;
 
 /// Where a command's output goes.
@@ -51,7 +53,10 @@ impl Reporter {
     }
 
     /// Prints diagnostics and a closing summary line for errors (stderr).
-    pub fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+    ///
+    /// `writes` says whether the command would have written files, so the summary can say
+    /// that nothing was.
+    pub fn diagnostics(&mut self, diagnostics: &[Diagnostic], writes: bool) {
         for diagnostic in diagnostics {
             let _ = write!(self.err, "{}", render_diagnostic(diagnostic));
         }
@@ -61,9 +66,10 @@ impl Reporter {
             .count();
         if errors > 0 {
             let noun = if errors == 1 { "error" } else { "errors" };
+            let tail = if writes { "; nothing was written" } else { "" };
             let _ = writeln!(
                 self.err,
-                "{}: {errors} {noun}; nothing was written",
+                "{}: {errors} {noun}{tail}",
                 human::paint_error("error")
             );
         }

@@ -143,7 +143,7 @@ fn diagnose(m: &Measurement, others: usize) -> Diagnostic {
         hint.push_str(&format!(" Largest policies: {}.", largest.join(", ")));
     }
     hint.push_str(&format!(
-        " Trim or drop policies (`policies.builtin` in rulesmith.yaml, or a policy's `tiers`), or remove target `{}`.",
+        " Trim or drop policies (an override in rulesmith.yaml, or a policy's `tiers`), or remove target `{}`.",
         m.target
     ));
     let diagnostic = match m.budget.kind {

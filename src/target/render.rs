@@ -16,7 +16,7 @@ use crate::header;
 use crate::load::yaml::Position;
 use crate::manifest::Tier;
 use crate::ownership::OutputMode;
-use crate::resolve::{Group, ResolvedPermissions, ResolvedPolicy, RuleSet};
+use crate::resolve::{Group, ResolvedPermissions, ResolvedPolicy, RuleSet, ShownOverride};
 use crate::target::catalog::{Catalog, Target};
 use crate::target::frontmatter;
 use crate::target::spec::{
@@ -84,9 +84,11 @@ pub struct Scene {
 struct Base<'a> {
     project: &'a str,
     tier: Tier,
+    pack_version: &'a str,
     policies: &'a [ResolvedPolicy],
     permissions: &'a ResolvedPermissions,
     agreement: Option<&'a AgreementView>,
+    overrides: &'a [ShownOverride],
     target: Option<()>,
     file: Option<()>,
     groups: [(); 0],
@@ -100,9 +102,11 @@ impl Scene {
         let base = Base {
             project: &rules.project,
             tier: rules.tier,
+            pack_version: rules.pack_version,
             policies: &rules.policies,
             permissions: &rules.permissions,
             agreement: rules.agreement.as_ref(),
+            overrides: &rules.overrides,
             target: None,
             file: None,
             groups: [],
@@ -589,10 +593,12 @@ mod tests {
         RuleSet {
             project: "p".into(),
             tier: Tier::Prototype,
+            pack_version: crate::pack::VERSION,
             policies: vec![],
             agreement: None,
             groups: vec![],
             permissions: ResolvedPermissions::default(),
+            overrides: vec![],
         }
     }
 

@@ -91,6 +91,8 @@ mod tests {
         RuleSet {
             project: "p".into(),
             tier: Tier::Production,
+            pack_version: crate::pack::VERSION,
+            overrides: vec![],
             policies: vec![],
             agreement: None,
             groups: groups

@@ -34,8 +34,31 @@ impl Run {
     }
 }
 
-/// A manifest for the three first targets.
-pub const MANIFEST: &str = "project: demo\ntier: prototype\ntargets: [claude, agents, cursorrules]\npolicies:\n  builtin: [secrets]\n";
+/// A manifest for the three first targets that keeps only the built-in `secrets` policy.
+pub fn manifest() -> String {
+    manifest_keeping("prototype", "[claude, agents, cursorrules]", &["secrets"])
+}
+
+/// A manifest at `tier` for `targets` (as YAML) that keeps only the built-in policies `keep`,
+/// so snapshots of whole files stay small: the others are left out by one override.
+pub fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
+    let others: Vec<String> = rulesmith::pack::policy_ids()
+        .into_iter()
+        .filter(|id| !keep.contains(&id.as_str()))
+        .collect();
+    format!(
+        "project: demo\ntier: {tier}\ntargets: {targets}\noverrides:\n  - policy: [{}]\n    disable: true\n    reason: Kept out of this test.\n",
+        others.join(", ")
+    )
+}
+
+/// A prototype-tier manifest for `targets` with the whole built-in pack and no overrides.
+pub fn manifest_for(targets: &[&str]) -> String {
+    format!(
+        "project: demo\ntier: prototype\ntargets: [{}]\n",
+        targets.join(", ")
+    )
+}
 
 /// A small valid policy.
 pub const POLICY: &str = "id: style\ntitle: House style\nrules:\n  - id: small-functions\n    level: should\n    text: keep functions short and named for what they do.\n  - id: no-print-debugging\n    level: must-not\n    text: leave print debugging in committed code.\n";
@@ -48,10 +71,10 @@ impl Repo {
         }
     }
 
-    /// A repository with [`MANIFEST`] and [`POLICY`].
+    /// A repository with [`manifest`] and [`POLICY`].
     pub fn with_policy() -> Self {
         let repo = Repo::new();
-        repo.write("rulesmith.yaml", MANIFEST);
+        repo.write("rulesmith.yaml", &manifest());
         repo.write(".rulesmith/policies/style.yaml", POLICY);
         repo
     }
