@@ -465,7 +465,7 @@ fn the_default_pack_compiles_for_every_target_and_tier_within_budget() {
     for tier in TIERS {
         // Hard budgets (Codex's 32 KiB of AGENTS.md, Windsurf's 6,000 characters per file, ...)
         // are errors, so the build itself proves them.
-        let build = build_default(tier, &catalog.ids());
+        let build = build_default(tier, &catalog.agent_ids());
         for warning in &build.warnings {
             assert!(
                 ADVISORIES_OVER
@@ -513,7 +513,7 @@ fn the_generated_files_scan_clean() {
     };
     let catalog = Catalog::builtin();
     for tier in TIERS {
-        let (_, plan) = compile_default(tier, &catalog.ids());
+        let (_, plan) = compile_default(tier, &catalog.agent_ids());
         for file in &plan.files {
             let findings = scanner::scan_text(
                 &file.path,
