@@ -26,6 +26,10 @@ pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) {
     let mut bidi_lines = BTreeSet::new();
     while index < chars.len() {
         let (offset, c) = chars[index];
+        if c.is_ascii() {
+            index += 1;
+            continue;
+        }
         if unicode::variation_selector_byte(c).is_some() {
             index = variation_selectors(&chars, index, hits);
             continue;
