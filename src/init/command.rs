@@ -39,11 +39,7 @@ pub fn run(
     } else {
         (Tree::default(), Vec::new())
     };
-    let name = std::fs::canonicalize(&dir)
-        .unwrap_or_else(|_| dir.clone())
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = load::dir_name(&dir);
     let mut agents = harness.spec.agents.clone();
     if args.adopt {
         for id in init::present_agents(&catalog, &tree) {

@@ -242,6 +242,16 @@ fn collect_files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The name of directory `dir` as the filesystem resolves it (`.` becomes the real name), or
+/// an empty string when it has none.
+pub fn dir_name(dir: &Path) -> String {
+    std::fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// `path` relative to `root` with `/` separators, or as given when outside it.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
