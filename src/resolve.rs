@@ -82,6 +82,24 @@ pub struct Group {
     pub rules: Vec<ResolvedRule>,
 }
 
+#[cfg(test)]
+impl Group {
+    /// An unscoped group with no rules, for tests of the stages after resolve.
+    pub(crate) fn unscoped(id: &str, title: &str) -> Group {
+        Group {
+            id: id.into(),
+            policy: id.into(),
+            title: title.into(),
+            description: None,
+            scoped: false,
+            globs: vec![],
+            directories: vec![],
+            applies_to: None,
+            rules: vec![],
+        }
+    }
+}
+
 /// Permission intents merged across policies, each list in first-seen order without duplicates.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct ResolvedPermissions {

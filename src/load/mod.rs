@@ -242,6 +242,14 @@ fn collect_files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Writes `text` to `relative` under `root`, creating directories, for tests of the load stage.
+#[cfg(test)]
+pub(crate) fn write_test_file(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 /// The name of directory `dir` as the filesystem resolves it (`.` becomes the real name), or
 /// an empty string when it has none.
 pub fn dir_name(dir: &Path) -> String {

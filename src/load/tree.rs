@@ -188,11 +188,7 @@ fn read_existing(root: &Path, relative: &str) -> Result<Option<Existing>, Diagno
 mod tests {
     use super::*;
 
-    fn write(root: &Path, relative: &str, text: &str) {
-        let path = root.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::load::write_test_file as write;
 
     #[test]
     fn reads_planned_locked_and_walked_files() {

@@ -238,11 +238,7 @@ pub fn read_reviewed(
 mod tests {
     use super::*;
 
-    fn write(root: &Path, path: &str, text: &str) {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::load::write_test_file as write;
 
     fn paths(found: &[Discovered]) -> Vec<&str> {
         found.iter().map(|d| d.path.as_str()).collect()

@@ -635,17 +635,7 @@ mod tests {
         let renderer = Renderer::new(&catalog, &["x".into()]).unwrap();
         let mut rules = empty_rules();
         for id in ["a", "b"] {
-            rules.groups.push(Group {
-                id: id.into(),
-                policy: id.into(),
-                title: id.to_uppercase(),
-                description: None,
-                scoped: false,
-                globs: vec![],
-                directories: vec![],
-                applies_to: None,
-                rules: vec![],
-            });
+            rules.groups.push(Group::unscoped(id, &id.to_uppercase()));
         }
         let mut scene = Scene::new(&rules);
         for _ in 0..2 {

@@ -95,20 +95,7 @@ mod tests {
             overrides: vec![],
             policies: vec![],
             agreement: None,
-            groups: groups
-                .iter()
-                .map(|id| Group {
-                    id: (*id).into(),
-                    policy: (*id).into(),
-                    title: (*id).into(),
-                    description: None,
-                    scoped: false,
-                    globs: vec![],
-                    directories: vec![],
-                    applies_to: None,
-                    rules: vec![],
-                })
-                .collect(),
+            groups: groups.iter().map(|id| Group::unscoped(id, id)).collect(),
             permissions: ResolvedPermissions::default(),
         }
     }
