@@ -39,7 +39,7 @@ fn main() {
     report("build 200x8, 3 targets, up to date (process)", warm, peak);
 
     let in_process = time(runs, || {
-        rulesmith::app::load_and_compile(None, dir.path()).unwrap();
+        rulesmith::commands::load_and_compile(None, dir.path()).unwrap();
     });
     report("load + compile 200x8 (in process)", in_process, None);
 }

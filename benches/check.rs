@@ -7,9 +7,9 @@ mod support;
 
 use std::process::Command;
 
-use rulesmith::agreement::AGREEMENT_TARGET;
-use rulesmith::target::catalog::Catalog;
-use rulesmith::target::spec::BudgetKind;
+use rulesmith::model::agreement::AGREEMENT_TARGET;
+use rulesmith::model::target::BudgetKind;
+use rulesmith::render::catalog::Catalog;
 use support::{benchmarking, generate_repo, peak_rss_kib, report, time};
 
 fn main() {
@@ -50,7 +50,7 @@ fn main() {
     );
 
     let in_process = time(runs, || {
-        rulesmith::app::load_and_reconcile(None, dir.path()).unwrap();
+        rulesmith::commands::load_and_reconcile(None, dir.path()).unwrap();
     });
     report(
         "load + compile + read tree 200x8 (in process)",

@@ -1,10 +1,10 @@
-//! Command-line flags, as clap parses them. Validation happens in [`crate::app`].
+//! Command-line flags, as clap parses them. Validation happens in [`crate::commands`].
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::finding::Severity;
+use crate::diagnostic::finding::Severity;
 use crate::report::findings::{Format, Verbosity};
 
 /// A secure-by-default compiler for AI coding-agent context files.

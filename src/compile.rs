@@ -2,24 +2,25 @@
 
 use std::collections::BTreeMap;
 
-use crate::agreement::AGREEMENT_TARGET;
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
-use crate::load::yaml::Position;
-use crate::lock::{self, LOCK_PATH, LockedFile};
-use crate::manifest::{ALL_TARGETS, Manifest};
-use crate::merge;
-use crate::overrides::{self, Overrides};
-use crate::ownership::OutputMode;
-use crate::pack::{self, BUILTIN_PREFIX};
-use crate::policy::model::Policy;
-use crate::policy::schema::SchemaKind;
-use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
+use crate::model::agreement::AGREEMENT_TARGET;
+use crate::model::lock::{self, LOCK_PATH, LockedFile};
+use crate::model::manifest::{ALL_TARGETS, Manifest};
+use crate::model::policy::Policy;
+use crate::model::target::Format;
+use crate::reconcile::merge;
+use crate::reconcile::ownership::OutputMode;
+use crate::render::budget::{self, Measurement};
+use crate::render::catalog::Catalog;
+use crate::render::shadow;
+use crate::render::{Rendered, Renderer, Scene, SettingsRequest};
+use crate::resolve::overrides::{self, Overrides};
+use crate::resolve::pack::{self, BUILTIN_PREFIX};
 use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
-use crate::target::budget::{self, Measurement};
-use crate::target::catalog::Catalog;
-use crate::target::render::{Rendered, Renderer, Scene, SettingsRequest};
-use crate::target::shadow;
-use crate::target::spec::Format;
+use crate::syntax::path::check_relative;
+use crate::syntax::yaml::Position;
+use crate::validate::schema::SchemaKind;
+use crate::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
 
 /// The set of files a build produces, sorted by path.
 #[derive(Clone, Debug, Default)]
@@ -380,38 +381,4 @@ fn check_policy_paths(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
         }
     }
     problems
-}
-
-/// Checks that `path` is a plain relative path inside the repository.
-pub fn check_relative(path: &str) -> Result<(), &'static str> {
-    if path.is_empty() {
-        return Err("which is empty");
-    }
-    if path.starts_with('/') || path.starts_with('\\') || path.chars().nth(1) == Some(':') {
-        return Err("which is absolute");
-    }
-    if path.contains('\\') {
-        return Err("which uses `\\` separators");
-    }
-    if path
-        .split('/')
-        .any(|part| part == ".." || part == "." || part.is_empty())
-    {
-        return Err("which leaves the repository or is not normalized");
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_are_confined() {
-        assert!(check_relative("CLAUDE.md").is_ok());
-        assert!(check_relative(".cursor/rules/a.mdc").is_ok());
-        for bad in ["/etc/passwd", "../x", "a/../../x", "C:\\x", "a//b", ""] {
-            assert!(check_relative(bad).is_err(), "{bad}");
-        }
-    }
 }

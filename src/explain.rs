@@ -3,11 +3,11 @@
 
 use crate::compile::Plan;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::manifest::Tier;
-use crate::overrides::{self, Action, Lookup, Overrides};
-use crate::policy::model::{Example, Level, Policy};
+use crate::model::manifest::Tier;
+use crate::model::policy::{Example, Level, Policy};
+use crate::resolve::overrides::{self, Action, Lookup, Overrides};
+use crate::resolve::scope::describe as describe_scope;
 use crate::resolve::{Origin, SourcedPolicy, applies};
-use crate::scope::describe as describe_scope;
 
 /// The facts about one rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,10 +205,10 @@ fn effective_tiers(policy: &[Tier], rule: &[Tier]) -> Vec<Tier> {
 mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
-    use crate::overrides::RuleOverride;
-    use crate::policy::schema::SchemaKind;
-    use crate::policy::validate::parse_document;
-    use crate::target::render::Rendered;
+    use crate::render::Rendered;
+    use crate::resolve::overrides::RuleOverride;
+    use crate::validate::parse_document;
+    use crate::validate::schema::SchemaKind;
 
     fn policies() -> Vec<SourcedPolicy> {
         let text = "id: web\ntitle: Web\ntiers: [internal, production]\nreferences: [https://example.org/web]\nrules:\n  - {id: csp, level: must, text: send a CSP., tiers: [production], reviewed: 2026-01-02, references: [CWE-693]}\n  - {id: cors, level: must, text: list CORS origins.}\n";
@@ -227,8 +227,8 @@ mod tests {
                 path: "AGENTS.md".into(),
                 target: "agents".into(),
                 contents: "- **MUST** send a CSP.\n- **MUST** list CORS origins.\n".into(),
-                format: crate::target::spec::Format::Markdown,
-                mode: crate::ownership::OutputMode::Owned,
+                format: crate::model::target::Format::Markdown,
+                mode: crate::reconcile::ownership::OutputMode::Owned,
                 groups: vec![],
             }],
         }

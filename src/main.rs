@@ -3,11 +3,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use rulesmith::{app, cli::Cli, report::Reporter};
+use rulesmith::{cli::Cli, commands, report::Reporter};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    app::apply_color(cli.color);
+    commands::apply_color(cli.color);
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    app::run(cli, &cwd, &mut Reporter::stdio()).into()
+    commands::run(cli, &cwd, &mut Reporter::stdio()).into()
 }

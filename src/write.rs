@@ -6,9 +6,9 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::init::{Action, InitFile};
-use crate::ownership::{self, OutputMode, Release};
+use crate::reconcile::ownership::{self, OutputMode, Release};
 use crate::reconcile::{Entry, State};
+use crate::scaffold::{Action, InitFile};
 
 /// What a build does to one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rulesmith::load::yaml;
+use rulesmith::syntax::yaml;
 use serde_json::Value;
 
 fn example() -> PathBuf {

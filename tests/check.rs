@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::{Repo, manifest_for};
-use rulesmith::target::catalog::Catalog;
+use rulesmith::render::catalog::Catalog;
 
 const POLICY: &str = "id: conventions
 title: Team conventions
@@ -133,10 +133,10 @@ fn build_then_check_is_clean_for_every_combination_of_targets() {
         let (code, out) = run(&repo, &["check"]);
         assert_eq!(code, 0, "{targets:?}: {out}");
         // Every header's digest matches its file, so a later edit is told from a stale build.
-        for file in rulesmith::lock::parse(&repo.read(rulesmith::lock::LOCK_PATH)) {
+        for file in rulesmith::model::lock::parse(&repo.read(rulesmith::model::lock::LOCK_PATH)) {
             let text = repo.read(&file.path);
             assert_ne!(
-                rulesmith::header::verify(&text),
+                rulesmith::syntax::header::verify(&text),
                 Some(false),
                 "{}",
                 file.path

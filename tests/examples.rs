@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rulesmith::app::load_and_reconcile;
+use rulesmith::commands::load_and_reconcile;
 use rulesmith::reconcile::State;
 use rulesmith::write::{self, WriteOptions};
 
@@ -51,13 +51,13 @@ fn committed_outputs_match_the_policies() {
 #[test]
 fn the_all_targets_example_builds_every_builtin_target_without_warnings() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/all-targets");
-    let project = rulesmith::app::compile_project(
+    let project = rulesmith::commands::compile_project(
         Some(&example.join("rulesmith.yaml")),
         &example,
         rulesmith::compile::Budgets::Enforce,
     )
     .unwrap();
-    let catalog = rulesmith::target::catalog::Catalog::builtin();
+    let catalog = rulesmith::render::catalog::Catalog::builtin();
     assert_eq!(project.build.targets, catalog.builtin_ids());
     for id in catalog.builtin_ids() {
         assert!(

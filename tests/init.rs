@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::Repo;
-use rulesmith::load::yaml;
+use rulesmith::syntax::yaml;
 use serde_json::Value;
 
 const STACKS: [&str; 5] = ["node", "python", "go", "rust", "java"];

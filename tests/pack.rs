@@ -2,18 +2,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rulesmith::agent_files;
+use rulesmith::agents;
 use rulesmith::compile::{self, Budgets, Build, Plan};
 use rulesmith::diagnostic::SourceFile;
-use rulesmith::finding::Severity;
-use rulesmith::manifest::Tier;
-use rulesmith::pack;
-use rulesmith::policy::model::{Level, Policy, Rule};
+use rulesmith::diagnostic::finding::Severity;
+use rulesmith::model::manifest::Tier;
+use rulesmith::model::policy::{Level, Policy, Rule};
+use rulesmith::render::catalog::Catalog;
 use rulesmith::report::render_diagnostic;
 use rulesmith::resolve::RuleSet;
+use rulesmith::resolve::pack;
+use rulesmith::resolve::scope;
 use rulesmith::scan::{self as scanner, ScanConfig};
-use rulesmith::scope;
-use rulesmith::target::catalog::Catalog;
 
 const TIERS: [Tier; 3] = [Tier::Prototype, Tier::Internal, Tier::Production];
 
@@ -517,7 +517,7 @@ fn the_generated_files_scan_clean() {
         for file in &plan.files {
             let findings = scanner::scan_text(
                 &file.path,
-                agent_files::classify(&file.path),
+                agents::classify(&file.path),
                 &file.contents,
                 &config,
             );

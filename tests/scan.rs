@@ -405,7 +405,7 @@ fn real_world_corpus() {
 /// A repository selecting every target, every built-in policy and the working agreement.
 fn full_build() -> Repo {
     let repo = Repo::new();
-    let targets = rulesmith::target::catalog::Catalog::builtin()
+    let targets = rulesmith::render::catalog::Catalog::builtin()
         .agent_ids()
         .join(", ");
     repo.write(

@@ -1,6 +1,6 @@
 //! The committed JSON Schemas match what the model generates.
 
-use rulesmith::policy::schema::{SchemaKind, schema_text};
+use rulesmith::validate::schema::{SchemaKind, schema_text};
 
 fn ensure(kind: SchemaKind, path: &str) {
     let expected = schema_text(kind);

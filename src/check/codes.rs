@@ -2,7 +2,7 @@
 //!
 //! Codes never change meaning once released; a new kind of finding gets a new code.
 
-use crate::finding::Severity;
+use crate::diagnostic::finding::Severity;
 
 /// A kind of finding: its code, name, default severity and the usual fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,13 +7,13 @@
 pub mod codes;
 pub mod diff;
 
-use crate::agreement::AGREEMENT_TARGET;
-use crate::finding::Finding;
-use crate::header;
+use crate::diagnostic::finding::Finding;
 use crate::load::tree::{Existing, Tree};
-use crate::ownership::{OutputMode, Ownership, Release};
+use crate::model::agreement::AGREEMENT_TARGET;
+use crate::reconcile::ownership::{OutputMode, Ownership, Release};
 use crate::reconcile::{Entry, State};
 use crate::resolve::ShownOverride;
+use crate::syntax::header;
 
 use codes::FindingKind;
 

@@ -3,18 +3,15 @@
 //! Everything it reads comes back as a [`SourceFile`]: UTF-8 text with a display name relative
 //! to the repository root, so the stages after it work in memory.
 
-pub mod jsonc;
-pub mod toml;
 pub mod tree;
 pub mod walk;
-pub mod yaml;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::load::yaml::Position;
-use crate::manifest::MANIFEST_FILE;
+use crate::model::manifest::MANIFEST_FILE;
+use crate::syntax::yaml::Position;
 
 /// Where a repository keeps its own targets, one directory per target as under `targets/`.
 pub const REPO_TARGETS_DIR: &str = ".rulesmith/targets";

@@ -12,8 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::walk::repo_walker;
 use crate::load::{MAX_INPUT_BYTES, display_path};
-use crate::lock::{self, LOCK_PATH};
-use crate::manifest::MANIFEST_FILE;
+use crate::model::lock::{self, LOCK_PATH};
+use crate::model::manifest::MANIFEST_FILE;
 
 /// What is at one path of the working tree.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::agent_files::{self, AgentFile};
+use crate::agents::{self, AgentFile};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::display_path;
 
@@ -78,7 +78,7 @@ pub fn discover(
                 "scan the file the link points to, inside the repository",
             )),
             Ok(meta) if meta.is_file() => {
-                let file = agent_files::classify(&display);
+                let file = agents::classify(&display);
                 read_into(start, display, file, &mut found, &mut problems);
             }
             Ok(_) => walk_dir(root, start, options, &mut found, &mut problems),
@@ -127,8 +127,8 @@ fn walk_dir(
             continue;
         }
         let relative = display_path(dir, entry.path());
-        let file = agent_files::classify(&relative)
-            .or_else(|| agent_files::classify(&display_path(root, entry.path())));
+        let file = agents::classify(&relative)
+            .or_else(|| agents::classify(&display_path(root, entry.path())));
         if file.is_none() && !options.all_files {
             continue;
         }

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use crate::explain::{Explanation, Status};
-use crate::manifest::Tier;
-use crate::pack;
+use crate::model::manifest::Tier;
 use crate::resolve::Origin;
+use crate::resolve::pack;
 
 /// Renders an explanation as plain text, one `Label  value` field per line.
 pub fn render_explanation(e: &Explanation) -> String {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use clap::ValueEnum;
 
-use crate::finding::{Finding, Severity};
+use crate::diagnostic::finding::{Finding, Severity};
 
 pub(crate) use human::paint_diff;
 pub use json::JsonReport;
@@ -76,7 +76,7 @@ pub(crate) fn render(format: Format, view: &FindingsView<'_>, verbosity: Verbosi
             paths.dedup();
             let stdout = paths
                 .iter()
-                .map(|p| format!("{}\n", super::safe::one_line(p)))
+                .map(|p| format!("{}\n", crate::syntax::safe::one_line(p)))
                 .collect();
             Rendered {
                 stdout,

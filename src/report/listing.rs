@@ -1,10 +1,10 @@
 //! Plain-text listings for `rulesmith targets` and `rulesmith stats`.
 
 use crate::compile::Build;
-use crate::ownership::OutputMode;
-use crate::target::budget::thousands;
-use crate::target::catalog::Catalog;
-use crate::target::spec::{Across, Budget, BudgetKind, Each, Format, OutputSpec, Select};
+use crate::model::target::{Across, Budget, BudgetKind, Each, Format, OutputSpec, Select};
+use crate::reconcile::ownership::OutputMode;
+use crate::render::budget::thousands;
+use crate::render::catalog::Catalog;
 
 /// Every target with its files, scoping, limits and requirements.
 pub fn targets(catalog: &Catalog) -> String {

@@ -7,13 +7,13 @@ mod explain;
 pub mod findings;
 mod human;
 pub mod listing;
-pub mod safe;
 
 use std::io::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::init::{Action, InitFile};
 use crate::report::findings::{FindingsView, Format, Verbosity};
+use crate::scaffold::{Action, InitFile};
+use crate::syntax::safe;
 use crate::write::{Change, FileChange};
 
 pub use explain::render_explanation;

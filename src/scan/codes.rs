@@ -5,7 +5,7 @@
 //! `RS22xx` text hidden from the rendered view, `RS23xx` risky instructions, `RS24xx` dangerous
 //! agent settings, `RS25xx` secrets. A code never changes meaning once released.
 
-use crate::finding::Severity;
+use crate::diagnostic::finding::Severity;
 
 /// The five classes of risk the scanner looks for, plus files it could not read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

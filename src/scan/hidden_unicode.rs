@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use crate::scan::codes;
 use crate::scan::text::{Source, quote};
 use crate::scan::{Hit, Location};
-use crate::unicode::{self, Hidden, Script};
+use crate::syntax::unicode::{self, Hidden, Script};
 
 /// A run of this many invisible characters or more can carry data.
 const INVISIBLE_RUN: usize = 3;

@@ -10,12 +10,12 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet};
 
-use crate::agent_files::{AgentFile, FileKind};
+use crate::agents::{AgentFile, FileKind};
 use crate::scan::codes;
 use crate::scan::markdown::{Layout, Region};
 use crate::scan::text::{Source, quote};
 use crate::scan::{Hit, Location};
-use crate::unicode;
+use crate::syntax::unicode;
 
 /// Extra checks some patterns need after matching.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -343,7 +343,7 @@ fn sentence_break(segment: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent_files::classify;
+    use crate::agents::classify;
 
     fn run_as(path: &str, text: &str) -> Vec<(&'static str, String)> {
         let source = Source::new(text);

@@ -5,11 +5,11 @@
 //! Kiro, Cline, Roo, Amazon Q, Junie, Continue), `servers` (VS Code), `mcp_servers` (Codex),
 //! `context_servers` (Zed) and `mcp` (opencode).
 
-use crate::load::yaml::{Node, NodeKind, Position};
 use crate::scan::secrets;
 use crate::scan::settings::{as_str, get};
 use crate::scan::text::quote;
 use crate::scan::{Hit, Location, codes, instructions};
+use crate::syntax::yaml::{Node, NodeKind, Position};
 
 const SERVER_KEYS: &[&str] = &[
     "mcpServers",
@@ -373,7 +373,7 @@ mod tests {
     use super::*;
 
     fn run(json: &str) -> Vec<(&'static str, String)> {
-        let node = crate::load::jsonc::parse(json).unwrap();
+        let node = crate::syntax::jsonc::parse(json).unwrap();
         crate::scan::hits_of(|hits| detect(&node, hits))
     }
 
@@ -423,14 +423,14 @@ mod tests {
 
     #[test]
     fn codex_and_continue_shapes() {
-        let node = crate::load::toml::parse(
+        let node = crate::syntax::toml::parse(
             "[mcp_servers.chrome]\ncommand = \"npx\"\nargs = [\"chrome-devtools-mcp@latest\"]\n",
         )
         .unwrap();
         let mut hits = Vec::new();
         detect(&node, &mut hits);
         assert_eq!(hits[0].code, codes::MCP_UNPINNED_PACKAGE);
-        let node = crate::load::yaml::parse(
+        let node = crate::syntax::yaml::parse(
             "mcpServers:\n  - name: db\n    command: npx\n    args: [\"-y\", \"db-mcp\"]\n",
         )
         .unwrap();

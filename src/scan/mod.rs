@@ -19,11 +19,11 @@ pub mod trust;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::agent_files::{AgentFile, FileKind};
-use crate::finding::{Finding, Severity};
+use crate::agents::{AgentFile, FileKind};
+use crate::diagnostic::finding::{Finding, Severity};
 use crate::load::walk::{Body, Discovered, MAX_SCAN_BYTES};
-use crate::load::yaml::{Node, Position};
-use crate::report::safe;
+use crate::syntax::safe;
+use crate::syntax::yaml::{Node, Position};
 
 pub use codes::{CODES, Class, ScanCode};
 use text::Source;
@@ -119,9 +119,9 @@ impl Format {
 /// Parses a config file's text into a tree, if it is a config format and parses.
 fn parse_config(format: Format, text: &str) -> Option<Node> {
     match format {
-        Format::Json => crate::load::jsonc::parse(text).ok(),
-        Format::Toml => crate::load::toml::parse(text).ok(),
-        Format::Yaml => crate::load::yaml::parse(text).ok(),
+        Format::Json => crate::syntax::jsonc::parse(text).ok(),
+        Format::Toml => crate::syntax::toml::parse(text).ok(),
+        Format::Yaml => crate::syntax::yaml::parse(text).ok(),
         Format::Markdown | Format::Other => None,
     }
 }
@@ -406,7 +406,7 @@ pub(crate) fn hits_of(detect: impl FnOnce(&mut Vec<Hit>)) -> Vec<(&'static str, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent_files::classify;
+    use crate::agents::classify;
 
     fn scan(path: &str, text: &str) -> Vec<Finding> {
         scan_text(path, classify(path), text, &ScanConfig::default())

@@ -6,12 +6,12 @@
 
 use std::ops::Range;
 
-use crate::report::safe;
 use crate::scan::Format;
 use crate::scan::hidden_text;
 use crate::scan::markdown::Layout;
 use crate::scan::text::{Source, quote, to_u32};
-use crate::unicode::{self, Hidden};
+use crate::syntax::safe;
+use crate::syntax::unicode::{self, Hidden};
 
 /// One line whose rendered view differs from what the agent reads.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 //! Every check reads a span-annotated tree (JSON, JSONC, TOML or YAML alike), so each finding
 //! points at the key or value that causes it.
 
-use crate::load::yaml::{Node, NodeKind, Position};
 use crate::scan::text::quote;
 use crate::scan::{Hit, Location, codes, instructions};
+use crate::syntax::yaml::{Node, NodeKind, Position};
 
 /// The value at `key` in a mapping node.
 pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
@@ -451,12 +451,12 @@ mod tests {
     use super::*;
 
     fn run(json: &str) -> Vec<(&'static str, String)> {
-        let node = crate::load::jsonc::parse(json).unwrap();
+        let node = crate::syntax::jsonc::parse(json).unwrap();
         crate::scan::hits_of(|hits| detect(&node, hits))
     }
 
     fn run_toml(text: &str) -> Vec<&'static str> {
-        let node = crate::load::toml::parse(text).unwrap();
+        let node = crate::syntax::toml::parse(text).unwrap();
         crate::scan::hits_of(|hits| detect(&node, hits))
             .into_iter()
             .map(|(code, _)| code)

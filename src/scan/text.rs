@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use crate::load::yaml::Position;
-use crate::report::safe;
-use crate::unicode;
+use crate::syntax::safe;
+use crate::syntax::unicode;
+use crate::syntax::yaml::Position;
 
 /// Excerpts longer than this many characters are cut around the finding.
 const EXCERPT_CHARS: usize = 160;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::load::yaml;
+use crate::syntax::yaml;
 
 /// Where the trust file lives, relative to the repository root (the manifest's directory).
 pub const TRUST_FILE: &str = ".rulesmith/trust.yaml";

@@ -42,7 +42,7 @@ pub fn manifest() -> String {
 /// A manifest at `tier` for `targets` (as YAML) that keeps only the built-in policies `keep`,
 /// so snapshots of whole files stay small: the others are left out by one override.
 pub fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
-    let others: Vec<String> = rulesmith::pack::policy_ids()
+    let others: Vec<String> = rulesmith::resolve::pack::policy_ids()
         .into_iter()
         .filter(|id| !keep.contains(&id.as_str()))
         .collect();

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::finding::{Finding, Severity};
-use crate::report::safe;
+use crate::diagnostic::finding::{Finding, Severity};
+use crate::syntax::safe;
 
 /// Renders one annotation per finding.
 pub(super) fn render(findings: &[&Finding]) -> String {

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::finding::{Finding, Severity};
-use crate::report::safe;
+use crate::diagnostic::finding::{Finding, Severity};
+use crate::syntax::safe;
 
 const PATH: Style = Style::new().bold().underline();
 const DIM: Style = AnsiColor::BrightBlack.on_default();

@@ -3,9 +3,9 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::diagnostic::finding::Finding;
 use crate::report::findings::FindingsView;
-use crate::report::safe;
+use crate::syntax::safe;
 
 /// The JSON report's format version; bumped only on incompatible changes.
 pub const REPORT_VERSION: u32 = 1;
@@ -84,7 +84,7 @@ pub(super) fn render(view: &FindingsView<'_>, findings: &[&Finding]) -> String {
 mod tests {
     use super::super::tests::{sample, view};
     use super::*;
-    use crate::policy::schema::{SchemaKind, schema_value};
+    use crate::validate::schema::{SchemaKind, schema_value};
 
     #[test]
     fn the_report_matches_its_published_schema() {

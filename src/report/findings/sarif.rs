@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Severity};
-use crate::report::safe;
+use crate::diagnostic::finding::{Finding, Severity};
+use crate::syntax::safe;
 
 /// Renders a SARIF log with one run, one rule per finding code.
 pub(super) fn render(findings: &[&Finding]) -> String {
