@@ -1,8 +1,6 @@
 //! Every kind of bad input: exit 2, a located diagnostic with code and hint, and an untouched tree.
 
-mod common;
-
-use common::{POLICY, Repo, manifest};
+use crate::common::{POLICY, Repo, manifest};
 
 /// Runs `build` and asserts the error contract: exit 2 and no file written or changed.
 fn fails_untouched(repo: &Repo) -> String {

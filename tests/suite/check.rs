@@ -1,11 +1,9 @@
 //! `rulesmith check` end to end: the real binary in temporary repositories, one scenario per
 //! finding kind, with exit status, stdout and stderr snapshotted.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Repo, manifest_for};
+use crate::common::{Repo, manifest_for};
 use rulesmith::render::catalog::Catalog;
 
 const POLICY: &str = "id: conventions

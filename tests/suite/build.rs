@@ -1,8 +1,6 @@
 //! `rulesmith build`: what it writes, what it refuses, and what it says.
 
-mod common;
-
-use common::{POLICY, Repo, manifest};
+use crate::common::{POLICY, Repo, manifest};
 
 #[test]
 fn build_writes_every_rule_into_the_three_files() {

@@ -1,9 +1,7 @@
 //! `rulesmith scan` end to end: every finding class with a positive and a benign look-alike,
 //! terminal safety on hostile bytes, trust records, output formats, and the real-world corpus.
 
-mod common;
-
-use common::Repo;
+use crate::common::Repo;
 
 /// Unicode tag characters spelling `text`.
 fn tags(text: &str) -> String {

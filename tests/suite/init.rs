@@ -2,11 +2,9 @@
 //! whose YAML, workflow and pre-commit files are valid; existing files are never overwritten;
 //! the working agreement is rendered and drift-checked; bad input gets clear errors.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::Repo;
+use crate::common::Repo;
 use rulesmith::syntax::yaml;
 use serde_json::Value;
 

@@ -1,9 +1,7 @@
 //! Targets end to end: size budgets, refused settings, files that hide each other, output paths
 //! that leave the repository, settings merged into the user's own files, and custom targets.
 
-mod common;
-
-use common::{Repo, manifest_keeping};
+use crate::common::{Repo, manifest_keeping};
 
 /// A manifest building `targets` with the built-in `agent-permissions` policy only.
 fn manifest(targets: &str) -> String {

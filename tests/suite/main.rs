@@ -1,0 +1,14 @@
+//! The integration tests: one binary, one module per command or concern.
+
+mod agent_formats;
+mod build;
+mod check;
+mod common;
+mod errors;
+mod examples;
+mod init;
+mod overrides_cli;
+mod pack;
+mod scan;
+mod schema;
+mod targets;
