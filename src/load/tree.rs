@@ -46,6 +46,30 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// A tree holding `files` as text, with the lock among them read as `read_tree` reads it:
+    /// what a repository looks like after a build, in memory.
+    pub fn from_texts(files: impl IntoIterator<Item = (String, String)>) -> Tree {
+        let mut tree = Tree::default();
+        for (path, text) in files {
+            tree.files.insert(path, Existing::Text(text));
+        }
+        tree.record_lock();
+        tree
+    }
+
+    /// Records the paths and settings entries the lock lists, if the tree holds a lock.
+    fn record_lock(&mut self) {
+        let Some(text) = self.text(LOCK_PATH) else {
+            return;
+        };
+        for file in lock::parse(text) {
+            if !file.entries.is_empty() {
+                self.entries.insert(file.path.clone(), file.entries);
+            }
+            self.locked.insert(file.path, file.target);
+        }
+    }
+
     /// The text at `path`, when it is a readable text file.
     pub fn text(&self, path: &str) -> Option<&str> {
         match self.files.get(path) {
@@ -74,14 +98,7 @@ pub fn read_tree<'a>(
     for path in planned.into_iter().chain([LOCK_PATH]) {
         read(&mut tree, path);
     }
-    if let Some(text) = tree.text(LOCK_PATH) {
-        for file in lock::parse(text) {
-            if !file.entries.is_empty() {
-                tree.entries.insert(file.path.clone(), file.entries);
-            }
-            tree.locked.insert(file.path, file.target);
-        }
-    }
+    tree.record_lock();
     let locked: Vec<String> = tree.locked.keys().cloned().collect();
     for path in &locked {
         if !tree.files.contains_key(path) {

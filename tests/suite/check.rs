@@ -4,7 +4,16 @@
 use std::path::Path;
 
 use crate::common::{Repo, manifest_for};
+use rulesmith::agents;
+use rulesmith::check;
+use rulesmith::compile::{self, Budgets, Plan};
+use rulesmith::diagnostic::SourceFile;
+use rulesmith::load::tree::Tree;
+use rulesmith::model::lock::LOCK_PATH;
+use rulesmith::reconcile::{State, reconcile};
 use rulesmith::render::catalog::Catalog;
+use rulesmith::syntax::header;
+use rulesmith::write::{self, WriteOptions};
 
 const POLICY: &str = "id: conventions
 title: Team conventions
@@ -101,46 +110,74 @@ fn build_then_check_is_clean_and_a_one_byte_edit_is_a_one_line_diff() {
     assert_clean(&repo);
 }
 
+/// Compiles `POLICY` for `targets` in memory, as `build` would from a fresh repository.
+fn compile_in_memory(targets: &[&str]) -> Plan {
+    let source = SourceFile::new("rulesmith.yaml", manifest_for(targets));
+    let manifest = compile::parse_manifest(&source).unwrap();
+    let policies = [SourceFile::new(
+        ".rulesmith/policies/conventions.yaml",
+        POLICY,
+    )];
+    compile::compile(
+        &source,
+        &manifest,
+        &policies,
+        &Catalog::builtin(),
+        Budgets::Enforce,
+    )
+    .unwrap_or_else(|problems| panic!("{targets:?}: {problems:#?}"))
+    .plan
+}
+
+/// What a repository holds after building `plan` into an empty one.
+fn built_tree(plan: &Plan) -> Tree {
+    let entries = reconcile(plan, &Tree::default()).unwrap();
+    let changes = write::preview(&entries, WriteOptions::default()).unwrap();
+    let mut tree = Tree::from_texts(changes.into_iter().map(|c| (c.path, c.contents)));
+    let paths: Vec<String> = tree.files.keys().cloned().collect();
+    tree.agent_files
+        .extend(paths.into_iter().filter(|p| agents::classify(p).is_some()));
+    tree
+}
+
+/// Every pair of targets covers how any two interact, the full set all of them at once; the
+/// pipeline runs in memory, as `build` then `check` run it on disk.
 #[test]
 fn build_then_check_is_clean_for_every_combination_of_targets() {
     let ids = Catalog::builtin().agent_ids();
-    let subsets: Vec<Vec<&str>> = if ids.len() <= 6 {
-        (1..1u32 << ids.len())
-            .map(|mask| {
-                (0..ids.len())
-                    .filter(|i| mask & (1 << i) != 0)
-                    .map(|i| ids[i].as_str())
-                    .collect()
-            })
-            .collect()
-    } else {
-        // Every pair covers how any two targets interact; the full set covers them all at once.
-        let mut subsets: Vec<Vec<&str>> = Vec::new();
-        for (i, a) in ids.iter().enumerate() {
-            subsets.push(vec![a]);
-            for b in &ids[i + 1..] {
-                subsets.push(vec![a, b]);
-            }
-        }
-        subsets.push(ids.iter().map(String::as_str).collect());
-        subsets
-    };
-    for targets in subsets {
-        let repo = repo(&targets);
-        build(&repo);
-        let (code, out) = run(&repo, &["check"]);
-        assert_eq!(code, 0, "{targets:?}: {out}");
-        // Every header's digest matches its file, so a later edit is told from a stale build.
-        for file in rulesmith::model::lock::parse(&repo.read(rulesmith::model::lock::LOCK_PATH)) {
-            let text = repo.read(&file.path);
-            assert_ne!(
-                rulesmith::syntax::header::verify(&text),
-                Some(false),
-                "{}",
-                file.path
-            );
+    let mut subsets: Vec<Vec<&str>> = vec![ids.iter().map(String::as_str).collect()];
+    for (i, a) in ids.iter().enumerate() {
+        subsets.push(vec![a]);
+        for b in &ids[i + 1..] {
+            subsets.push(vec![a, b]);
         }
     }
+    for targets in subsets {
+        let plan = compile_in_memory(&targets);
+        let tree = built_tree(&plan);
+        let entries = reconcile(&plan, &tree).unwrap();
+        for entry in &entries {
+            assert_eq!(entry.state, State::Clean, "{targets:?}: {}", entry.path);
+        }
+        let is_prose = |path: &str| agents::classify(path).is_some_and(|f| f.kind.is_prose());
+        let findings = check::findings(&entries, &tree, is_prose, |_, _| Vec::new());
+        assert!(findings.is_empty(), "{targets:?}: {findings:#?}");
+        // Every header's digest matches its file, so a later edit is told from a stale build.
+        for file in plan.files.iter().filter(|f| f.path != LOCK_PATH) {
+            let text = tree.text(&file.path).unwrap();
+            assert_ne!(header::verify(text), Some(false), "{}", file.path);
+        }
+    }
+}
+
+/// The same on disk, through the binary, once with every target selected.
+#[test]
+fn build_then_check_is_clean_on_disk_with_every_target() {
+    let ids = Catalog::builtin().agent_ids();
+    let all: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let repo = repo(&all);
+    build(&repo);
+    assert_clean(&repo);
 }
 
 #[test]
