@@ -228,7 +228,7 @@ mod tests {
                 target: "agents".into(),
                 contents: "- **MUST** send a CSP.\n- **MUST** list CORS origins.\n".into(),
                 format: crate::model::target::Format::Markdown,
-                mode: crate::reconcile::ownership::OutputMode::Owned,
+                mode: crate::model::target::OutputMode::Owned,
                 groups: vec![],
             }],
         }

@@ -6,7 +6,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::reconcile::ownership::{self, OutputMode, Release};
+use crate::model::target::OutputMode;
+use crate::reconcile::ownership::{self, Release};
 use crate::reconcile::{Entry, State};
 use crate::scaffold::{Action, InitFile};
 
@@ -85,8 +86,8 @@ fn not_generated(entry: &Entry) -> Diagnostic {
     let markers = match entry.mode {
         Some(OutputMode::Text(style)) => format!(
             "add a `{}` line and a `{}` line where rulesmith's rules should go, ",
-            ownership::marker(style, ownership::BEGIN),
-            ownership::marker(style, ownership::END)
+            ownership::marker(style, crate::syntax::header::BEGIN),
+            ownership::marker(style, crate::syntax::header::END)
         ),
         _ => String::new(),
     };

@@ -12,9 +12,9 @@ use crate::load::{self, tree::Tree};
 use crate::model::manifest::{DEFAULT_POLICY_DIR, MANIFEST_FILE};
 use crate::render::catalog::Catalog;
 use crate::report::Reporter;
+use crate::report::prompt::Prompter;
 use crate::scaffold::answers::{self, Defaults, Given};
 use crate::scaffold::harness::Harness;
-use crate::scaffold::prompt::Prompter;
 use crate::scaffold::{self, Action};
 use crate::write;
 

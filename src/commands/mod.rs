@@ -19,13 +19,13 @@ use crate::model::manifest::Manifest;
 use crate::model::target::BudgetKind;
 use crate::reconcile::{self, Entry};
 use crate::render::catalog::Catalog;
-use crate::report::findings::FindingsView;
+use crate::report::findings::{self, FindingsView};
 use crate::report::{Reporter, listing, render_explanation};
 use crate::resolve::ShownOverride;
 use crate::resolve::overrides::Overrides;
 use crate::resolve::pack;
 use crate::validate::Parsed;
-use crate::validate::schema::{SchemaKind, schema_text};
+use crate::validate::schema::{SchemaKind, pretty, schema_text};
 use crate::write::{self, WriteOptions};
 
 /// How a command ended.
@@ -79,12 +79,12 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
             init::run(args, cwd, reporter, input)
         }
         Command::Schema(args) => {
-            reporter.data(&schema_text(match args.kind {
-                SchemaName::Policy => SchemaKind::Policy,
-                SchemaName::Manifest => SchemaKind::Manifest,
-                SchemaName::Target => SchemaKind::Target,
-                SchemaName::Report => SchemaKind::Report,
-            }));
+            reporter.data(&match args.kind {
+                SchemaName::Policy => schema_text(SchemaKind::Policy),
+                SchemaName::Manifest => schema_text(SchemaKind::Manifest),
+                SchemaName::Target => schema_text(SchemaKind::Target),
+                SchemaName::Report => pretty(&findings::json::schema()),
+            });
             Ok(ExitStatus::Success)
         }
         Command::Targets => targets(cli.manifest.as_deref(), cwd, reporter),
@@ -275,7 +275,7 @@ pub fn load_and_reconcile(
     let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
         agents::classify(path).is_some()
     })?;
-    let entries = reconcile::reconcile(plan, &tree)?;
+    let entries = reconcile::reconcile(&plan.files, &tree)?;
     Ok(Reconciled {
         root,
         tree,

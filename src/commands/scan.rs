@@ -16,6 +16,7 @@ use crate::load::{self, walk};
 use crate::model::manifest::ScanSettings;
 use crate::report::Reporter;
 use crate::report::findings::{FindingsView, Format, Verbosity};
+use crate::scan::file::{Body, Discovered};
 use crate::scan::trust::{TRUST_FILE, TrustFile};
 use crate::scan::{self, ScanConfig, codes, reveal};
 use crate::validate::Parsed;
@@ -173,7 +174,7 @@ pub fn run(
 }
 
 /// The reveal report for every file with a hidden-Unicode or hidden-text finding.
-fn revealed(files: &[walk::Discovered], findings: &[Finding]) -> String {
+fn revealed(files: &[Discovered], findings: &[Finding]) -> String {
     let hiding = |path: &str| {
         findings.iter().any(|f| {
             f.path == path
@@ -187,7 +188,7 @@ fn revealed(files: &[walk::Discovered], findings: &[Finding]) -> String {
     };
     let mut out = String::new();
     for file in files.iter().filter(|f| hiding(&f.path)) {
-        if let walk::Body::Bytes(bytes) = &file.body {
+        if let Body::Bytes(bytes) = &file.body {
             let lines = reveal::reveal(&file.path, &String::from_utf8_lossy(bytes));
             let block = reveal::render(&file.path, &lines);
             if !block.is_empty() {

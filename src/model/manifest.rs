@@ -117,8 +117,11 @@ impl ScanSettings {
     }
 }
 
+/// The lowest severity `scan` and `check` report unless the manifest says otherwise.
+pub const DEFAULT_MIN_SEVERITY: Severity = Severity::Medium;
+
 fn default_min_severity() -> Severity {
-    crate::scan::DEFAULT_MIN_SEVERITY
+    DEFAULT_MIN_SEVERITY
 }
 
 /// A reviewed change to one finding code's severity.

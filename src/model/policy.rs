@@ -148,8 +148,39 @@ impl Scope {
     }
 }
 
-/// A programming language a scope names; it stands for the file extensions in
-/// [`crate::resolve::scope::LANGUAGES`].
+/// Every language a scope may name, with the file extensions that stand for it.
+pub const LANGUAGES: &[(&str, &[&str])] = &[
+    ("c", &["c", "h"]),
+    ("cpp", &["cc", "cpp", "cxx", "hh", "hpp", "hxx"]),
+    ("csharp", &["cs"]),
+    ("css", &["css", "scss"]),
+    ("dart", &["dart"]),
+    ("elixir", &["ex", "exs"]),
+    ("go", &["go"]),
+    ("haskell", &["hs"]),
+    ("html", &["html", "htm"]),
+    ("java", &["java"]),
+    ("javascript", &["js", "jsx", "mjs", "cjs"]),
+    ("json", &["json"]),
+    ("kotlin", &["kt", "kts"]),
+    ("lua", &["lua"]),
+    ("markdown", &["md", "mdx"]),
+    ("php", &["php"]),
+    ("powershell", &["ps1", "psm1"]),
+    ("python", &["py", "pyi"]),
+    ("ruby", &["rb"]),
+    ("rust", &["rs"]),
+    ("scala", &["scala"]),
+    ("shell", &["sh", "bash", "zsh"]),
+    ("sql", &["sql"]),
+    ("swift", &["swift"]),
+    ("terraform", &["tf", "tfvars"]),
+    ("toml", &["toml"]),
+    ("typescript", &["ts", "tsx", "mts", "cts"]),
+    ("yaml", &["yaml", "yml"]),
+];
+
+/// A programming language a scope names; it stands for the file extensions in [`LANGUAGES`].
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(transparent)]
 pub struct Language(pub String);
@@ -160,10 +191,7 @@ impl JsonSchema for Language {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let names: Vec<&str> = crate::resolve::scope::LANGUAGES
-            .iter()
-            .map(|l| l.0)
-            .collect();
+        let names: Vec<&str> = LANGUAGES.iter().map(|l| l.0).collect();
         schemars::json_schema!({
             "description": "A language, by its lowercase name; it selects the files with its extensions.",
             "type": "string",

@@ -304,3 +304,17 @@ pub enum BudgetKind {
     /// The agent's documentation advises it: the build warns.
     Advisory,
 }
+
+/// How an output's final bytes relate to the file already on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputMode {
+    /// A text file that carries rulesmith's header comment in this syntax. When the existing
+    /// file holds managed-block markers, only the block is rulesmith's.
+    Text(CommentStyle),
+    /// A file in rulesmith's own `.rulesmith/` directory, such as the lock file: it carries no
+    /// header and is replaced whole.
+    Owned,
+    /// A JSON settings file shared with the user: the output holds rulesmith's entries, which
+    /// are merged into the file on disk; the user's keys and entries stay.
+    Settings,
+}

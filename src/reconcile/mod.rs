@@ -9,13 +9,13 @@ pub mod ownership;
 
 use std::collections::BTreeSet;
 
-use crate::compile::Plan;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::tree::{Existing, Tree};
 use crate::model::lock::Entries;
-use crate::reconcile::ownership::{Final, OutputMode, Ownership, Refusal, Release};
-use crate::render::guard;
-use crate::syntax::header::CommentStyle;
+use crate::model::target::OutputMode;
+use crate::reconcile::ownership::{Final, Ownership, Refusal, Release};
+use crate::render::{Rendered, guard};
+use crate::syntax::header::{self, CommentStyle};
 use crate::syntax::yaml::Position;
 
 /// One path and its state.
@@ -63,14 +63,14 @@ pub enum State {
     },
 }
 
-/// Compares `plan` with `tree`. Broken markers, outputs behind symlinks, settings files that
+/// Compares the planned files with `tree`. Broken markers, outputs behind symlinks, settings files that
 /// cannot be merged and settings that would switch an agent's prompts off are errors.
-pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>> {
+pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>> {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     let mut planned = BTreeSet::new();
     let no_entries = Entries::new();
-    for file in &plan.files {
+    for file in plan {
         planned.insert(file.path.as_str());
         let existing = match tree.files.get(&file.path) {
             None => None,
@@ -161,8 +161,8 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                     .at(source.span(position, width))
                     .hint(format!(
                         "keep exactly one `{}` line followed by one `{}` line; nothing was overwritten",
-                        ownership::marker(style, ownership::BEGIN),
-                        ownership::marker(style, ownership::END)
+                        ownership::marker(style, header::BEGIN),
+                        ownership::marker(style, header::END)
                     )),
                 );
                 continue;
@@ -224,7 +224,6 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Rendered;
     use crate::syntax::header;
 
     fn output(path: &str, body: &str) -> Rendered {
@@ -253,7 +252,7 @@ mod tests {
         }
     }
 
-    fn states(plan: &Plan, tree: &Tree) -> Vec<(String, String)> {
+    fn states(plan: &[Rendered], tree: &Tree) -> Vec<(String, String)> {
         reconcile(plan, tree)
             .unwrap()
             .into_iter()
@@ -272,17 +271,15 @@ mod tests {
 
     #[test]
     fn each_path_gets_its_state() {
-        let plan = Plan {
-            files: vec![
-                output("A.md", "a\n"),
-                output("B.md", "b\n"),
-                output("C.md", "c\n"),
-            ],
-        };
+        let plan = vec![
+            output("A.md", "a\n"),
+            output("B.md", "b\n"),
+            output("C.md", "c\n"),
+        ];
         let old = output("OLD.md", "old\n").contents;
         let tree = tree(
             &[
-                ("A.md", &plan.files[0].contents),
+                ("A.md", &plan[0].contents),
                 ("B.md", &output("B.md", "b2\n").contents),
                 ("OLD.md", &old),
                 ("MINE.md", "# mine\n"),
@@ -302,9 +299,7 @@ mod tests {
 
     #[test]
     fn an_output_behind_a_symlink_is_an_error() {
-        let plan = Plan {
-            files: vec![output("A.md", "a\n")],
-        };
+        let plan = vec![output("A.md", "a\n")];
         let mut tree = tree(&[], &[]);
         tree.files
             .insert("A.md".into(), Existing::Symlink { target: None });

@@ -11,28 +11,9 @@ use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::lock::Entries;
+use crate::model::target::OutputMode;
 use crate::reconcile::merge;
-use crate::syntax::header::{self, CommentStyle};
-
-/// The word inside a begin marker comment.
-pub const BEGIN: &str = "rulesmith:begin";
-
-/// The word inside an end marker comment.
-pub const END: &str = "rulesmith:end";
-
-/// How an output's final bytes relate to the file already on disk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputMode {
-    /// A text file that carries rulesmith's header comment in this syntax. When the existing
-    /// file holds managed-block markers, only the block is rulesmith's.
-    Text(CommentStyle),
-    /// A file in rulesmith's own `.rulesmith/` directory, such as the lock file: it carries no
-    /// header and is replaced whole.
-    Owned,
-    /// A JSON settings file shared with the user: the output holds rulesmith's entries, which
-    /// are merged into the file on disk; the user's keys and entries stay.
-    Settings,
-}
+use crate::syntax::header::{self, BEGIN, CommentStyle, END};
 
 /// Which part of a file a build replaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::target::Format;
-use crate::reconcile::ownership::OutputMode;
+use crate::model::target::OutputMode;
 use crate::render::Rendered;
 use crate::syntax::yaml;
 

@@ -17,13 +17,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::model::agreement::AgreementView;
 use crate::model::manifest::Tier;
+use crate::model::target::OutputMode;
 use crate::model::target::{
     Each, EntrySpec, Format, FrontmatterValue, GlobStyle, Intent, OutputSpec, Select,
 };
-use crate::reconcile::ownership::OutputMode;
 use crate::render::catalog::{Catalog, Target};
+use crate::resolve::agreement::AgreementView;
 use crate::resolve::{Group, ResolvedPermissions, ResolvedPolicy, RuleSet, ShownOverride};
 use crate::syntax::header;
 use crate::syntax::yaml::Position;

@@ -73,7 +73,7 @@ mod tests {
     use super::*;
     use crate::model::manifest::Tier;
     use crate::model::target::Format;
-    use crate::reconcile::ownership::OutputMode;
+    use crate::model::target::OutputMode;
     use crate::resolve::{Group, ResolvedPermissions};
 
     fn file(path: &str, groups: &[&str]) -> Rendered {

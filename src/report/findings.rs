@@ -5,7 +5,7 @@
 
 mod github;
 mod human;
-mod json;
+pub mod json;
 mod sarif;
 
 use std::collections::BTreeMap;

@@ -1,8 +1,8 @@
 //! Plain-text listings for `rulesmith targets` and `rulesmith stats`.
 
 use crate::compile::Build;
+use crate::model::target::OutputMode;
 use crate::model::target::{Across, Budget, BudgetKind, Each, Format, OutputSpec, Select};
-use crate::reconcile::ownership::OutputMode;
 use crate::render::budget::thousands;
 use crate::render::catalog::Catalog;
 

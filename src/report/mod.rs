@@ -7,6 +7,7 @@ mod explain;
 pub mod findings;
 mod human;
 pub mod listing;
+pub mod prompt;
 
 use std::io::Write;
 

@@ -3,15 +3,16 @@
 //! Resolution is pure: it filters by tier, orders deterministically and computes the wording
 //! templates need, so the templates hold layout only.
 
+pub mod agreement;
 pub mod overrides;
 pub mod pack;
 pub mod scope;
 
 use serde::Serialize;
 
-use crate::model::agreement::{self, AgreementView};
 use crate::model::manifest::{Manifest, Tier};
 use crate::model::policy::{Level, Permissions, Policy, Rule, Scope};
+use crate::resolve::agreement::AgreementView;
 use crate::resolve::overrides::{Action, Overrides};
 
 /// Where a policy came from.

@@ -4,39 +4,7 @@
 //! globs; agents that scope by directory (nested `AGENTS.md`) read the directories; agents with
 //! neither get the words of [`describe`].
 
-use crate::model::policy::Scope;
-
-/// Every language a scope may name, with the file extensions that stand for it.
-pub const LANGUAGES: &[(&str, &[&str])] = &[
-    ("c", &["c", "h"]),
-    ("cpp", &["cc", "cpp", "cxx", "hh", "hpp", "hxx"]),
-    ("csharp", &["cs"]),
-    ("css", &["css", "scss"]),
-    ("dart", &["dart"]),
-    ("elixir", &["ex", "exs"]),
-    ("go", &["go"]),
-    ("haskell", &["hs"]),
-    ("html", &["html", "htm"]),
-    ("java", &["java"]),
-    ("javascript", &["js", "jsx", "mjs", "cjs"]),
-    ("json", &["json"]),
-    ("kotlin", &["kt", "kts"]),
-    ("lua", &["lua"]),
-    ("markdown", &["md", "mdx"]),
-    ("php", &["php"]),
-    ("powershell", &["ps1", "psm1"]),
-    ("python", &["py", "pyi"]),
-    ("ruby", &["rb"]),
-    ("rust", &["rs"]),
-    ("scala", &["scala"]),
-    ("shell", &["sh", "bash", "zsh"]),
-    ("sql", &["sql"]),
-    ("swift", &["swift"]),
-    ("terraform", &["tf", "tfvars"]),
-    ("toml", &["toml"]),
-    ("typescript", &["ts", "tsx", "mts", "cts"]),
-    ("yaml", &["yaml", "yml"]),
-];
+use crate::model::policy::{LANGUAGES, Scope};
 
 /// The extensions of `language`; empty for a name the schema would have rejected.
 fn extensions(language: &str) -> &'static [&'static str] {

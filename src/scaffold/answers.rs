@@ -8,7 +8,6 @@ use crate::model::agreement;
 use crate::model::manifest::Tier;
 use crate::render::catalog::Catalog;
 use crate::scaffold::harness::Harness;
-use crate::scaffold::prompt::Prompter;
 use crate::validate::closest;
 
 /// Everything init needs to know about the new repository.
@@ -63,7 +62,7 @@ pub fn gather(
     defaults: &Defaults,
     harness: &Harness,
     catalog: &Catalog,
-    mut prompter: Option<&mut Prompter<'_>>,
+    mut prompter: Option<&mut dyn Ask>,
 ) -> Result<Answers, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let project = keep(
@@ -137,11 +136,23 @@ fn keep<T>(result: Result<T, Diagnostic>, problems: &mut Vec<Diagnostic>) -> Opt
     result.map_err(|problem| problems.push(problem)).ok()
 }
 
+/// Where `init` asks its questions: a terminal, or a script in tests.
+pub trait Ask {
+    /// Asks `question`; an empty answer, or the end of input, takes `default`.
+    fn ask(&mut self, question: &str, default: &str) -> String;
+
+    /// Says why an answer was refused, before the question is asked again.
+    fn complain(&mut self, problem: &Diagnostic);
+
+    /// Whether the input has ended, so asking again would not help.
+    fn at_end(&self) -> bool;
+}
+
 /// One answer: the flag when given, else asked at the prompt until it passes `parse` (or input
 /// ends), else the default.
 fn answer<T>(
     flag: Option<&str>,
-    prompter: &mut Option<&mut Prompter<'_>>,
+    prompter: &mut Option<&mut dyn Ask>,
     question: &str,
     default: &str,
     parse: impl Fn(&str) -> Result<T, Diagnostic>,
@@ -290,7 +301,28 @@ pub fn project_from_dir(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Reporter;
+
+    /// Answers read from a script, one per line, the way a terminal prompt reads them.
+    struct Script(std::vec::IntoIter<String>, bool);
+
+    impl Ask for Script {
+        fn ask(&mut self, _question: &str, default: &str) -> String {
+            match self.0.next() {
+                Some(line) if !line.trim().is_empty() => line.trim().to_owned(),
+                Some(_) => default.to_owned(),
+                None => {
+                    self.1 = true;
+                    default.to_owned()
+                }
+            }
+        }
+
+        fn complain(&mut self, _problem: &Diagnostic) {}
+
+        fn at_end(&self) -> bool {
+            self.1
+        }
+    }
 
     #[test]
     fn unknown_choices_list_the_valid_ones() {
@@ -340,9 +372,8 @@ mod tests {
     }
 
     fn ask(input: &str, given: &Given) -> Result<Answers, Vec<Diagnostic>> {
-        let mut input = std::io::Cursor::new(input.as_bytes().to_vec());
-        let mut reporter = Reporter::new(Box::new(std::io::sink()), Box::new(std::io::sink()));
-        let mut prompter = Prompter::new(&mut input, &mut reporter);
+        let lines: Vec<String> = input.lines().map(str::to_owned).collect();
+        let mut prompter = Script(lines.into_iter(), false);
         let (harness, catalog) = (Harness::builtin(), Catalog::builtin());
         gather(given, &defaults(), &harness, &catalog, Some(&mut prompter))
     }

@@ -12,7 +12,6 @@
 
 pub mod answers;
 pub mod harness;
-pub mod prompt;
 
 use std::collections::BTreeMap;
 
@@ -24,10 +23,11 @@ use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
 use crate::model::manifest::MANIFEST_FILE;
-use crate::reconcile::ownership::{self, OutputMode, Refusal};
+use crate::model::target::OutputMode;
+use crate::reconcile::ownership::{self, Refusal};
 use crate::render::catalog::Catalog;
 use crate::resolve::RuleSet;
-use crate::syntax::header::CommentStyle;
+use crate::syntax::header::{self, CommentStyle};
 use crate::validate::schema::{SchemaKind, schema_text};
 
 pub use answers::Answers;
@@ -373,7 +373,7 @@ fn wrap(text: &str, style: CommentStyle) -> String {
     if !out.trim().is_empty() {
         out.push_str(newline);
     }
-    for word in [ownership::BEGIN, ownership::END] {
+    for word in [header::BEGIN, header::END] {
         out.push_str(&ownership::marker(style, word));
         out.push_str(newline);
     }

@@ -40,8 +40,8 @@ fn patterns() -> &'static Patterns {
         own_marker: Regex::new(&format!(
             r"^\s*(?:{} \(target: [a-z0-9-]+\)\. Do not edit; run `rulesmith build` to update\. digest: [0-9a-f]{{16}}|{}|{})\s*$",
             regex::escape(crate::syntax::header::MARKER),
-            regex::escape(crate::reconcile::ownership::BEGIN),
-            regex::escape(crate::reconcile::ownership::END),
+            regex::escape(crate::syntax::header::BEGIN),
+            regex::escape(crate::syntax::header::END),
         ))
         .expect("marker pattern compiles"),
     })

@@ -5,6 +5,7 @@
 //! fetches anything, uses linear-time matching only, and escapes everything it quotes.
 
 pub mod codes;
+pub mod file;
 mod hidden_text;
 mod hidden_unicode;
 mod instructions;
@@ -21,11 +22,12 @@ use std::ops::Range;
 
 use crate::agents::{AgentFile, FileKind};
 use crate::diagnostic::finding::{Finding, Severity};
-use crate::load::walk::{Body, Discovered, MAX_SCAN_BYTES};
+use crate::model::manifest::DEFAULT_MIN_SEVERITY;
 use crate::syntax::safe;
 use crate::syntax::yaml::{Node, Position};
 
 pub use codes::{CODES, Class, ScanCode};
+use file::{Body, Discovered, MAX_SCAN_BYTES};
 use text::Source;
 use trust::TrustFile;
 
@@ -38,9 +40,6 @@ pub struct ScanConfig {
     /// Findings below this severity are dropped.
     pub min_severity: Severity,
 }
-
-/// The lowest severity reported unless configured otherwise.
-pub const DEFAULT_MIN_SEVERITY: Severity = Severity::Medium;
 
 impl Default for ScanConfig {
     fn default() -> Self {

@@ -31,12 +31,10 @@ pub fn schema(kind: SchemaKind) -> &'static Schema {
     static POLICY: OnceLock<Schema> = OnceLock::new();
     static MANIFEST: OnceLock<Schema> = OnceLock::new();
     static TARGET: OnceLock<Schema> = OnceLock::new();
-    static REPORT: OnceLock<Schema> = OnceLock::new();
     let cell = match kind {
         SchemaKind::Policy => &POLICY,
         SchemaKind::Manifest => &MANIFEST,
         SchemaKind::Target => &TARGET,
-        SchemaKind::Report => &REPORT,
     };
     cell.get_or_init(|| {
         let raw = schema_value(kind);

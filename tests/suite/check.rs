@@ -131,7 +131,7 @@ fn compile_in_memory(targets: &[&str]) -> Plan {
 
 /// What a repository holds after building `plan` into an empty one.
 fn built_tree(plan: &Plan) -> Tree {
-    let entries = reconcile(plan, &Tree::default()).unwrap();
+    let entries = reconcile(&plan.files, &Tree::default()).unwrap();
     let changes = write::preview(&entries, WriteOptions::default()).unwrap();
     let mut tree = Tree::from_texts(changes.into_iter().map(|c| (c.path, c.contents)));
     let paths: Vec<String> = tree.files.keys().cloned().collect();
@@ -155,7 +155,7 @@ fn build_then_check_is_clean_for_every_combination_of_targets() {
     for targets in subsets {
         let plan = compile_in_memory(&targets);
         let tree = built_tree(&plan);
-        let entries = reconcile(&plan, &tree).unwrap();
+        let entries = reconcile(&plan.files, &tree).unwrap();
         for entry in &entries {
             assert_eq!(entry.state, State::Clean, "{targets:?}: {}", entry.path);
         }

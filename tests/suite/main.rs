@@ -7,6 +7,7 @@ mod common;
 mod errors;
 mod examples;
 mod init;
+mod layering;
 mod overrides_cli;
 mod pack;
 mod scan;

@@ -4,6 +4,7 @@ use std::io::BufRead;
 
 use crate::diagnostic::Diagnostic;
 use crate::report::Reporter;
+use crate::scaffold::answers::Ask;
 
 /// Asks questions on the reporter's error stream and reads answers from `input`.
 pub struct Prompter<'a> {
@@ -21,9 +22,11 @@ impl<'a> Prompter<'a> {
             ended: false,
         }
     }
+}
 
+impl Ask for Prompter<'_> {
     /// Asks `question`; an empty line, or the end of input, takes `default`.
-    pub fn ask(&mut self, question: &str, default: &str) -> String {
+    fn ask(&mut self, question: &str, default: &str) -> String {
         self.reporter.prompt(&format!("{question} [{default}]: "));
         let mut line = String::new();
         if self.ended || matches!(self.input.read_line(&mut line), Ok(0) | Err(_)) {
@@ -38,7 +41,7 @@ impl<'a> Prompter<'a> {
     }
 
     /// Says why an answer was refused, before the question is asked again.
-    pub fn complain(&mut self, problem: &Diagnostic) {
+    fn complain(&mut self, problem: &Diagnostic) {
         let hint = problem
             .hint
             .as_deref()
@@ -49,7 +52,7 @@ impl<'a> Prompter<'a> {
     }
 
     /// Whether the input has ended, so asking again would not help.
-    pub fn at_end(&self) -> bool {
+    fn at_end(&self) -> bool {
         self.ended
     }
 }
