@@ -1,4 +1,5 @@
 //! Embeds `policies/`, `targets/` and `templates/` into the binary as a sorted list of (path, text) pairs.
+#![allow(clippy::disallowed_methods)] // benchmarks and the build script work on disk
 #![allow(
     clippy::disallowed_macros,
     reason = "cargo reads build-script instructions from stdout"

@@ -2,11 +2,13 @@
 //! built-in target without a hard size limit selected, clean and with drift.
 //!
 //! `cargo bench --bench check` measures; `cargo test` runs it once as a smoke test.
+#![allow(clippy::disallowed_methods)] // benchmarks and the build script work on disk
 
 mod support;
 
 use std::process::Command;
 
+use rulesmith::commands::{Need, Workspace};
 use rulesmith::model::agreement::AGREEMENT_TARGET;
 use rulesmith::model::target::BudgetKind;
 use rulesmith::render::catalog::Catalog;
@@ -50,7 +52,8 @@ fn main() {
     );
 
     let in_process = time(runs, || {
-        rulesmith::commands::load_and_reconcile(None, dir.path()).unwrap();
+        let workspace = Workspace::load(None, dir.path(), Need::Project).unwrap();
+        workspace.reconcile().unwrap();
     });
     report(
         "load + compile + read tree 200x8 (in process)",

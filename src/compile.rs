@@ -159,9 +159,19 @@ pub fn compile(
     budgets: Budgets,
 ) -> Result<Build, Vec<Diagnostic>> {
     let sources = load_sources(manifest_source, manifest, repo_policies, catalog)?;
-    let rules = resolve(&manifest.value, sources.policies, &sources.overrides);
+    compile_sources(&manifest.value, sources, catalog, budgets)
+}
+
+/// Compiles parsed and checked sources into a plan: resolve, render, measure, plan.
+pub fn compile_sources(
+    manifest: &Manifest,
+    sources: Sources,
+    catalog: &Catalog,
+    budgets: Budgets,
+) -> Result<Build, Vec<Diagnostic>> {
+    let rules = resolve(manifest, sources.policies, &sources.overrides);
     let mut problems = Vec::new();
-    let targets = selected_targets(&manifest.value, catalog);
+    let targets = selected_targets(manifest, catalog);
     let renderer = Renderer::new(catalog, &targets)?;
     let mut scene = Scene::new(&rules);
     let mut files = Vec::new();

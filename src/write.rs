@@ -1,6 +1,7 @@
 //! The write stage: the only writer. It turns reconciled entries into file changes, refuses to
 //! overwrite files rulesmith did not generate, writes each changed file atomically and removes
 //! files that rulesmith generated earlier and no target produces any more.
+#![allow(clippy::disallowed_methods)] // the disk is this stage's job
 
 use std::io::Write as _;
 use std::path::Path;

@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use crate::cli::InitArgs;
-use crate::commands::{self, ExitStatus};
+use crate::commands::{ExitStatus, Need, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::finding::Severity;
 use crate::load::{self, tree::Tree};
@@ -19,7 +19,7 @@ use crate::scaffold::{self, Action};
 use crate::write;
 
 /// Runs `rulesmith init`; `input` is the terminal to ask questions on, if any.
-pub fn run(
+pub(super) fn run(
     args: &InitArgs,
     cwd: &Path,
     reporter: &mut Reporter,
@@ -86,7 +86,8 @@ pub fn run(
         answers.stack,
         answers.agents.join(", ")
     )];
-    let (_, findings) = commands::check_findings(Some(&dir.join(MANIFEST_FILE)), cwd)?;
+    let workspace = Workspace::load(Some(&dir.join(MANIFEST_FILE)), cwd, Need::Project)?;
+    let (_, findings) = workspace.check()?;
     let findings: Vec<_> = findings
         .into_iter()
         .filter(|f| f.severity > Severity::Info)

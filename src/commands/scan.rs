@@ -6,141 +6,31 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::agents;
 use crate::cli::ScanArgs;
-use crate::commands::ExitStatus;
-use crate::compile;
+use crate::commands::{ExitStatus, Workspace};
 use crate::diagnostic::finding::Finding;
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{self, walk};
-use crate::model::manifest::ScanSettings;
 use crate::report::Reporter;
 use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::scan::file::{Body, Discovered};
-use crate::scan::trust::{TRUST_FILE, TrustFile};
-use crate::scan::{self, ScanConfig, codes, reveal};
-use crate::validate::Parsed;
+use crate::scan::trust::TRUST_FILE;
+use crate::scan::{self, codes, reveal};
 use crate::write;
 
-/// What scanning needs from the repository: its root, settings and trust records.
-pub struct ScanSetup {
-    /// The repository root: the manifest's directory, else the working directory.
-    pub root: PathBuf,
-    /// Severity overrides and the minimum severity.
-    pub config: ScanConfig,
-    /// Reviewed files.
-    pub trust: TrustFile,
-}
-
-impl ScanSetup {
-    /// What the scan finds in one agent file, given its text or why it could not be read as
-    /// text, as `check` reports it: nothing for a trusted file, only findings at or above the
-    /// minimum severity.
-    pub fn findings(&self, path: &str, content: Result<&str, &str>) -> Vec<Finding> {
-        match content {
-            Ok(text) => scan::scan_trusted(
-                path,
-                agents::classify(path),
-                text,
-                &self.config,
-                &self.trust,
-            ),
-            Err(reason) => {
-                let unscanned = scan::unscanned(path, &format!("the file {reason}"), &self.config);
-                (unscanned.severity >= self.config.min_severity)
-                    .then_some(unscanned)
-                    .into_iter()
-                    .collect()
-            }
-        }
-    }
-}
-
-/// Turns the manifest's `scan:` section into a scan configuration, rejecting overrides of
-/// codes that do not exist.
-pub fn scan_config(
-    settings: &ScanSettings,
-    manifest: Option<(&SourceFile, &Parsed<crate::model::manifest::Manifest>)>,
-) -> Result<ScanConfig, Vec<Diagnostic>> {
-    let mut config = ScanConfig {
-        min_severity: settings.min_severity,
-        ..ScanConfig::default()
-    };
-    let mut problems = Vec::new();
-    for (code, change) in &settings.severity {
-        if codes::lookup(code).is_none() {
-            let mut problem = Diagnostic::error(
-                Code::UnknownScanCode,
-                format!("`scan.severity` names `{code}`, which is not a scan finding code"),
-            )
-            .hint("use a code from `rulesmith scan` output or the README's code table (RS2001–RS2503)");
-            if let Some((source, parsed)) = manifest {
-                let position = parsed
-                    .node
-                    .at_pointer("/scan/severity")
-                    .and_then(|node| node.key_position(code));
-                if let Some(position) = position {
-                    problem = problem.at(source.span(position, code.chars().count()));
-                }
-            }
-            problems.push(problem);
-            continue;
-        }
-        config.severities.insert(code.clone(), change.level);
-    }
-    if problems.is_empty() {
-        Ok(config)
-    } else {
-        Err(problems)
-    }
-}
-
-/// Finds the repository root, reads the manifest's scan settings if there is a manifest, and
-/// the trust file if there is one.
-pub fn load_setup(manifest: Option<&Path>, cwd: &Path) -> Result<ScanSetup, Vec<Diagnostic>> {
-    let manifest_path = match manifest {
-        Some(path) => Some(cwd.join(path)),
-        None => load::find_manifest(cwd).ok(),
-    };
-    let (root, config) = match manifest_path {
-        Some(path) => {
-            let root = path
-                .parent()
-                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
-            let source =
-                load::read_text(&path, &load::display_path(&root, &path)).map_err(|d| vec![d])?;
-            let parsed = compile::parse_manifest(&source)?;
-            let config = scan_config(&parsed.value.scan, Some((&source, &parsed)))?;
-            (root, config)
-        }
-        None => (cwd.to_path_buf(), ScanConfig::default()),
-    };
-    let trust = match load::read_optional_text(&root.join(TRUST_FILE), TRUST_FILE) {
-        Ok(Some(source)) => TrustFile::parse(&source).map_err(|d| vec![d])?,
-        Ok(None) => TrustFile::default(),
-        Err(problem) => return Err(vec![problem]),
-    };
-    Ok(ScanSetup {
-        root,
-        config,
-        trust,
-    })
-}
-
 /// Runs `rulesmith scan`.
-pub fn run(
-    manifest: Option<&Path>,
+pub(super) fn run(
+    mut setup: Workspace,
     cwd: &Path,
     args: &ScanArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
-    let mut setup = load_setup(manifest, cwd)?;
     if !args.trust.is_empty() {
         let reason = args.reason.as_deref().unwrap_or_default();
         return trust(&mut setup, cwd, &args.trust, reason, reporter);
     }
     if let Some(min) = args.min_severity {
-        setup.config.min_severity = min;
+        setup.scan.min_severity = min;
     }
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| cwd.join(p)).collect();
     let (files, problems) = walk::discover(
@@ -153,7 +43,7 @@ pub fn run(
     if !problems.is_empty() {
         reporter.diagnostics(&problems, false);
     }
-    let outcome = scan::scan_files(&files, &setup.trust, &setup.config);
+    let outcome = scan::scan_files(&files, &setup.trust, &setup.scan);
     reporter.findings(
         args.format,
         &FindingsView {
@@ -202,7 +92,7 @@ fn revealed(files: &[Discovered], findings: &[Finding]) -> String {
 
 /// Records reviewed files in the trust file.
 fn trust(
-    setup: &mut ScanSetup,
+    setup: &mut Workspace,
     cwd: &Path,
     paths: &[PathBuf],
     reason: &str,

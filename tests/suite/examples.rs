@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rulesmith::commands::load_and_reconcile;
+use rulesmith::commands::{Need, Workspace};
 use rulesmith::reconcile::State;
 use rulesmith::write::{self, WriteOptions};
 
@@ -27,12 +27,15 @@ fn committed_outputs_match_the_policies() {
     let bless = std::env::var_os("RULESMITH_BLESS").is_some();
     let mut stale = Vec::new();
     for dir in &dirs {
-        let project = load_and_reconcile(Some(&dir.join("rulesmith.yaml")), dir)
+        let workspace = Workspace::load(Some(&dir.join("rulesmith.yaml")), dir, Need::Project)
+            .unwrap_or_else(|errors| panic!("{} does not load: {errors:#?}", dir.display()));
+        let project = workspace
+            .reconcile()
             .unwrap_or_else(|errors| panic!("{} does not compile: {errors:#?}", dir.display()));
         assert!(!project.entries.is_empty());
         if bless {
             let changes = write::preview(&project.entries, WriteOptions::default()).unwrap();
-            write::apply(&project.root, &changes).unwrap();
+            write::apply(&workspace.root, &changes).unwrap();
             continue;
         }
         for entry in &project.entries {
@@ -51,23 +54,22 @@ fn committed_outputs_match_the_policies() {
 #[test]
 fn the_all_targets_example_builds_every_builtin_target_without_warnings() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/all-targets");
-    let project = rulesmith::commands::compile_project(
+    let workspace = Workspace::load(
         Some(&example.join("rulesmith.yaml")),
         &example,
-        rulesmith::compile::Budgets::Enforce,
+        Need::Project,
     )
     .unwrap();
+    let build = workspace
+        .compile(rulesmith::compile::Budgets::Enforce)
+        .unwrap();
     let catalog = rulesmith::render::catalog::Catalog::builtin();
-    assert_eq!(project.build.targets, catalog.builtin_ids());
+    assert_eq!(build.targets, catalog.builtin_ids());
     for id in catalog.builtin_ids() {
         assert!(
-            project.build.plan.files.iter().any(|f| f.target == id),
+            build.plan.files.iter().any(|f| f.target == id),
             "target {id} wrote nothing"
         );
     }
-    assert!(
-        project.build.warnings.is_empty(),
-        "{:#?}",
-        project.build.warnings
-    );
+    assert!(build.warnings.is_empty(), "{:#?}", build.warnings);
 }

@@ -1,4 +1,5 @@
 //! The integration tests: one binary, one module per command or concern.
+#![allow(clippy::disallowed_methods)] // tests set up and inspect repositories on disk
 
 mod agent_formats;
 mod build;

@@ -1,0 +1,258 @@
+//! The workspace: everything a command needs from the repository, loaded once before dispatch.
+//!
+//! Flags name where to look (`--manifest`, the working directory); the workspace turns them into
+//! a repository root, the parsed manifest, the target catalogue, the scan configuration and the
+//! trust records, the way ripgrep turns low-level arguments into high-level ones. Commands then
+//! ask it to compile, reconcile or check, and never read the manifest themselves.
+
+use std::path::{Path, PathBuf};
+
+use crate::agents;
+use crate::check;
+use crate::compile::{self, Budgets, Build, Sources};
+use crate::diagnostic::finding::Finding;
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::load::{self, tree::Tree};
+use crate::model::manifest::{Manifest, ScanSettings};
+use crate::reconcile::{self, Entry};
+use crate::render::catalog::Catalog;
+use crate::resolve::ShownOverride;
+use crate::scan::trust::{TRUST_FILE, TrustFile};
+use crate::scan::{self, ScanConfig, codes};
+use crate::validate::Parsed;
+
+/// Whether a command needs a manifest or also runs outside a project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Without a manifest the command cannot run: not finding one is an error.
+    Project,
+    /// The command runs anywhere; a manifest, when found, adds the project's settings.
+    Anywhere,
+}
+
+/// The manifest as read and parsed.
+pub struct ManifestFile {
+    /// Its text, named relative to the repository root.
+    pub source: SourceFile,
+    /// Its typed value and YAML tree.
+    pub parsed: Parsed<Manifest>,
+}
+
+/// A repository as every command sees it.
+pub struct Workspace {
+    /// The repository root: the manifest's directory, else the working directory.
+    pub root: PathBuf,
+    /// The manifest, when the command runs inside a project.
+    pub manifest: Option<ManifestFile>,
+    /// The built-in targets plus the repository's own under `.rulesmith/targets/`.
+    pub catalog: Catalog,
+    /// Severity changes and the minimum severity of scan findings.
+    pub scan: ScanConfig,
+    /// Files reviewed and trusted, from `.rulesmith/trust.yaml`.
+    pub trust: TrustFile,
+}
+
+/// A compiled project next to what the working tree holds.
+pub struct Reconciled {
+    /// What the working tree holds where rulesmith looks.
+    pub tree: Tree,
+    /// Every path rulesmith owns, with its state.
+    pub entries: Vec<Entry>,
+    /// Warnings from compiling the policies; the command goes on.
+    pub warnings: Vec<Diagnostic>,
+    /// The manifest's overrides with their reasons.
+    pub overrides: Vec<ShownOverride>,
+}
+
+impl Workspace {
+    /// Finds the manifest (`manifest` relative to `cwd`, else the nearest `rulesmith.yaml` from
+    /// `cwd` upwards) and loads what every command shares.
+    pub fn load(manifest: Option<&Path>, cwd: &Path, need: Need) -> Result<Self, Vec<Diagnostic>> {
+        let path = match manifest {
+            Some(path) => Some(cwd.join(path)),
+            None => match load::find_manifest(cwd) {
+                Ok(path) => Some(path),
+                Err(problem) if need == Need::Project => return Err(vec![problem]),
+                Err(_) => None,
+            },
+        };
+        let root = path
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+        let Some(path) = path else {
+            return Ok(Workspace {
+                catalog: Catalog::builtin(),
+                scan: ScanConfig::default(),
+                trust: read_trust(&root)?,
+                root,
+                manifest: None,
+            });
+        };
+        let source =
+            load::read_text(&path, &load::display_path(&root, &path)).map_err(|d| vec![d])?;
+        let parsed = compile::parse_manifest(&source)?;
+        let scan = scan_config(&parsed.value.scan, &source, &parsed)?;
+        Ok(Workspace {
+            catalog: catalog(&root)?,
+            scan,
+            trust: read_trust(&root)?,
+            root,
+            manifest: Some(ManifestFile { source, parsed }),
+        })
+    }
+
+    /// The manifest; only commands loaded with [`Need::Project`] may ask.
+    fn manifest(&self) -> &ManifestFile {
+        self.manifest
+            .as_ref()
+            .expect("commands that compile load the workspace with Need::Project")
+    }
+
+    /// Reads the repository's policies and checks them, with the built-in pack, against the
+    /// manifest.
+    pub fn sources(&self) -> Result<Sources, Vec<Diagnostic>> {
+        let manifest = self.manifest();
+        let repo = load::read_policy_dir(&self.root, &manifest.parsed.value.policies.dir)?;
+        compile::load_sources(&manifest.source, &manifest.parsed, &repo, &self.catalog)
+    }
+
+    /// Compiles the policies into the files a build would write; nothing is written.
+    pub fn compile(&self, budgets: Budgets) -> Result<Build, Vec<Diagnostic>> {
+        self.compile_sources(self.sources()?, budgets)
+    }
+
+    /// Compiles sources already read with [`Workspace::sources`].
+    pub fn compile_sources(
+        &self,
+        sources: Sources,
+        budgets: Budgets,
+    ) -> Result<Build, Vec<Diagnostic>> {
+        let manifest = &self.manifest().parsed.value;
+        compile::compile_sources(manifest, sources, &self.catalog, budgets)
+    }
+
+    /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
+    pub fn reconcile(&self) -> Result<Reconciled, Vec<Diagnostic>> {
+        let build = self.compile(Budgets::Enforce)?;
+        let plan = &build.plan;
+        let tree = load::tree::read_tree(
+            &self.root,
+            plan.files.iter().map(|f| f.path.as_str()),
+            |path| agents::classify(path).is_some(),
+        )?;
+        let entries = reconcile::reconcile(&plan.files, &tree)?;
+        Ok(Reconciled {
+            tree,
+            entries,
+            warnings: build.warnings,
+            overrides: build.rules.overrides,
+        })
+    }
+
+    /// Everything `check` reports: drift, shadow rules, what the scanner finds in the agent
+    /// files, and the overrides that soften the built-in pack.
+    pub fn check(&self) -> Result<(Reconciled, Vec<Finding>), Vec<Diagnostic>> {
+        let project = self.reconcile()?;
+        let mut findings = self.drift(&project, |path, content| self.scan_file(path, content));
+        findings.extend(check::override_findings(
+            &self.manifest().source.name,
+            &project.overrides,
+        ));
+        Ok((project, findings))
+    }
+
+    /// Drift and shadow-rules findings, plus what `scan` finds in each agent file's content.
+    pub fn drift(
+        &self,
+        project: &Reconciled,
+        scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        check::findings(
+            &project.entries,
+            &project.tree,
+            |path| agents::classify(path).is_some_and(|file| file.kind.is_prose()),
+            scan,
+        )
+    }
+
+    /// What the scan finds in one agent file, given its text or why it could not be read as
+    /// text: nothing for a trusted file, only findings at or above the minimum severity.
+    pub fn scan_file(&self, path: &str, content: Result<&str, &str>) -> Vec<Finding> {
+        match content {
+            Ok(text) => {
+                scan::scan_trusted(path, agents::classify(path), text, &self.scan, &self.trust)
+            }
+            Err(reason) => {
+                let unscanned = scan::unscanned(path, &format!("the file {reason}"), &self.scan);
+                (unscanned.severity >= self.scan.min_severity)
+                    .then_some(unscanned)
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+}
+
+/// The built-in targets plus the repository's own under `.rulesmith/targets/`.
+fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
+    let files = load::read_target_dir(root)?;
+    if files.is_empty() {
+        return Ok(Catalog::builtin());
+    }
+    let prefix = format!("{}/", load::REPO_TARGETS_DIR);
+    let repo = Catalog::from_files(
+        files
+            .iter()
+            .map(|(path, source)| (path.as_str(), source.text.as_str())),
+        &prefix,
+    )?;
+    Catalog::builtin().with(repo)
+}
+
+/// The trust records under `root`; none when the file does not exist.
+fn read_trust(root: &Path) -> Result<TrustFile, Vec<Diagnostic>> {
+    match load::read_optional_text(&root.join(TRUST_FILE), TRUST_FILE) {
+        Ok(Some(source)) => TrustFile::parse(&source).map_err(|d| vec![d]),
+        Ok(None) => Ok(TrustFile::default()),
+        Err(problem) => Err(vec![problem]),
+    }
+}
+
+/// Turns the manifest's `scan:` section into a scan configuration, rejecting changes to codes
+/// that do not exist.
+fn scan_config(
+    settings: &ScanSettings,
+    source: &SourceFile,
+    parsed: &Parsed<Manifest>,
+) -> Result<ScanConfig, Vec<Diagnostic>> {
+    let mut config = ScanConfig {
+        min_severity: settings.min_severity,
+        ..ScanConfig::default()
+    };
+    let mut problems = Vec::new();
+    for (code, change) in &settings.severity {
+        if codes::lookup(code).is_none() {
+            let mut problem = Diagnostic::error(
+                Code::UnknownScanCode,
+                format!("`scan.severity` names `{code}`, which is not a scan finding code"),
+            )
+            .hint("use a code from `rulesmith scan` output or the README's code table (RS2001–RS2503)");
+            let position = parsed
+                .node
+                .at_pointer("/scan/severity")
+                .and_then(|node| node.key_position(code));
+            if let Some(position) = position {
+                problem = problem.at(source.span(position, code.chars().count()));
+            }
+            problems.push(problem);
+            continue;
+        }
+        config.severities.insert(code.clone(), change.level);
+    }
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
+}
