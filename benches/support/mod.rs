@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 /// Whether cargo runs us as a benchmark (`cargo bench`) rather than as a smoke test
 /// (`cargo test --all-targets`, which runs each benchmark once).
-pub fn benchmarking() -> bool {
+pub(crate) fn benchmarking() -> bool {
     std::env::args().any(|arg| arg == "--bench")
 }
 
 /// Writes a repository with `policies` policy files of `rules` rules each, and a manifest
 /// selecting `targets`.
-pub fn generate_repo(root: &Path, policies: usize, rules: usize, targets: &str) {
+pub(crate) fn generate_repo(root: &Path, policies: usize, rules: usize, targets: &str) {
     let dir = root.join(".rulesmith/policies");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -42,7 +42,7 @@ pub fn generate_repo(root: &Path, policies: usize, rules: usize, targets: &str) 
 }
 
 /// Runs `f` `runs` times and returns the fastest and the median duration.
-pub fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+pub(crate) fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
     let mut samples: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
@@ -55,7 +55,7 @@ pub fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
 }
 
 /// Peak resident memory of one run of the real binary, in KiB, where `/usr/bin/time` exists.
-pub fn peak_rss_kib(root: &Path, args: &[&str]) -> Option<u64> {
+pub(crate) fn peak_rss_kib(root: &Path, args: &[&str]) -> Option<u64> {
     let output = std::process::Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%M")
@@ -77,7 +77,7 @@ pub fn peak_rss_kib(root: &Path, args: &[&str]) -> Option<u64> {
     clippy::disallowed_macros,
     reason = "a benchmark's report is its output"
 )]
-pub fn report(name: &str, (fastest, median): (Duration, Duration), peak_kib: Option<u64>) {
+pub(crate) fn report(name: &str, (fastest, median): (Duration, Duration), peak_kib: Option<u64>) {
     let memory = peak_kib.map_or_else(
         || "n/a".to_owned(),
         |kib| format!("{:.1} MiB", kib as f64 / 1024.0),

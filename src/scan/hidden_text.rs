@@ -54,7 +54,7 @@ fn is_own_marker(body: &str) -> bool {
 }
 
 /// Whether hidden `text` reads like it is meant for the agent.
-pub fn addresses_agent(text: &str) -> bool {
+pub(super) fn addresses_agent(text: &str) -> bool {
     patterns().addresses_agent.is_match(text)
 }
 
@@ -64,7 +64,7 @@ fn words(text: &str) -> usize {
 
 /// Comments and hidden HTML in a Markdown file. `risky` are the spans of risky-instruction
 /// hits, so a comment hiding one is reported as a hidden instruction.
-pub fn markdown(
+pub(super) fn markdown(
     source: &Source<'_>,
     layout: &Layout,
     risky: &[std::ops::Range<usize>],
@@ -118,7 +118,7 @@ pub fn markdown(
 }
 
 /// An HTML element in Markdown prose that is hidden or styled invisible.
-pub struct HiddenElement {
+pub(super) struct HiddenElement {
     /// The whole element, opening and closing tags included.
     pub range: std::ops::Range<usize>,
     /// The hidden content.
@@ -128,7 +128,7 @@ pub struct HiddenElement {
 }
 
 /// Hidden HTML elements with non-blank content, outside code.
-pub fn hidden_elements(text: &str, layout: &Layout) -> Vec<HiddenElement> {
+pub(super) fn hidden_elements(text: &str, layout: &Layout) -> Vec<HiddenElement> {
     let mut out = Vec::new();
     for captures in patterns().hidden_tag.captures_iter(text) {
         let open = captures.get(0).expect("match");
@@ -160,7 +160,7 @@ pub fn hidden_elements(text: &str, layout: &Layout) -> Vec<HiddenElement> {
 }
 
 /// Content pushed far below a benign start by blank lines, or far to the right by padding.
-pub fn out_of_view(source: &Source<'_>, hits: &mut Vec<Hit>) {
+pub(super) fn out_of_view(source: &Source<'_>, hits: &mut Vec<Hit>) {
     let mut blank_run = 0;
     for line in 1..=source.line_count() {
         let range = source.line_range(crate::scan::text::to_u32(line));
@@ -210,7 +210,7 @@ fn is_comment_key(key: &str) -> bool {
 }
 
 /// Comment-like fields anywhere in a JSON config tree.
-pub fn comment_fields(node: &Node, hits: &mut Vec<Hit>) {
+pub(super) fn comment_fields(node: &Node, hits: &mut Vec<Hit>) {
     match &node.kind {
         NodeKind::Map(entries) => {
             for (position, key, value) in entries {

@@ -15,7 +15,7 @@ use crate::syntax::unicode::{self, Hidden, Script};
 const INVISIBLE_RUN: usize = 3;
 
 /// Finds every hidden-Unicode hit in `source`.
-pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) {
+pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) {
     let text = source.text;
     if text.is_ascii() {
         control_characters(source, hits);

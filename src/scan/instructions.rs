@@ -199,7 +199,7 @@ impl<'a> Normalized<'a> {
 }
 
 /// Finds risky instructions in a prose agent file.
-pub fn detect(
+pub(super) fn detect(
     source: &Source<'_>,
     layout: Option<&Layout>,
     file: Option<AgentFile>,
@@ -242,7 +242,7 @@ pub fn detect(
 
 /// The first risky pattern a command line (a hook, an MCP server command) matches, as its code
 /// and a description. Context does not excuse a command that will actually run.
-pub fn risky_command(command: &str) -> Option<(&'static str, &'static str)> {
+pub(super) fn risky_command(command: &str) -> Option<(&'static str, &'static str)> {
     let compiled = compiled();
     let (claude_dynamic, _) = dynamic_patterns(compiled.patterns.len());
     let normalized = Normalized::new(command);

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 /// A fenced code block.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fence {
+pub(super) struct Fence {
     /// The whole block, fences included.
     pub range: Range<usize>,
     /// The prose line introducing the block ("Never run:"), if one directly precedes it.
@@ -16,7 +16,7 @@ pub struct Fence {
 
 /// How a comment is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CommentStyle {
+pub(super) enum CommentStyle {
     /// `<!-- … -->`.
     Html,
     /// `[//]: # (…)`, a link reference definition nothing links to.
@@ -25,7 +25,7 @@ pub enum CommentStyle {
 
 /// A comment hidden from the rendered view.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Comment {
+pub(super) struct Comment {
     /// The whole comment, delimiters included.
     pub range: Range<usize>,
     /// The hidden text inside the delimiters.
@@ -36,7 +36,7 @@ pub struct Comment {
 
 /// What kind of text an offset is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Region {
+pub(super) enum Region {
     /// Ordinary visible text.
     Prose,
     /// Inside `` `code` ``.
@@ -49,7 +49,7 @@ pub enum Region {
 
 /// The structure of one Markdown file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Layout {
+pub(super) struct Layout {
     /// Fenced code blocks, in order.
     pub fences: Vec<Fence>,
     /// Inline code spans, in order.
@@ -104,7 +104,7 @@ fn link_reference_comment(line: &str) -> Option<Range<usize>> {
 
 impl Layout {
     /// Parses the structure of `text`.
-    pub fn parse(text: &str) -> Layout {
+    pub(super) fn parse(text: &str) -> Layout {
         let mut layout = Layout::default();
         let mut fence: Option<(char, usize, usize, Option<Range<usize>>)> = None;
         let mut comment_start: Option<usize> = None;
@@ -215,7 +215,7 @@ impl Layout {
     }
 
     /// What kind of text `offset` is in.
-    pub fn region(&self, offset: usize) -> Region {
+    pub(super) fn region(&self, offset: usize) -> Region {
         if let Some(index) = find(&self.fences, offset, |f| &f.range) {
             return Region::CodeBlock(index);
         }

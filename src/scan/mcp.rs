@@ -77,7 +77,7 @@ fn servers(root: &Node) -> Vec<Server<'_>> {
 }
 
 /// Runs every MCP check on a config tree.
-pub fn detect(root: &Node, hits: &mut Vec<Hit>) {
+pub(super) fn detect(root: &Node, hits: &mut Vec<Hit>) {
     for server in servers(root) {
         launcher(&server, hits);
         shell(&server, hits);

@@ -12,7 +12,7 @@ use crate::scan::text::Source;
 use crate::scan::{Hit, Location};
 
 /// A secret's byte range and the masked text shown in its place.
-pub type Mask = (Range<usize>, String);
+pub(super) type Mask = (Range<usize>, String);
 
 /// Values shorter than this are not judged by entropy.
 const MIN_ASSIGNED_LENGTH: usize = 16;
@@ -66,7 +66,7 @@ fn patterns() -> &'static Patterns {
 }
 
 /// `secret` masked: a few leading characters (enough to tell the kind) and its length.
-pub fn mask(secret: &str) -> String {
+pub(super) fn mask(secret: &str) -> String {
     let length = secret.chars().count();
     let keep = (length / 5).min(4);
     let head: String = secret.chars().take(keep).collect();
@@ -74,7 +74,7 @@ pub fn mask(secret: &str) -> String {
 }
 
 /// Whether a matched value is a documentation placeholder rather than a secret.
-pub fn is_placeholder(value: &str) -> bool {
+pub(super) fn is_placeholder(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     const WORDS: &[&str] = &[
         "example",
@@ -104,7 +104,7 @@ pub fn is_placeholder(value: &str) -> bool {
 }
 
 /// Shannon entropy of `value` in bits per character.
-pub fn entropy(value: &str) -> f64 {
+pub(super) fn entropy(value: &str) -> f64 {
     let mut counts = std::collections::BTreeMap::new();
     for c in value.chars() {
         *counts.entry(c).or_insert(0usize) += 1;
@@ -132,7 +132,7 @@ fn looks_random(value: &str) -> bool {
 }
 
 /// Finds secrets in `source`, adding hits and returning the masks for every excerpt.
-pub fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
+pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
     let text = source.text;
     let patterns = patterns();
     let mut masks: Vec<Mask> = Vec::new();

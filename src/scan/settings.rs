@@ -9,7 +9,7 @@ use crate::scan::{Hit, Location, codes, instructions};
 use crate::syntax::yaml::{Node, NodeKind, Position};
 
 /// The value at `key` in a mapping node.
-pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+pub(super) fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.kind {
         NodeKind::Map(entries) => entries.iter().find(|(_, k, _)| k == key).map(|(_, _, v)| v),
         _ => None,
@@ -18,7 +18,7 @@ pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
 
 /// The value at a dotted setting name: VS Code writes `"chat.tools.autoApprove"` as one flat
 /// key, other tools nest it; both are found.
-pub fn setting<'a>(node: &'a Node, path: &[&str]) -> Option<&'a Node> {
+pub(super) fn setting<'a>(node: &'a Node, path: &[&str]) -> Option<&'a Node> {
     if let Some(flat) = get(node, &path.join(".")) {
         return Some(flat);
     }
@@ -32,7 +32,7 @@ pub fn setting<'a>(node: &'a Node, path: &[&str]) -> Option<&'a Node> {
 }
 
 /// The string a node holds.
-pub fn as_str(node: &Node) -> Option<&str> {
+pub(super) fn as_str(node: &Node) -> Option<&str> {
     match &node.kind {
         NodeKind::String(s) => Some(s),
         _ => None,
@@ -60,7 +60,7 @@ fn hit(code: &'static str, position: Position, message: String) -> Hit {
 }
 
 /// Runs every settings check on a config tree.
-pub fn detect(root: &Node, hits: &mut Vec<Hit>) {
+pub(super) fn detect(root: &Node, hits: &mut Vec<Hit>) {
     approvals(root, hits);
     codex_tables(root, hits);
     allow_lists(root, hits);
@@ -283,7 +283,7 @@ fn codex_table(table: &Node, hits: &mut Vec<Hit>) {
 
 /// Single words and runner prefixes that, followed by a wildcard, allow a whole family of
 /// commands. Read-only commands are left out.
-pub fn broad_command(prefix: &str) -> bool {
+pub(super) fn broad_command(prefix: &str) -> bool {
     const RUNNERS: &[&str] = &[
         "uv run",
         "npm exec",

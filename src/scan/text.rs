@@ -14,7 +14,7 @@ const EXCERPT_LEAD: usize = 40;
 const HIDDEN_RUN_SHOWN: usize = 3;
 
 /// A file's text with the byte offset where each line starts.
-pub struct Source<'a> {
+pub(super) struct Source<'a> {
     /// The whole text.
     pub text: &'a str,
     starts: Vec<usize>,
@@ -22,7 +22,7 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     /// Indexes `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(newline_offsets(text).map(|i| i + 1))
             .collect();
@@ -30,7 +30,7 @@ impl<'a> Source<'a> {
     }
 
     /// The one-based line and character column of a byte offset.
-    pub fn position(&self, offset: usize) -> Position {
+    pub(super) fn position(&self, offset: usize) -> Position {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&start| start <= offset);
         let start = self.starts[line - 1];
@@ -42,7 +42,7 @@ impl<'a> Source<'a> {
     }
 
     /// The byte offset of a one-based line and character column.
-    pub fn offset(&self, position: Position) -> usize {
+    pub(super) fn offset(&self, position: Position) -> usize {
         let Some(&start) = self.starts.get(position.line.max(1) as usize - 1) else {
             return self.text.len();
         };
@@ -69,7 +69,7 @@ impl<'a> Source<'a> {
     }
 
     /// The byte range of the one-based `line`, without its line break.
-    pub fn line_range(&self, line: u32) -> Range<usize> {
+    pub(super) fn line_range(&self, line: u32) -> Range<usize> {
         match self.starts.get(line.max(1) as usize - 1) {
             Some(&start) => self.line_range_from(start),
             None => self.text.len()..self.text.len(),
@@ -77,18 +77,18 @@ impl<'a> Source<'a> {
     }
 
     /// The byte range of the line containing `offset`.
-    pub fn line_range_at(&self, offset: usize) -> Range<usize> {
+    pub(super) fn line_range_at(&self, offset: usize) -> Range<usize> {
         self.line_range(self.position(offset).line)
     }
 
     /// How many lines the text has.
-    pub fn line_count(&self) -> usize {
+    pub(super) fn line_count(&self) -> usize {
         self.starts.len()
     }
 
     /// The line containing `offset`, cut to a readable length around it, with `masks` (byte
     /// ranges of secrets, with their replacements) applied and every unsafe character escaped.
-    pub fn excerpt(&self, offset: usize, masks: &[(Range<usize>, String)]) -> String {
+    pub(super) fn excerpt(&self, offset: usize, masks: &[(Range<usize>, String)]) -> String {
         let line = self.line_range_at(offset);
         let mut shown = String::new();
         let mut focus = 0;
@@ -171,7 +171,7 @@ fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// The largest char boundary at or before `offset`.
-pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+pub(super) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -179,12 +179,12 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 }
 
 /// Converts a count to `u32`, saturating.
-pub fn to_u32(value: usize) -> u32 {
+pub(super) fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// `text` shortened to at most `max` characters, with an ellipsis when cut, and escaped.
-pub fn quote(text: &str, max: usize) -> String {
+pub(super) fn quote(text: &str, max: usize) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(max).collect();
     let ellipsis = if chars.next().is_some() { "…" } else { "" };

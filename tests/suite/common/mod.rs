@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A temporary repository that is deleted when dropped.
-pub struct Repo {
+pub(crate) struct Repo {
     dir: tempfile::TempDir,
 }
 
 /// The outcome of one run of the binary.
-pub struct Run {
+pub(crate) struct Run {
     /// Exit code.
     pub code: i32,
     /// Standard output.
@@ -26,7 +26,7 @@ pub struct Run {
 
 impl Run {
     /// Exit code, stdout and stderr in one text, for snapshots.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         format!(
             "exit: {}\n--- stdout\n{}--- stderr\n{}",
             self.code, self.stdout, self.stderr
@@ -35,13 +35,13 @@ impl Run {
 }
 
 /// A manifest for the three first targets that keeps only the built-in `secrets` policy.
-pub fn manifest() -> String {
+pub(crate) fn manifest() -> String {
     manifest_keeping("prototype", "[claude, agents, cursorrules]", &["secrets"])
 }
 
 /// A manifest at `tier` for `targets` (as YAML) that keeps only the built-in policies `keep`,
 /// so snapshots of whole files stay small: the others are left out by one override.
-pub fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
+pub(crate) fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
     let others: Vec<String> = rulesmith::resolve::pack::policy_ids()
         .into_iter()
         .filter(|id| !keep.contains(&id.as_str()))
@@ -53,7 +53,7 @@ pub fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
 }
 
 /// A prototype-tier manifest for `targets` with the whole built-in pack and no overrides.
-pub fn manifest_for(targets: &[&str]) -> String {
+pub(crate) fn manifest_for(targets: &[&str]) -> String {
     format!(
         "project: demo\ntier: prototype\ntargets: [{}]\n",
         targets.join(", ")
@@ -61,18 +61,18 @@ pub fn manifest_for(targets: &[&str]) -> String {
 }
 
 /// A small valid policy.
-pub const POLICY: &str = "id: style\ntitle: House style\nrules:\n  - id: small-functions\n    level: should\n    text: keep functions short and named for what they do.\n  - id: no-print-debugging\n    level: must-not\n    text: leave print debugging in committed code.\n";
+pub(crate) const POLICY: &str = "id: style\ntitle: House style\nrules:\n  - id: small-functions\n    level: should\n    text: keep functions short and named for what they do.\n  - id: no-print-debugging\n    level: must-not\n    text: leave print debugging in committed code.\n";
 
 impl Repo {
     /// An empty repository.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Repo {
             dir: tempfile::tempdir().expect("a temporary directory"),
         }
     }
 
     /// A repository with [`manifest`] and [`POLICY`].
-    pub fn with_policy() -> Self {
+    pub(crate) fn with_policy() -> Self {
         let repo = Repo::new();
         repo.write("rulesmith.yaml", &manifest());
         repo.write(".rulesmith/policies/style.yaml", POLICY);
@@ -80,39 +80,39 @@ impl Repo {
     }
 
     /// The repository's root.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes `text` to `relative`, creating parent directories.
-    pub fn write(&self, relative: &str, text: &str) {
+    pub(crate) fn write(&self, relative: &str, text: &str) {
         self.write_bytes(relative, text.as_bytes());
     }
 
     /// Writes raw bytes to `relative`, creating parent directories.
-    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) {
+    pub(crate) fn write_bytes(&self, relative: &str, bytes: &[u8]) {
         let path = self.path().join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
 
     /// Reads `relative` as text.
-    pub fn read(&self, relative: &str) -> String {
+    pub(crate) fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path().join(relative)).unwrap()
     }
 
     /// Whether `relative` exists.
-    pub fn exists(&self, relative: &str) -> bool {
+    pub(crate) fn exists(&self, relative: &str) -> bool {
         self.path().join(relative).exists()
     }
 
     /// Runs rulesmith in the repository root.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_in("", args)
     }
 
     /// Runs rulesmith in a subdirectory of the repository.
-    pub fn run_in(&self, subdir: &str, args: &[&str]) -> Run {
+    pub(crate) fn run_in(&self, subdir: &str, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_rulesmith"))
             .args(args)
             .current_dir(self.path().join(subdir))
@@ -128,7 +128,7 @@ impl Repo {
     }
 
     /// Every file in the repository with its bytes, for before/after comparisons.
-    pub fn tree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+    pub(crate) fn tree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         let mut files = BTreeMap::new();
         collect(self.path(), self.path(), &mut files);
         files
