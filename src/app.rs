@@ -8,9 +8,9 @@ use crate::agent_files;
 use crate::check;
 use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, ReportArgs, SchemaName};
 use crate::compile::{self, Budgets, Build, Plan};
+use crate::diagnostic::finding::{Finding, Severity};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::explain;
-use crate::finding::{Finding, Severity};
 use crate::init;
 use crate::load::{self, tree::Tree};
 use crate::manifest::Manifest;
@@ -19,7 +19,7 @@ use crate::pack;
 use crate::policy::schema::{SchemaKind, schema_text};
 use crate::policy::validate::Parsed;
 use crate::reconcile::{self, Entry};
-use crate::report::findings::FindingsView;
+use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::report::{Reporter, listing, render_explanation};
 use crate::resolve::ShownOverride;
 use crate::scan_command;
@@ -92,9 +92,34 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
         Command::Scan(args) => scan_command::run(cli.manifest.as_deref(), cwd, args, reporter),
     };
     result.unwrap_or_else(|diagnostics| {
-        reporter.diagnostics(&diagnostics, writes);
+        report_errors(&cli.command, &diagnostics, writes, reporter);
         ExitStatus::Error
     })
+}
+
+/// Reports the input errors that stopped a command, in the format its report was asked in.
+fn report_errors(
+    command: &Command,
+    diagnostics: &[Diagnostic],
+    writes: bool,
+    reporter: &mut Reporter,
+) {
+    let (name, format) = match command {
+        Command::Check(args) => ("check", args.report.format),
+        Command::Scan(args) => ("scan", args.format),
+        _ => ("", Format::Human),
+    };
+    if format == Format::Human {
+        reporter.diagnostics(diagnostics, writes);
+        return;
+    }
+    let view = FindingsView {
+        command: name,
+        findings: &[],
+        diagnostics,
+        files_checked: 0,
+    };
+    reporter.findings(format, &view, Verbosity::Normal);
 }
 
 /// A project loaded from disk and compiled in memory.
@@ -343,7 +368,6 @@ fn check(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let (project, findings) = check_findings(manifest, cwd)?;
-    reporter.diagnostics(&project.warnings, false);
     let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
     checked.extend(project.tree.agent_files.iter().map(String::as_str));
     checked.sort_unstable();
@@ -351,6 +375,7 @@ fn check(
     let view = FindingsView {
         command: "check",
         findings: &findings,
+        diagnostics: &project.warnings,
         files_checked: checked.len(),
     };
     reporter.findings(args.format, &view, args.verbosity());

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::finding::Severity;
+use crate::diagnostic::finding::Severity;
 use crate::report::findings::{Format, Verbosity};
 
 /// A secure-by-default compiler for AI coding-agent context files.

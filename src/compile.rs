@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::agreement::AGREEMENT_TARGET;
-use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
 use crate::load::yaml::Position;
 use crate::lock::{self, LOCK_PATH, LockedFile};
 use crate::manifest::{ALL_TARGETS, Manifest};
@@ -233,7 +233,7 @@ fn check_manifest_names(
             let position = position(manifest, &format!("/targets/{index}"));
             problems.push(
                 Diagnostic::error(
-                    Code::UnknownTarget,
+                    InputCode::UnknownTarget,
                     format!("`{AGREEMENT_TARGET}` is not an agent target"),
                 )
                 .at(source.span(position, id.chars().count()))
@@ -244,7 +244,7 @@ fn check_manifest_names(
             problems.push(unknown_name(
                 source,
                 position,
-                Code::UnknownTarget,
+                InputCode::UnknownTarget,
                 "target",
                 id,
                 &known_targets,
@@ -264,7 +264,7 @@ fn position(parsed: &Parsed<Manifest>, pointer: &str) -> Position {
 fn unknown_name(
     source: &SourceFile,
     position: Position,
-    code: Code,
+    code: InputCode,
     what: &str,
     name: &str,
     known: &[String],
@@ -295,7 +295,7 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
         if let Err(reason) = check_relative(path) {
             problems.push(
                 Diagnostic::error(
-                    Code::PathEscapesRepo,
+                    InputCode::PathEscapesRepo,
                     format!("target `{target}` writes to `{path}`, {reason}"),
                 )
                 .hint("output paths are relative to the repository root and may not contain `..`"),
@@ -305,7 +305,7 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
         if path.starts_with(RULESMITH_DIR) {
             problems.push(
                 Diagnostic::error(
-                    Code::PathEscapesRepo,
+                    InputCode::PathEscapesRepo,
                     format!(
                         "target `{target}` writes to `{path}`, inside rulesmith's own directory"
                     ),
@@ -321,7 +321,7 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
                 format!("targets `{other}` and `{target}` both write `{path}`")
             };
             problems.push(
-                Diagnostic::error(Code::TargetSpecError, message)
+                Diagnostic::error(InputCode::TargetSpecError, message)
                     .hint("select only one of these targets, or give the outputs different paths"),
             );
         }
@@ -370,7 +370,7 @@ fn check_policy_paths(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
                     .map_or_else(Position::default, |n| n.position);
                 problems.push(
                     Diagnostic::error(
-                        Code::PathEscapesRepo,
+                        InputCode::PathEscapesRepo,
                         format!("path `{path}` in policy `{}` {reason}", policy.id),
                     )
                     .at(loaded.source.span(position, path.chars().count()))

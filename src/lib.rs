@@ -10,7 +10,6 @@ pub mod compile;
 pub mod diagnostic;
 pub mod embedded;
 pub mod explain;
-pub mod finding;
 pub mod header;
 pub mod init;
 pub mod load;

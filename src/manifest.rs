@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agreement::Agreement;
-use crate::finding::Severity;
+use crate::diagnostic::finding::Severity;
 use crate::policy::model::Level;
 
 /// The default directory, relative to the manifest, holding the repo's own policy files.

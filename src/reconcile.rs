@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::compile::Plan;
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::header::CommentStyle;
 use crate::load::tree::{Existing, Tree};
 use crate::load::yaml::Position;
@@ -76,7 +76,7 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
             Some(Existing::Symlink { .. }) => {
                 problems.push(
                     Diagnostic::error(
-                        Code::PathEscapesRepo,
+                        InputCode::PathEscapesRepo,
                         format!("output {} goes through a symlink", file.path),
                     )
                     .hint("rulesmith writes only regular files inside the repository; replace the symlink with the file or directory itself"),
@@ -149,7 +149,7 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                 };
                 problems.push(
                     Diagnostic::error(
-                        Code::BrokenMarkers,
+                        InputCode::BrokenMarkers,
                         format!(
                             "broken managed block in {}: {}",
                             file.path,
@@ -168,7 +168,7 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
             Err(Refusal::MarkerInOutput { line }) => {
                 problems.push(
                     Diagnostic::error(
-                        Code::BrokenMarkers,
+                        InputCode::BrokenMarkers,
                         format!(
                             "target `{}` renders a managed-block marker at line {line} of {}",
                             file.target, file.path
@@ -307,6 +307,6 @@ mod tests {
         tree.files
             .insert("A.md".into(), Existing::Symlink { target: None });
         let errors = reconcile(&plan, &tree).unwrap_err();
-        assert_eq!(errors[0].code, Code::PathEscapesRepo);
+        assert_eq!(errors[0].code, InputCode::PathEscapesRepo);
     }
 }

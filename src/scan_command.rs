@@ -10,15 +10,15 @@ use crate::agent_files;
 use crate::app::ExitStatus;
 use crate::cli::ScanArgs;
 use crate::compile;
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
-use crate::finding::Finding;
+use crate::diagnostic::finding::Finding;
+use crate::diagnostic::{Class, Code, Diagnostic, InputCode, ScanCode, SourceFile};
 use crate::load::{self, walk};
 use crate::manifest::ScanSettings;
 use crate::policy::validate::Parsed;
 use crate::report::Reporter;
 use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::scan::trust::{TRUST_FILE, TrustFile};
-use crate::scan::{self, ScanConfig, codes, reveal};
+use crate::scan::{self, ScanConfig, reveal};
 use crate::write;
 
 /// What scanning needs from the repository: its root, settings and trust records.
@@ -67,9 +67,9 @@ pub fn scan_config(
     };
     let mut problems = Vec::new();
     for (code, change) in &settings.severity {
-        if codes::lookup(code).is_none() {
+        let Some(scan_code) = ScanCode::parse(code) else {
             let mut problem = Diagnostic::error(
-                Code::UnknownScanCode,
+                InputCode::UnknownScanCode,
                 format!("`scan.severity` names `{code}`, which is not a scan finding code"),
             )
             .hint("use a code from `rulesmith scan` output or the README's code table (RS2001–RS2503)");
@@ -84,8 +84,8 @@ pub fn scan_config(
             }
             problems.push(problem);
             continue;
-        }
-        config.severities.insert(code.clone(), change.level);
+        };
+        config.severities.insert(scan_code, change.level);
     }
     if problems.is_empty() {
         Ok(config)
@@ -149,15 +149,13 @@ pub fn run(
             all_files: args.all_files,
         },
     );
-    if !problems.is_empty() {
-        reporter.diagnostics(&problems, false);
-    }
     let outcome = scan::scan_files(&files, &setup.trust, &setup.config);
     reporter.findings(
         args.format,
         &FindingsView {
             command: "scan",
             findings: &outcome.findings,
+            diagnostics: &problems,
             files_checked: outcome.files_scanned,
         },
         Verbosity::Normal,
@@ -177,12 +175,10 @@ fn revealed(files: &[walk::Discovered], findings: &[Finding]) -> String {
     let hiding = |path: &str| {
         findings.iter().any(|f| {
             f.path == path
-                && codes::lookup(f.code).is_some_and(|c| {
-                    matches!(
-                        c.class,
-                        codes::Class::HiddenUnicode | codes::Class::HiddenText
-                    )
-                })
+                && matches!(
+                    f.code,
+                    Code::Scan(c) if matches!(c.class(), Class::HiddenUnicode | Class::HiddenText)
+                )
         })
     };
     let mut out = String::new();
@@ -209,7 +205,7 @@ fn trust(
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     if reason.trim().is_empty() {
         return Err(vec![
-            Diagnostic::error(Code::InvalidValue, "`--reason` is empty")
+            Diagnostic::error(InputCode::InvalidValue, "`--reason` is empty")
                 .hint("say why the file's findings are acceptable, e.g. `--reason \"sandbox needed for e2e tests\"`"),
         ]);
     }

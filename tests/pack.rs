@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rulesmith::agent_files;
 use rulesmith::compile::{self, Budgets, Build, Plan};
 use rulesmith::diagnostic::SourceFile;
-use rulesmith::finding::Severity;
+use rulesmith::diagnostic::finding::Severity;
 use rulesmith::manifest::Tier;
 use rulesmith::pack;
 use rulesmith::policy::model::{Level, Policy, Rule};

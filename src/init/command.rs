@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::app::{self, ExitStatus};
 use crate::cli::InitArgs;
 use crate::diagnostic::Diagnostic;
-use crate::finding::Severity;
+use crate::diagnostic::finding::Severity;
 use crate::init::answers::{self, Defaults, Given};
 use crate::init::harness::Harness;
 use crate::init::prompt::Prompter;

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::agreement::Lanes;
 use crate::compile::{self, Budgets};
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::header::CommentStyle;
 use crate::load::tree::{Existing, Tree};
 use crate::lock::{Entries, LOCK_PATH};
@@ -305,7 +305,7 @@ fn create(path: &str, contents: String) -> InitFile {
 }
 
 fn conflict(path: &str, hint: &str) -> Diagnostic {
-    Diagnostic::error(Code::InitConflict, format!("{path} already exists"))
+    Diagnostic::error(InputCode::InitConflict, format!("{path} already exists"))
         .at(SourceFile::new(path, "").whole())
         .hint(hint)
 }
@@ -317,7 +317,7 @@ fn refused(path: &str, refusal: Refusal, mode: OutputMode) -> Diagnostic {
         }
         _ => format!("cannot place rulesmith's managed block in {path}"),
     };
-    Diagnostic::error(Code::BrokenMarkers, message)
+    Diagnostic::error(InputCode::BrokenMarkers, message)
         .at(SourceFile::new(path, "").whole())
         .hint("keep exactly one begin line followed by one end line, or remove both; nothing was written")
 }

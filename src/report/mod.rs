@@ -3,6 +3,7 @@
 //! Machine-readable output goes to stdout; diagnostics and progress go to stderr. Colour is
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
+mod excerpt;
 mod explain;
 pub mod findings;
 mod human;

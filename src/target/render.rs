@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::agreement::AgreementView;
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::header;
 use crate::load::yaml::Position;
 use crate::manifest::Tier;
@@ -516,7 +516,7 @@ fn render_error(source: &SourceFile, id: &str, err: &handlebars::RenderError) ->
         other => other.to_string(),
     };
     Diagnostic::error(
-        Code::TemplateError,
+        InputCode::TemplateError,
         format!("template of target `{id}` failed: {detail}"),
     )
     .at(source.span(position, 1))
@@ -532,7 +532,7 @@ fn template_error(source: &SourceFile, err: &handlebars::TemplateError) -> Diagn
         })
         .unwrap_or_default();
     Diagnostic::error(
-        Code::TemplateError,
+        InputCode::TemplateError,
         format!("template does not compile: {}", err.reason()),
     )
     .at(source.span(position, 1))
@@ -676,7 +676,7 @@ mod tests {
         let errors = renderer
             .render("x", &rules, &mut Scene::new(&rules))
             .unwrap_err();
-        assert_eq!(errors[0].code, Code::TemplateError);
+        assert_eq!(errors[0].code, InputCode::TemplateError);
         assert!(errors[0].message.contains("nope"), "{}", errors[0].message);
     }
 
