@@ -819,12 +819,6 @@ impl Ord for Code {
     }
 }
 
-impl From<InputCode> for Code {
-    fn from(code: InputCode) -> Self {
-        Code::Input(code)
-    }
-}
-
 impl From<DriftCode> for Code {
     fn from(code: DriftCode) -> Self {
         Code::Drift(code)
@@ -849,39 +843,39 @@ impl fmt::Display for InputCode {
     }
 }
 
-/// The README's code tables, one row per code, as the registry describes them.
-pub fn readme_tables() -> String {
-    let mut out = String::from("| code | problem |\n| --- | --- |\n");
-    for code in InputCode::ALL {
-        out.push_str(&format!("| {} | {} |\n", code.as_str(), code.meaning()));
-    }
-    out.push_str("\n| code | kind | what it means |\n| --- | --- | --- |\n");
-    for code in DriftCode::ALL {
-        out.push_str(&format!(
-            "| {} | `{}` | {} |\n",
-            code.as_str(),
-            code.kind(),
-            code.meaning()
-        ));
-    }
-    out.push_str(
-        "\n| code | kind | default severity | what it means |\n| --- | --- | --- | --- |\n",
-    );
-    for code in ScanCode::ALL {
-        out.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
-            code.as_str(),
-            code.kind(),
-            code.severity().as_str(),
-            code.meaning()
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's code tables, one row per code, as the registry describes them.
+    fn readme_tables() -> String {
+        let mut out = String::from("| code | problem |\n| --- | --- |\n");
+        for code in InputCode::ALL {
+            out.push_str(&format!("| {} | {} |\n", code.as_str(), code.meaning()));
+        }
+        out.push_str("\n| code | kind | what it means |\n| --- | --- | --- |\n");
+        for code in DriftCode::ALL {
+            out.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                code.as_str(),
+                code.kind(),
+                code.meaning()
+            ));
+        }
+        out.push_str(
+            "\n| code | kind | default severity | what it means |\n| --- | --- | --- | --- |\n",
+        );
+        for code in ScanCode::ALL {
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                code.as_str(),
+                code.kind(),
+                code.severity().as_str(),
+                code.meaning()
+            ));
+        }
+        out
+    }
 
     #[test]
     fn every_code_and_kind_is_unique_and_well_formed() {
