@@ -104,7 +104,7 @@ impl Reporter {
                 self.err,
                 "{} {}{detail}",
                 human::paint_verb(&format!("{verb:>12}")),
-                file.path
+                safe::one_line(&file.path)
             );
         }
         for note in notes {
@@ -139,7 +139,7 @@ impl Reporter {
                 self.err,
                 "{} {}",
                 human::paint_verb(&format!("{verb:>12}")),
-                change.path
+                safe::one_line(&change.path)
             );
         }
         let unchanged = changes.len() - written;
