@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
 use crate::model::agreement::AGREEMENT_TARGET;
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
 use crate::model::manifest::{ALL_TARGETS, Manifest};
@@ -244,7 +244,7 @@ fn check_manifest_names(
             let position = position(manifest, &format!("/targets/{index}"));
             problems.push(
                 Diagnostic::error(
-                    Code::UnknownTarget,
+                    InputCode::UnknownTarget,
                     format!("`{AGREEMENT_TARGET}` is not an agent target"),
                 )
                 .at(source.span(position, id.chars().count()))
@@ -255,7 +255,7 @@ fn check_manifest_names(
             problems.push(unknown_name(
                 source,
                 position,
-                Code::UnknownTarget,
+                InputCode::UnknownTarget,
                 "target",
                 id,
                 &known_targets,
@@ -275,7 +275,7 @@ fn position(parsed: &Parsed<Manifest>, pointer: &str) -> Position {
 fn unknown_name(
     source: &SourceFile,
     position: Position,
-    code: Code,
+    code: InputCode,
     what: &str,
     name: &str,
     known: &[String],
@@ -306,7 +306,7 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
         if let Err(reason) = check_relative(path) {
             problems.push(
                 Diagnostic::error(
-                    Code::PathEscapesRepo,
+                    InputCode::PathEscapesRepo,
                     format!("target `{target}` writes to `{path}`, {reason}"),
                 )
                 .hint("output paths are relative to the repository root and may not contain `..`"),
@@ -316,7 +316,7 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
         if path.starts_with(RULESMITH_DIR) {
             problems.push(
                 Diagnostic::error(
-                    Code::PathEscapesRepo,
+                    InputCode::PathEscapesRepo,
                     format!(
                         "target `{target}` writes to `{path}`, inside rulesmith's own directory"
                     ),
@@ -332,7 +332,7 @@ fn check_output_paths(files: &[Rendered], settings: &[SettingsRequest]) -> Vec<D
                 format!("targets `{other}` and `{target}` both write `{path}`")
             };
             problems.push(
-                Diagnostic::error(Code::TargetSpecError, message)
+                Diagnostic::error(InputCode::TargetSpecError, message)
                     .hint("select only one of these targets, or give the outputs different paths"),
             );
         }
@@ -381,7 +381,7 @@ fn check_policy_paths(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
                     .map_or_else(Position::default, |n| n.position);
                 problems.push(
                     Diagnostic::error(
-                        Code::PathEscapesRepo,
+                        InputCode::PathEscapesRepo,
                         format!("path `{path}` in policy `{}` {reason}", policy.id),
                     )
                     .at(loaded.source.span(position, path.chars().count()))

@@ -2,7 +2,7 @@
 //! project's agents. Pure: it reads already-loaded policies, overrides and the build plan.
 
 use crate::compile::Plan;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::manifest::Tier;
 use crate::model::policy::{Example, Level, Policy};
 use crate::resolve::overrides::{self, Action, Lookup, Overrides};
@@ -98,7 +98,7 @@ pub fn explain(
         Lookup::Found(policy, index) => (policy, index),
         Lookup::Ambiguous(candidates) => {
             return Err(Diagnostic::error(
-                Code::UnknownRule,
+                InputCode::UnknownRule,
                 format!("rule id `{name}` is in several policies"),
             )
             .hint(format!("name one of: {}", candidates.join(", "))));
@@ -110,9 +110,11 @@ pub fn explain(
                     "name a rule as `policy/rule`, e.g. `secrets/no-hardcoded-secrets`".to_owned()
                 }
             };
-            return Err(
-                Diagnostic::error(Code::UnknownRule, format!("no rule named `{name}`")).hint(hint),
-            );
+            return Err(Diagnostic::error(
+                InputCode::UnknownRule,
+                format!("no rule named `{name}`"),
+            )
+            .hint(hint));
         }
     };
     let origin = policies
@@ -295,7 +297,7 @@ mod tests {
     #[test]
     fn unknown_names_get_a_suggestion() {
         let err = explain("web/csq", &policies(), &Overrides::default(), None).unwrap_err();
-        assert_eq!(err.code, Code::UnknownRule);
+        assert_eq!(err.code, InputCode::UnknownRule);
         assert_eq!(err.hint.as_deref(), Some("did you mean `web/csp`?"));
     }
 }

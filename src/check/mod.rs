@@ -4,9 +4,9 @@
 //! header's digest tells a hand edit from a stale build. Agent files that rulesmith does not
 //! generate are shadow rules, and every agent file, generated or not, has its content checked.
 
-pub mod codes;
 pub mod diff;
 
+use crate::diagnostic::DriftCode;
 use crate::diagnostic::finding::Finding;
 use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::AGREEMENT_TARGET;
@@ -15,8 +15,6 @@ use crate::reconcile::ownership::{Ownership, Release};
 use crate::reconcile::{Entry, State};
 use crate::resolve::ShownOverride;
 use crate::syntax::header;
-
-use codes::FindingKind;
 
 /// The fix for every output that a build brings up to date.
 const REBUILD: &str = "run `rulesmith build` and commit the result";
@@ -74,7 +72,7 @@ pub fn override_findings(manifest: &str, overrides: &[ShownOverride]) -> Vec<Fin
             Finding {
                 line: o.line,
                 ..finding(
-                    codes::OVERRIDE,
+                    DriftCode::Override,
                     manifest,
                     format!("{} {}: {}", ids.join(", "), o.change, o.reason),
                     "remove the override to apply the rules again",
@@ -84,11 +82,10 @@ pub fn override_findings(manifest: &str, overrides: &[ShownOverride]) -> Vec<Fin
         .collect()
 }
 
-fn finding(kind: FindingKind, path: &str, message: String, fix: &str) -> Finding {
+fn finding(code: DriftCode, path: &str, message: String, fix: &str) -> Finding {
     Finding {
-        code: kind.code,
-        kind: kind.kind,
-        severity: kind.severity,
+        code: code.into(),
+        severity: code.severity(),
         path: path.to_owned(),
         line: 0,
         column: 0,
@@ -113,13 +110,13 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                     entry.target
                 )
             };
-            Some(finding(codes::MISSING, path, message, REBUILD))
+            Some(finding(DriftCode::Missing, path, message, REBUILD))
         }
         State::Differs { existing, planned } => {
             let new = &planned.contents;
             if let Some(difference) = diff::newline_only(existing, new) {
                 return Some(finding(
-                    codes::LINE_ENDINGS,
+                    DriftCode::LineEndings,
                     path,
                     format!(
                         "{path} differs from what rulesmith generates only in {}",
@@ -137,7 +134,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             let (kind, message, fix) = if is_lock {
                 (
-                    codes::STALE,
+                    DriftCode::Stale,
                     format!("{path} lists other files than the targets now generate"),
                     REBUILD.to_owned(),
                 )
@@ -145,7 +142,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                 // A settings file carries no header: whoever changed the entries, a build puts
                 // back the ones the policies ask for and keeps everything else.
                 (
-                    codes::STALE,
+                    DriftCode::Stale,
                     format!(
                         "{what} differ from what the policies ask for: some are missing, or some the policies dropped are still there"
                     ),
@@ -154,19 +151,19 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             } else {
                 match header::verify(&existing[planned.replaced.clone()]) {
                     Some(true) => (
-                        codes::STALE,
+                        DriftCode::Stale,
                         format!(
                             "{what} is out of date: the policies or templates changed since it was generated"
                         ),
                         REBUILD.to_owned(),
                     ),
                     Some(false) => (
-                        codes::HAND_EDITED,
+                        DriftCode::HandEdited,
                         format!("{what} was edited by hand since rulesmith generated it"),
                         format!("move the edit into {}, then {REBUILD}", source_of(entry)),
                     ),
                     None => (
-                        codes::CHANGED,
+                        DriftCode::Changed,
                         format!(
                             "{what} differs from what rulesmith generates, and its rulesmith header is missing or damaged"
                         ),
@@ -191,7 +188,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                 ),
             };
             Some(finding(
-                codes::NOT_GENERATED,
+                DriftCode::NotGenerated,
                 path,
                 message,
                 "add managed-block markers where rulesmith's rules should go, or move its text into a policy and delete it",
@@ -217,7 +214,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                     "run `rulesmith build` to remove the block (the text around it stays), and commit the result"
                 }
             };
-            Some(finding(codes::ORPHANED, path, message, fix))
+            Some(finding(DriftCode::Orphaned, path, message, fix))
         }
     }
 }
@@ -253,7 +250,7 @@ fn shadow(
         Existing::Text(_) | Existing::Opaque { .. } => "is not generated by rulesmith".to_owned(),
     };
     Some(finding(
-        codes::SHADOW_RULES,
+        DriftCode::ShadowRules,
         path,
         format!(
             "{path} gives an agent instructions but {why}, so they bypass the policies and their review"

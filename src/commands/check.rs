@@ -15,7 +15,6 @@ pub(super) fn run(
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let (project, findings) = workspace.check()?;
-    reporter.diagnostics(&project.warnings, false);
     let mut checked: Vec<&str> = project.entries.iter().map(|e| e.path.as_str()).collect();
     checked.extend(project.tree.agent_files.iter().map(String::as_str));
     checked.sort_unstable();
@@ -23,6 +22,7 @@ pub(super) fn run(
     let view = FindingsView {
         command: "check",
         findings: &findings,
+        diagnostics: &project.warnings,
         files_checked: checked.len(),
     };
     reporter.findings(args.format, &view, args.verbosity());

@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, ColorWhen, Command, ReportArgs};
 use crate::diagnostic::Diagnostic;
 use crate::report::Reporter;
+use crate::report::findings::{FindingsView, Format, Verbosity};
 pub use workspace::{Need, Workspace};
 
 /// How a command ended.
@@ -58,9 +59,34 @@ pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
     let writes = matches!(&cli.command, Command::Build(args) if !args.check)
         || matches!(&cli.command, Command::Init(_));
     dispatch(&cli, cwd, reporter).unwrap_or_else(|diagnostics| {
-        reporter.diagnostics(&diagnostics, writes);
+        report_errors(&cli.command, &diagnostics, writes, reporter);
         ExitStatus::Error
     })
+}
+
+/// Reports the input errors that stopped a command, in the format its report was asked in.
+fn report_errors(
+    command: &Command,
+    diagnostics: &[Diagnostic],
+    writes: bool,
+    reporter: &mut Reporter,
+) {
+    let (name, format) = match command {
+        Command::Check(args) => ("check", args.report.format),
+        Command::Scan(args) => ("scan", args.format),
+        _ => ("", Format::Human),
+    };
+    if format == Format::Human {
+        reporter.diagnostics(diagnostics, writes);
+        return;
+    }
+    let view = FindingsView {
+        command: name,
+        findings: &[],
+        diagnostics,
+        files_checked: 0,
+    };
+    reporter.findings(format, &view, Verbosity::Normal);
 }
 
 /// Loads the workspace the command needs, then runs the command.

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 use crate::cli::ScanArgs;
 use crate::commands::{ExitStatus, Workspace};
 use crate::diagnostic::finding::Finding;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Class, Code, Diagnostic, InputCode};
 use crate::load::{self, walk};
 use crate::report::Reporter;
 use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::scan::file::{Body, Discovered};
 use crate::scan::trust::TRUST_FILE;
-use crate::scan::{self, codes, reveal};
+use crate::scan::{self, reveal};
 use crate::write;
 
 /// Runs `rulesmith scan`.
@@ -40,15 +40,13 @@ pub(super) fn run(
             all_files: args.all_files,
         },
     );
-    if !problems.is_empty() {
-        reporter.diagnostics(&problems, false);
-    }
     let outcome = scan::scan_files(&files, &setup.trust, &setup.scan);
     reporter.findings(
         args.format,
         &FindingsView {
             command: "scan",
             findings: &outcome.findings,
+            diagnostics: &problems,
             files_checked: outcome.files_scanned,
         },
         Verbosity::Normal,
@@ -68,12 +66,10 @@ fn revealed(files: &[Discovered], findings: &[Finding]) -> String {
     let hiding = |path: &str| {
         findings.iter().any(|f| {
             f.path == path
-                && codes::lookup(f.code).is_some_and(|c| {
-                    matches!(
-                        c.class,
-                        codes::Class::HiddenUnicode | codes::Class::HiddenText
-                    )
-                })
+                && matches!(
+                    f.code,
+                    Code::Scan(c) if matches!(c.class(), Class::HiddenUnicode | Class::HiddenText)
+                )
         })
     };
     let mut out = String::new();
@@ -100,7 +96,7 @@ fn trust(
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     if reason.trim().is_empty() {
         return Err(vec![
-            Diagnostic::error(Code::InvalidValue, "`--reason` is empty")
+            Diagnostic::error(InputCode::InvalidValue, "`--reason` is empty")
                 .hint("say why the file's findings are acceptable, e.g. `--reason \"sandbox needed for e2e tests\"`"),
         ]);
     }

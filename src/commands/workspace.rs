@@ -11,14 +11,14 @@ use crate::agents;
 use crate::check;
 use crate::compile::{self, Budgets, Build, Sources};
 use crate::diagnostic::finding::Finding;
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, ScanCode, SourceFile};
 use crate::load::{self, tree::Tree};
 use crate::model::manifest::{Manifest, ScanSettings};
 use crate::reconcile::{self, Entry};
 use crate::render::catalog::Catalog;
 use crate::resolve::ShownOverride;
 use crate::scan::trust::{TRUST_FILE, TrustFile};
-use crate::scan::{self, ScanConfig, codes};
+use crate::scan::{self, ScanConfig};
 use crate::validate::Parsed;
 
 /// Whether a command needs a manifest or also runs outside a project.
@@ -232,9 +232,9 @@ fn scan_config(
     };
     let mut problems = Vec::new();
     for (code, change) in &settings.severity {
-        if codes::lookup(code).is_none() {
+        let Some(scan_code) = ScanCode::parse(code) else {
             let mut problem = Diagnostic::error(
-                Code::UnknownScanCode,
+                InputCode::UnknownScanCode,
                 format!("`scan.severity` names `{code}`, which is not a scan finding code"),
             )
             .hint("use a code from `rulesmith scan` output or the README's code table (RS2001–RS2503)");
@@ -247,8 +247,8 @@ fn scan_config(
             }
             problems.push(problem);
             continue;
-        }
-        config.severities.insert(code.clone(), change.level);
+        };
+        config.severities.insert(scan_code, change.level);
     }
     if problems.is_empty() {
         Ok(config)

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Code;
+
 /// How serious a finding is, lowest first.
 #[derive(
     Clone,
@@ -48,12 +50,10 @@ impl Severity {
 }
 
 /// One finding about one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    /// Stable code, e.g. `RS1002`. Codes are unique across check and scan.
-    pub code: &'static str,
-    /// Short kebab-case name of the finding kind, e.g. `changed` or `hidden-unicode`.
-    pub kind: &'static str,
+    /// Stable code, e.g. `RS1002`: a drift or a scan code.
+    pub code: Code,
     /// How serious it is.
     pub severity: Severity,
     /// Repository-relative path with `/` separators.
@@ -67,9 +67,14 @@ pub struct Finding {
     /// How to fix it, in one line.
     pub fix: String,
     /// The offending text, made safe to print (escapes shown, secrets masked).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
     /// A unified diff from the file on disk to what rulesmith would write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+}
+
+impl Finding {
+    /// Short kebab-case name of the finding kind, e.g. `changed` or `unicode-tags`.
+    pub fn kind(&self) -> &'static str {
+        self.code.kind().unwrap_or_default()
+    }
 }

@@ -10,7 +10,7 @@ pub mod walk;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::model::manifest::MANIFEST_FILE;
 use crate::syntax::yaml::Position;
 
@@ -28,7 +28,7 @@ pub fn find_manifest(start: &Path) -> Result<PathBuf, Diagnostic> {
         .find(|candidate| candidate.is_file())
         .ok_or_else(|| {
             Diagnostic::error(
-                Code::ManifestNotFound,
+                InputCode::ManifestNotFound,
                 format!(
                     "no {MANIFEST_FILE} in {} or any parent directory",
                     start.display()
@@ -46,7 +46,7 @@ pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
         Ok(meta) if meta.is_dir() => true,
         Ok(_) => {
             return Err(Diagnostic::error(
-                Code::InitDirectory,
+                InputCode::InitDirectory,
                 format!("{shown} is a file, not a directory"),
             )
             .hint("give `rulesmith init` a directory, or a path where one can be created"));
@@ -54,7 +54,7 @@ pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => false,
         Err(err) => {
             return Err(Diagnostic::error(
-                Code::InitDirectory,
+                InputCode::InitDirectory,
                 format!("cannot use {shown}: {err}"),
             )
             .hint("give `rulesmith init` a directory you can read and write"));
@@ -76,7 +76,7 @@ pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
         .find(|a| a.join(MANIFEST_FILE).is_file())
     {
         return Err(Diagnostic::error(
-            Code::NestedProject,
+            InputCode::NestedProject,
             format!(
                 "{shown} is inside the rulesmith project at {}",
                 project.display()
@@ -89,28 +89,28 @@ pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
 
 /// Reads a UTF-8 text file of at most [`MAX_INPUT_BYTES`], naming it `display` in diagnostics.
 pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
-    let fail = |code: Code, message: String, hint: &str| {
+    let fail = |code: InputCode, message: String, hint: &str| {
         Diagnostic::error(code, message)
             .at(SourceFile::new(display, "").whole())
             .hint(hint)
     };
     let metadata = std::fs::metadata(path).map_err(|err| {
         fail(
-            Code::ReadFailed,
+            InputCode::ReadFailed,
             format!("cannot read {display}: {err}"),
             "check that the file exists and is readable",
         )
     })?;
     if !metadata.is_file() {
         return Err(fail(
-            Code::NotARegularFile,
+            InputCode::NotARegularFile,
             format!("{display} is not a regular file"),
             "point rulesmith at a file",
         ));
     }
     if metadata.len() > MAX_INPUT_BYTES {
         return Err(fail(
-            Code::FileTooLarge,
+            InputCode::FileTooLarge,
             format!(
                 "{display} is {} bytes; the limit is {MAX_INPUT_BYTES}",
                 metadata.len()
@@ -123,7 +123,7 @@ pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
         .and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|err| {
             fail(
-                Code::ReadFailed,
+                InputCode::ReadFailed,
                 format!("cannot read {display}: {err}"),
                 "check the file's permissions",
             )
@@ -149,7 +149,7 @@ pub fn decode(bytes: Vec<u8>, display: &str) -> Result<SourceFile, Diagnostic> {
             let line = valid.matches('\n').count() + 1;
             let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let source = SourceFile::new(display, valid);
-            Diagnostic::error(Code::NotUtf8, format!("{display} is not valid UTF-8"))
+            Diagnostic::error(InputCode::NotUtf8, format!("{display} is not valid UTF-8"))
                 .at(source.span(
                     Position {
                         line: line as u32,
@@ -202,9 +202,14 @@ fn read_dir_files(
         let display = display_path(root, &path);
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => problems.push(
-                Diagnostic::error(Code::NotARegularFile, format!("{display} is a symlink"))
-                    .at(SourceFile::new(display.clone(), "").whole())
-                    .hint("replace the symlink with the file itself; rulesmith does not follow symlinks"),
+                Diagnostic::error(
+                    InputCode::NotARegularFile,
+                    format!("{display} is a symlink"),
+                )
+                .at(SourceFile::new(display.clone(), "").whole())
+                .hint(
+                    "replace the symlink with the file itself; rulesmith does not follow symlinks",
+                ),
             ),
             _ => match read_text(&path, &display) {
                 Ok(source) => sources.push(source),
@@ -275,7 +280,7 @@ mod tests {
     #[test]
     fn invalid_utf8_points_at_the_bad_byte() {
         let err = decode(b"id: a\ntitle: b\xff\n".to_vec(), "p.yaml").unwrap_err();
-        assert_eq!(err.code, Code::NotUtf8);
+        assert_eq!(err.code, InputCode::NotUtf8);
         assert_eq!(err.span.unwrap().position, Position { line: 2, column: 9 });
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Diagnostic, InputCode};
 use crate::load::walk::repo_walker;
 use crate::load::{MAX_INPUT_BYTES, display_path};
 use crate::model::lock::{self, LOCK_PATH};
@@ -172,8 +172,11 @@ fn read_existing(root: &Path, relative: &str) -> Result<Option<Existing>, Diagno
         return Ok(Some(Existing::Symlink { target }));
     }
     let failed = |err: std::io::Error| {
-        Diagnostic::error(Code::ReadFailed, format!("cannot read {relative}: {err}"))
-            .hint("check the file's permissions")
+        Diagnostic::error(
+            InputCode::ReadFailed,
+            format!("cannot read {relative}: {err}"),
+        )
+        .hint("check the file's permissions")
     };
     let metadata = match std::fs::metadata(&path) {
         Ok(metadata) => metadata,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::agents::{self, AgentFile};
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::display_path;
 use crate::scan::file::{Body, Discovered, MAX_SCAN_BYTES};
 
@@ -39,13 +39,13 @@ pub fn discover(
         let display = display_path(root, start);
         match std::fs::symlink_metadata(start) {
             Err(err) => problems.push(warning(
-                Code::ReadFailed,
+                InputCode::ReadFailed,
                 &display,
                 format!("cannot read {display}: {err}"),
                 "check the path",
             )),
             Ok(meta) if meta.file_type().is_symlink() => problems.push(warning(
-                Code::NotARegularFile,
+                InputCode::NotARegularFile,
                 &display,
                 format!("{display} is a symlink; the scanner does not follow symlinks"),
                 "scan the file the link points to, inside the repository",
@@ -90,7 +90,7 @@ fn walk_dir(
             Ok(entry) => entry,
             Err(err) => {
                 problems.push(
-                    Diagnostic::warning(Code::ReadFailed, format!("cannot walk: {err}"))
+                    Diagnostic::warning(InputCode::ReadFailed, format!("cannot walk: {err}"))
                         .hint("check the directory's permissions"),
                 );
                 continue;
@@ -129,7 +129,7 @@ fn read_into(
             body,
         }),
         Err(err) => problems.push(warning(
-            Code::ReadFailed,
+            InputCode::ReadFailed,
             &display,
             format!("cannot read {display}: {err}"),
             "check the file's permissions",
@@ -162,7 +162,7 @@ fn read(path: &Path) -> std::io::Result<Body> {
     Ok(Body::TooLarge { size, sha256 })
 }
 
-fn warning(code: Code, display: &str, message: String, hint: &str) -> Diagnostic {
+fn warning(code: InputCode, display: &str, message: String, hint: &str) -> Diagnostic {
     Diagnostic::warning(code, message)
         .at(SourceFile::new(display, "").whole())
         .hint(hint)
@@ -177,13 +177,13 @@ pub fn read_reviewed(
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let whole = || SourceFile::new(shown, "").whole();
     let meta = std::fs::symlink_metadata(full).map_err(|err| {
-        Diagnostic::error(Code::ReadFailed, format!("cannot read {shown}: {err}"))
+        Diagnostic::error(InputCode::ReadFailed, format!("cannot read {shown}: {err}"))
             .at(whole())
             .hint("pass the path of an agent file in this repository")
     })?;
     if !meta.is_file() {
         return Err(Diagnostic::error(
-            Code::NotARegularFile,
+            InputCode::NotARegularFile,
             format!("{shown} is not a regular file"),
         )
         .at(whole())
@@ -193,14 +193,14 @@ pub fn read_reviewed(
     let canonical = full.canonicalize().unwrap_or_else(|_| full.to_path_buf());
     if !canonical.starts_with(&root) {
         return Err(Diagnostic::error(
-            Code::PathEscapesRepo,
+            InputCode::PathEscapesRepo,
             format!("{shown} is outside the repository"),
         )
         .at(whole())
         .hint("trust records are kept per repository; run the command in the file's repository"));
     }
     let bytes = std::fs::read(full).map_err(|err| {
-        Diagnostic::error(Code::ReadFailed, format!("cannot read {shown}: {err}"))
+        Diagnostic::error(InputCode::ReadFailed, format!("cannot read {shown}: {err}"))
             .at(whole())
             .hint("check the file's permissions")
     })?;
@@ -254,7 +254,7 @@ mod tests {
             WalkOptions::default(),
         );
         assert!(found.is_empty());
-        assert_eq!(problems[0].code, Code::NotARegularFile);
+        assert_eq!(problems[0].code, InputCode::NotARegularFile);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod ownership;
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::tree::{Existing, Tree};
 use crate::model::lock::Entries;
 use crate::model::target::OutputMode;
@@ -78,7 +78,7 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
             Some(Existing::Symlink { .. }) => {
                 problems.push(
                     Diagnostic::error(
-                        Code::PathEscapesRepo,
+                        InputCode::PathEscapesRepo,
                         format!("output {} goes through a symlink", file.path),
                     )
                     .hint("rulesmith writes only regular files inside the repository; replace the symlink with the file or directory itself"),
@@ -151,7 +151,7 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
                 };
                 problems.push(
                     Diagnostic::error(
-                        Code::BrokenMarkers,
+                        InputCode::BrokenMarkers,
                         format!(
                             "broken managed block in {}: {}",
                             file.path,
@@ -170,7 +170,7 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
             Err(Refusal::MarkerInOutput { line }) => {
                 problems.push(
                     Diagnostic::error(
-                        Code::BrokenMarkers,
+                        InputCode::BrokenMarkers,
                         format!(
                             "target `{}` renders a managed-block marker at line {line} of {}",
                             file.target, file.path
@@ -304,6 +304,6 @@ mod tests {
         tree.files
             .insert("A.md".into(), Existing::Symlink { target: None });
         let errors = reconcile(&plan, &tree).unwrap_err();
-        assert_eq!(errors[0].code, Code::PathEscapesRepo);
+        assert_eq!(errors[0].code, InputCode::PathEscapesRepo);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::target::{Across, Budget, BudgetKind, Unit};
 use crate::render::Rendered;
 use crate::render::catalog::{Catalog, output_glob};
@@ -118,8 +118,8 @@ pub fn check(measurements: &[Measurement]) -> Vec<Diagnostic> {
 fn diagnose(m: &Measurement, others: usize) -> Diagnostic {
     let unit = m.budget.unit.as_str();
     let (code, limit) = match m.budget.kind {
-        BudgetKind::Hard => (Code::BudgetExceeded, "hard limit"),
-        BudgetKind::Advisory => (Code::BudgetAdvisory, "advised maximum"),
+        BudgetKind::Hard => (InputCode::BudgetExceeded, "hard limit"),
+        BudgetKind::Advisory => (InputCode::BudgetAdvisory, "advised maximum"),
     };
     let mut message = format!(
         "target `{}`: {} is {} {unit}, over the {limit} of {} {unit}",

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::embedded;
 use crate::model::agreement::AGREEMENT_TARGET;
 use crate::model::target::{Each, Format, TargetSpec};
@@ -74,7 +74,7 @@ impl Catalog {
                     if spec.id != dir {
                         problems.push(
                             Diagnostic::error(
-                                Code::TargetSpecError,
+                                InputCode::TargetSpecError,
                                 format!(
                                     "target id `{}` does not match its directory `{dir}`",
                                     spec.id
@@ -123,7 +123,7 @@ impl Catalog {
             } else {
                 problems.push(
                     Diagnostic::error(
-                        Code::TargetSpecError,
+                        InputCode::TargetSpecError,
                         format!("target `{id}` is already a built-in target"),
                     )
                     .at(target.source.whole())
@@ -139,7 +139,7 @@ impl Catalog {
             } else {
                 problems.push(
                     Diagnostic::error(
-                        Code::TargetSpecError,
+                        InputCode::TargetSpecError,
                         format!("partial `{name}` is already a built-in partial"),
                     )
                     .at(source.whole())
@@ -152,7 +152,7 @@ impl Catalog {
                 if !self.targets.contains_key(required) {
                     problems.push(
                         Diagnostic::error(
-                            Code::TargetSpecError,
+                            InputCode::TargetSpecError,
                             format!(
                                 "target `{}` requires target `{required}`, which does not exist",
                                 target.spec.id
@@ -227,9 +227,12 @@ fn check_spec(
     let mut problems = Vec::new();
     let mut problem = |message: String, hint: String| {
         problems.push(
-            Diagnostic::error(Code::TargetSpecError, format!("target `{id}`: {message}"))
-                .at(source.whole())
-                .hint(hint),
+            Diagnostic::error(
+                InputCode::TargetSpecError,
+                format!("target `{id}`: {message}"),
+            )
+            .at(source.whole())
+            .hint(hint),
         );
     };
     for output in &spec.outputs {
@@ -394,7 +397,7 @@ mod tests {
     fn a_spec_naming_a_missing_template_is_an_error() {
         let spec = "id: x\nname: X\noutputs:\n  - path: X.md\n    template: missing.hbs\n    comment: html\n";
         let errors = Catalog::from_files([("x/target.yaml", spec)], "targets/").unwrap_err();
-        assert_eq!(errors[0].code, Code::TargetSpecError);
+        assert_eq!(errors[0].code, InputCode::TargetSpecError);
         assert!(errors[0].message.contains("missing.hbs"));
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::target::Format;
 use crate::model::target::OutputMode;
 use crate::render::Rendered;
@@ -144,7 +144,7 @@ pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
         Err(err) => {
             return vec![
                 Diagnostic::error(
-                    Code::TemplateError,
+                    InputCode::TemplateError,
                     format!(
                         "target `{}` renders {} that does not parse: {}",
                         file.target,
@@ -191,7 +191,7 @@ pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
 
 fn unsafe_setting(file: &Rendered, what: &str, why: &str) -> Diagnostic {
     Diagnostic::error(
-        Code::UnsafeSetting,
+        InputCode::UnsafeSetting,
         format!("refusing to write {}: {what}, and {why}", file.path),
     )
     .hint(format!(
@@ -308,7 +308,7 @@ mod tests {
         for (path, format, contents) in cases {
             let errors = check(&file(path, format, contents), contents);
             assert_eq!(errors.len(), 1, "{path}: {contents}");
-            assert_eq!(errors[0].code, Code::UnsafeSetting);
+            assert_eq!(errors[0].code, InputCode::UnsafeSetting);
             assert!(
                 errors[0].message.contains("refusing to write"),
                 "{}",
@@ -351,6 +351,6 @@ mod tests {
             &file(".codex/config.toml", Format::Toml, contents),
             contents,
         );
-        assert_eq!(errors[0].code, Code::TemplateError);
+        assert_eq!(errors[0].code, InputCode::TemplateError);
     }
 }

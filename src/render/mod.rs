@@ -16,7 +16,7 @@ use handlebars::{Handlebars, RenderErrorReason, no_escape};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::model::manifest::Tier;
 use crate::model::target::OutputMode;
 use crate::model::target::{
@@ -521,7 +521,7 @@ fn render_error(source: &SourceFile, id: &str, err: &handlebars::RenderError) ->
         other => other.to_string(),
     };
     Diagnostic::error(
-        Code::TemplateError,
+        InputCode::TemplateError,
         format!("template of target `{id}` failed: {detail}"),
     )
     .at(source.span(position, 1))
@@ -537,7 +537,7 @@ fn template_error(source: &SourceFile, err: &handlebars::TemplateError) -> Diagn
         })
         .unwrap_or_default();
     Diagnostic::error(
-        Code::TemplateError,
+        InputCode::TemplateError,
         format!("template does not compile: {}", err.reason()),
     )
     .at(source.span(position, 1))
@@ -681,7 +681,7 @@ mod tests {
         let errors = renderer
             .render("x", &rules, &mut Scene::new(&rules))
             .unwrap_err();
-        assert_eq!(errors[0].code, Code::TemplateError);
+        assert_eq!(errors[0].code, InputCode::TemplateError);
         assert!(errors[0].message.contains("nope"), "{}", errors[0].message);
     }
 

@@ -2,7 +2,7 @@
 //! fixed list (Zed reads one of `.rules`, `.cursorrules`, … `AGENTS.md`), so a build that writes
 //! several of them decides, perhaps by accident, which one such an agent sees.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Diagnostic, InputCode};
 use crate::render::Rendered;
 use crate::render::catalog::Catalog;
 use crate::resolve::RuleSet;
@@ -51,7 +51,7 @@ pub fn check(
                 .join(", ");
             problems.push(
                 Diagnostic::warning(
-                    Code::ShadowedFile,
+                    InputCode::ShadowedFile,
                     format!(
                         "{} reads only the first rules file it finds, `{first}`, which lacks the rule groups {} that this build writes to {hidden}",
                         spec.name,
@@ -116,7 +116,7 @@ mod tests {
             &rules(&["a", "b"]),
         );
         assert_eq!(warnings.len(), 1, "{warnings:#?}");
-        assert_eq!(warnings[0].code, Code::ShadowedFile);
+        assert_eq!(warnings[0].code, InputCode::ShadowedFile);
         assert!(
             warnings[0].message.contains("`.github/copilot-instructions.md`, which lacks the rule groups `b` that this build writes to `AGENTS.md`, `CLAUDE.md`"),
             "{}",

@@ -1,7 +1,9 @@
-//! Printing findings of `check` and `scan` in every output format.
+//! Printing findings of `check` and `scan`, and the input errors that stop them, in every
+//! output format.
 //!
 //! Every format gets the same findings in the same order (by path, line, column, code), so a
-//! run's human, JSON, GitHub and SARIF outputs always agree.
+//! run's human, JSON, GitHub and SARIF outputs always agree. Input errors and warnings are
+//! part of the machine formats too; the human format prints them on stderr as always.
 
 mod github;
 mod human;
@@ -13,6 +15,7 @@ use std::collections::BTreeMap;
 use clap::ValueEnum;
 
 use crate::diagnostic::finding::{Finding, Severity};
+use crate::diagnostic::{self, Diagnostic};
 
 pub(crate) use human::paint_diff;
 pub use json::JsonReport;
@@ -50,8 +53,20 @@ pub struct FindingsView<'a> {
     pub command: &'a str,
     /// The findings, in any order.
     pub findings: &'a [Finding],
+    /// Errors and warnings about the input, in the order they were found.
+    pub diagnostics: &'a [Diagnostic],
     /// How many files were examined.
     pub files_checked: usize,
+}
+
+impl FindingsView<'_> {
+    /// How many of the diagnostics are errors.
+    pub(crate) fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == diagnostic::Severity::Error)
+            .count()
+    }
 }
 
 /// What a format renders: text for stdout and a summary for stderr.
@@ -66,40 +81,46 @@ pub(crate) fn render(format: Format, view: &FindingsView<'_>, verbosity: Verbosi
     sorted.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
     });
-    match verbosity {
-        Verbosity::Quiet => Rendered {
-            stdout: String::new(),
-            stderr: String::new(),
-        },
+    // Diagnostics the chosen output does not carry go to stderr, for people.
+    let carried = verbosity == Verbosity::Normal && format != Format::Human;
+    let mut stderr: String = if carried {
+        String::new()
+    } else {
+        view.diagnostics
+            .iter()
+            .map(super::render_diagnostic)
+            .collect()
+    };
+    let stdout = match verbosity {
+        Verbosity::Quiet => String::new(),
         Verbosity::NameOnly => {
             let mut paths: Vec<&str> = sorted.iter().map(|f| f.path.as_str()).collect();
             paths.dedup();
-            let stdout = paths
+            paths
                 .iter()
-                .map(|p| format!("{}\n", crate::syntax::safe::one_line(p)))
-                .collect();
-            Rendered {
-                stdout,
-                stderr: String::new(),
-            }
+                .map(|p| format!("{}\n", super::safe::one_line(p)))
+                .collect()
         }
         Verbosity::Normal => {
-            let stdout = match format {
+            stderr.push_str(&summary(view));
+            match format {
                 Format::Human => human::render(&sorted),
                 Format::Json => json::render(view, &sorted),
-                Format::Github => github::render(&sorted),
-                Format::Sarif => sarif::render(&sorted),
-            };
-            Rendered {
-                stdout,
-                stderr: summary(view),
+                Format::Github => github::render(view.diagnostics, &sorted),
+                Format::Sarif => sarif::render(view.diagnostics, &sorted),
             }
         }
-    }
+    };
+    Rendered { stdout, stderr }
 }
 
 /// The one-line summary printed on stderr, e.g. `check: 2 findings (1 high, 1 low) in 1 file`.
 fn summary(view: &FindingsView<'_>) -> String {
+    let errors = view.errors();
+    if errors > 0 {
+        let noun = plural(errors, "error", "errors");
+        return format!("{}: {errors} {noun}\n", view.command);
+    }
     if view.findings.is_empty() {
         let noun = plural(view.files_checked, "file", "files");
         return format!(
@@ -138,13 +159,13 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::diagnostic::{DriftCode, ScanCode};
 
     /// Two findings in two files, one with a diff and a hostile excerpt.
     pub(crate) fn sample() -> Vec<Finding> {
         vec![
             Finding {
-                code: "RS2001",
-                kind: "hidden-unicode",
+                code: ScanCode::InvisibleCharacter.into(),
                 severity: Severity::High,
                 path: ".cursorrules".into(),
                 line: 3,
@@ -155,8 +176,7 @@ pub(crate) mod tests {
                 diff: None,
             },
             Finding {
-                code: "RS1002",
-                kind: "changed",
+                code: DriftCode::Changed.into(),
                 severity: Severity::High,
                 path: "CLAUDE.md".into(),
                 line: 0,
@@ -173,6 +193,7 @@ pub(crate) mod tests {
         FindingsView {
             command: "check",
             findings,
+            diagnostics: &[],
             files_checked: 4,
         }
     }

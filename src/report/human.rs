@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::unicode;
+use crate::report::excerpt::Excerpt;
+use crate::syntax::safe;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -31,46 +32,47 @@ pub fn render_diagnostic(diagnostic: &Diagnostic) -> String {
     };
     let mut out = format!(
         "{style}{label}[{}]{style:#}{BOLD}: {}{BOLD:#}\n",
-        diagnostic.code, diagnostic.message
+        diagnostic.code,
+        safe::one_line(&diagnostic.message)
     );
     let mut gutter = 1;
     if let Some(span) = &diagnostic.span {
         let line = span.position.line;
         gutter = line.to_string().len().max(1);
         let pad = " ".repeat(gutter);
+        let file = safe::one_line(&span.file);
         if line > 0 {
             let _ = writeln!(
                 out,
-                "{pad}{ACCENT}-->{ACCENT:#} {}:{}:{}",
-                span.file, line, span.position.column
+                "{pad}{ACCENT}-->{ACCENT:#} {file}:{}:{}",
+                line, span.position.column
             );
         } else {
-            let _ = writeln!(out, "{pad}{ACCENT}-->{ACCENT:#} {}", span.file);
+            let _ = writeln!(out, "{pad}{ACCENT}-->{ACCENT:#} {file}");
         }
         if let Some(text) = &span.line_text {
-            let shown: String = text
-                .chars()
-                // One placeholder per hidden or control character keeps the caret aligned.
-                .map(|c| {
-                    if c.is_control() || unicode::classify(c).is_some() {
-                        '\u{FFFD}'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            let column = span.position.column.max(1) as usize;
-            let marker = format!("{}{}", " ".repeat(column - 1), "^".repeat(span.width));
+            let excerpt = Excerpt::new(text, span.position.column);
+            let room = excerpt.text.chars().count().saturating_sub(excerpt.caret);
+            let marker = format!(
+                "{}{}",
+                " ".repeat(excerpt.caret),
+                "^".repeat(span.width.min(room).max(1))
+            );
             let _ = writeln!(out, "{pad} {ACCENT}|{ACCENT:#}");
-            let _ = writeln!(out, "{ACCENT}{line}{ACCENT:#} {ACCENT}|{ACCENT:#} {shown}");
+            let _ = writeln!(
+                out,
+                "{ACCENT}{line}{ACCENT:#} {ACCENT}|{ACCENT:#} {}",
+                excerpt.text
+            );
             let _ = writeln!(out, "{pad} {ACCENT}|{ACCENT:#} {style}{marker}{style:#}");
         }
     }
     if let Some(hint) = &diagnostic.hint {
         let _ = writeln!(
             out,
-            "{} {ACCENT}={ACCENT:#} {BOLD}help{BOLD:#}: {hint}",
-            " ".repeat(gutter)
+            "{} {ACCENT}={ACCENT:#} {BOLD}help{BOLD:#}: {}",
+            " ".repeat(gutter),
+            safe::one_line(hint)
         );
     }
     out

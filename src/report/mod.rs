@@ -3,6 +3,7 @@
 //! Machine-readable output goes to stdout; diagnostics and progress go to stderr. Colour is
 //! decided once by the streams (terminal detection, `NO_COLOR`, `--color`).
 
+mod excerpt;
 mod explain;
 pub mod findings;
 mod human;
@@ -104,7 +105,7 @@ impl Reporter {
                 self.err,
                 "{} {}{detail}",
                 human::paint_verb(&format!("{verb:>12}")),
-                file.path
+                safe::one_line(&file.path)
             );
         }
         for note in notes {
@@ -139,7 +140,7 @@ impl Reporter {
                 self.err,
                 "{} {}",
                 human::paint_verb(&format!("{verb:>12}")),
-                change.path
+                safe::one_line(&change.path)
             );
         }
         let unchanged = changes.len() - written;

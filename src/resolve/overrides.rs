@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::model::manifest::{Manifest, Override};
 use crate::model::policy::{Level, Policy};
 use crate::syntax::yaml::Position;
@@ -143,7 +143,7 @@ impl Checker<'_> {
         if entry.reason.trim().is_empty() {
             self.error(
                 &format!("{base}/reason"),
-                Code::InvalidOverride,
+                InputCode::InvalidOverride,
                 "override has a blank `reason`".to_owned(),
                 "say why this project departs from the rule; the reason is shown in every generated file",
             );
@@ -152,7 +152,7 @@ impl Checker<'_> {
         if entry.disable == entry.level.is_some() {
             self.error(
                 &base,
-                Code::InvalidOverride,
+                InputCode::InvalidOverride,
                 "an override sets exactly one of `disable: true` or `level`".to_owned(),
                 "use `disable: true` to turn the rule off, or `level` to soften it",
             );
@@ -164,7 +164,7 @@ impl Checker<'_> {
                 if ids.is_empty() {
                     self.error(
                         &format!("{base}/policy"),
-                        Code::InvalidOverride,
+                        InputCode::InvalidOverride,
                         "override lists no policy".to_owned(),
                         "name at least one policy to leave out",
                     );
@@ -173,7 +173,7 @@ impl Checker<'_> {
                 if entry.level.is_some() {
                     self.error(
                         &format!("{base}/level"),
-                        Code::InvalidOverride,
+                        InputCode::InvalidOverride,
                         "policies can only be left out with `disable: true`".to_owned(),
                         "to soften one of their rules, name it with `rule: policy/rule`",
                     );
@@ -192,7 +192,7 @@ impl Checker<'_> {
             }
             _ => self.error(
                 &base,
-                Code::InvalidOverride,
+                InputCode::InvalidOverride,
                 "an override names exactly one of `policy` or `rule`".to_owned(),
                 "write `policy: <id>` to leave a policy out, or `rule: <policy>/<rule>` for one rule",
             ),
@@ -208,7 +208,7 @@ impl Checker<'_> {
             };
             self.error(
                 pointer,
-                Code::UnknownPolicy,
+                InputCode::UnknownPolicy,
                 format!("override names unknown policy `{id}`"),
                 &hint,
             );
@@ -234,7 +234,7 @@ impl Checker<'_> {
             Lookup::Ambiguous(candidates) => {
                 self.error(
                     &pointer,
-                    Code::UnknownRule,
+                    InputCode::UnknownRule,
                     format!("rule id `{name}` is in several policies"),
                     &format!("name one of: {}", candidates.join(", ")),
                 );
@@ -248,7 +248,7 @@ impl Checker<'_> {
                 };
                 self.error(
                     &pointer,
-                    Code::UnknownRule,
+                    InputCode::UnknownRule,
                     format!("override names unknown rule `{name}`"),
                     &hint,
                 );
@@ -274,7 +274,7 @@ impl Checker<'_> {
                 };
                 self.error(
                     &format!("/overrides/{index}/level"),
-                    Code::InvalidOverride,
+                    InputCode::InvalidOverride,
                     format!(
                         "`level: {}` does not soften `{qualified}`",
                         level_name(level)
@@ -308,13 +308,13 @@ impl Checker<'_> {
     fn duplicate(&mut self, pointer: &str, id: &str) {
         self.error(
             pointer,
-            Code::InvalidOverride,
+            InputCode::InvalidOverride,
             format!("`{id}` is overridden more than once"),
             "keep one override per policy or rule",
         );
     }
 
-    fn error(&mut self, pointer: &str, code: Code, message: String, hint: &str) {
+    fn error(&mut self, pointer: &str, code: InputCode, message: String, hint: &str) {
         let node = self.manifest.node.at_pointer(pointer);
         let position = node.map_or_else(Position::default, |n| n.position);
         let width = node
@@ -360,7 +360,7 @@ mod tests {
         .collect()
     }
 
-    fn run(overrides: &str) -> Result<Overrides, Vec<(Code, String, String)>> {
+    fn run(overrides: &str) -> Result<Overrides, Vec<(InputCode, String, String)>> {
         let text =
             format!("project: p\ntier: production\ntargets: [claude]\noverrides:\n{overrides}");
         let source = SourceFile::new("rulesmith.yaml", text);
@@ -415,12 +415,12 @@ mod tests {
     #[test]
     fn unknown_rules_get_a_suggestion() {
         let problems = run("  - {rule: injection/sqll, disable: true, reason: x}\n").unwrap_err();
-        assert_eq!(problems[0].0, Code::UnknownRule);
+        assert_eq!(problems[0].0, InputCode::UnknownRule);
         assert_eq!(problems[0].2, "did you mean `injection/sql`?");
         let problems = run("  - {rule: sqll, disable: true, reason: x}\n").unwrap_err();
         assert_eq!(problems[0].2, "did you mean `injection/sql`?");
         let problems = run("  - {policy: wbe, disable: true, reason: x}\n").unwrap_err();
-        assert_eq!(problems[0].0, Code::UnknownPolicy);
+        assert_eq!(problems[0].0, InputCode::UnknownPolicy);
         assert!(problems[0].2.starts_with("did you mean `web`?"));
     }
 
@@ -442,12 +442,12 @@ mod tests {
                 "an override sets exactly one of `disable: true` or `level`",
             ]
         );
-        let codes: Vec<Code> = problems.iter().map(|p| p.0).collect();
-        assert_eq!(codes[1], Code::UnknownRule);
+        let codes: Vec<InputCode> = problems.iter().map(|p| p.0).collect();
+        assert_eq!(codes[1], InputCode::UnknownRule);
         assert!(
             codes
                 .iter()
-                .filter(|c| **c == Code::InvalidOverride)
+                .filter(|c| **c == InputCode::InvalidOverride)
                 .count()
                 == 5
         );

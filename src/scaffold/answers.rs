@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::agreement;
 use crate::model::manifest::Tier;
 use crate::render::catalog::Catalog;
@@ -180,10 +180,11 @@ pub fn parse_project(text: &str) -> Result<String, Diagnostic> {
     if (1..=120).contains(&length) && !name.chars().any(char::is_control) {
         Ok(name.to_owned())
     } else {
-        Err(
-            Diagnostic::error(Code::InvalidValue, format!("invalid project name `{name}`"))
-                .hint("give one line of 1 to 120 characters"),
+        Err(Diagnostic::error(
+            InputCode::InvalidValue,
+            format!("invalid project name `{name}`"),
         )
+        .hint("give one line of 1 to 120 characters"))
     }
 }
 
@@ -196,7 +197,7 @@ pub fn parse_tier(text: &str) -> Result<Tier, Diagnostic> {
         .ok_or_else(|| {
             let names: Vec<String> = TIERS.iter().map(|t| t.as_str().to_owned()).collect();
             unknown(
-                Code::UnknownChoice,
+                InputCode::UnknownChoice,
                 "tier",
                 &text,
                 &names,
@@ -225,7 +226,7 @@ pub fn parse_stack(text: &str, harness: &Harness) -> Result<String, Diagnostic> 
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            unknown(Code::UnknownChoice, "stack", text, &ids, &valid)
+            unknown(InputCode::UnknownChoice, "stack", text, &ids, &valid)
         })
 }
 
@@ -240,7 +241,7 @@ pub fn parse_agents(text: &str, catalog: &Catalog) -> Result<Vec<String>, Diagno
     {
         if !known.iter().any(|k| k == id) {
             return Err(unknown(
-                Code::UnknownTarget,
+                InputCode::UnknownTarget,
                 "agent",
                 id,
                 &known,
@@ -252,8 +253,10 @@ pub fn parse_agents(text: &str, catalog: &Catalog) -> Result<Vec<String>, Diagno
         }
     }
     if agents.is_empty() {
-        return Err(Diagnostic::error(Code::InvalidValue, "no agents selected")
-            .hint(format!("name at least one of: {}", known.join(", "))));
+        return Err(
+            Diagnostic::error(InputCode::InvalidValue, "no agents selected")
+                .hint(format!("name at least one of: {}", known.join(", "))),
+        );
     }
     Ok(agents)
 }
@@ -273,14 +276,14 @@ pub fn parse_owner(text: &str) -> Result<Option<String>, Diagnostic> {
         Ok(Some(text.to_owned()))
     } else {
         Err(Diagnostic::error(
-            Code::InvalidValue,
+            InputCode::InvalidValue,
             format!("invalid engineering owner `{text}`"),
         )
         .hint(agreement::pattern_hint(agreement::OWNER_PATTERN).unwrap_or_default()))
     }
 }
 
-fn unknown(code: Code, what: &str, name: &str, known: &[String], valid: &str) -> Diagnostic {
+fn unknown(code: InputCode, what: &str, name: &str, known: &[String], valid: &str) -> Diagnostic {
     let hint = match closest(name, known) {
         Some(best) => format!("did you mean `{best}`? valid {what}s: {valid}"),
         None => format!("valid {what}s: {valid}"),
@@ -327,7 +330,7 @@ mod tests {
     #[test]
     fn unknown_choices_list_the_valid_ones() {
         let err = parse_tier("prototyp").unwrap_err();
-        assert_eq!(err.code, Code::UnknownChoice);
+        assert_eq!(err.code, InputCode::UnknownChoice);
         let hint = err.hint.unwrap();
         assert!(hint.contains("did you mean `prototype`"), "{hint}");
         assert!(hint.contains("internal, production"), "{hint}");
@@ -337,7 +340,7 @@ mod tests {
             assert!(hint.contains(id), "{hint}");
         }
         let err = parse_agents("claude,clade", &Catalog::builtin()).unwrap_err();
-        assert_eq!(err.code, Code::UnknownTarget);
+        assert_eq!(err.code, InputCode::UnknownTarget);
         assert!(err.hint.unwrap().contains("did you mean `claude`"));
     }
 
@@ -413,7 +416,7 @@ mod tests {
             tier: Some("staging".into()),
             ..Given::default()
         };
-        assert_eq!(ask("", &bad).unwrap_err()[0].code, Code::UnknownChoice);
+        assert_eq!(ask("", &bad).unwrap_err()[0].code, InputCode::UnknownChoice);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use handlebars::{Handlebars, no_escape};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::embedded;
 use crate::model::manifest::Tier;
 use crate::render::{join_helper, normalize};
@@ -139,7 +139,7 @@ impl Harness {
             {
                 problems.push(
                     Diagnostic::error(
-                        Code::TemplateError,
+                        InputCode::TemplateError,
                         format!("template does not compile: {}", err.reason()),
                     )
                     .at(source.whole()),
@@ -148,7 +148,7 @@ impl Harness {
         }
         let Some(spec) = spec else {
             problems.push(Diagnostic::error(
-                Code::TargetSpecError,
+                InputCode::TargetSpecError,
                 "templates/init.yaml is missing",
             ));
             return Err(problems);
@@ -156,7 +156,7 @@ impl Harness {
         for file in &spec.files {
             if !registry.has_template(&file.template) {
                 problems.push(Diagnostic::error(
-                    Code::TargetSpecError,
+                    InputCode::TargetSpecError,
                     format!(
                         "templates/init.yaml names template `{}`, which does not exist",
                         file.template
@@ -166,7 +166,7 @@ impl Harness {
         }
         if !stacks.contains_key(&spec.stack) {
             problems.push(Diagnostic::error(
-                Code::TargetSpecError,
+                InputCode::TargetSpecError,
                 format!("the default stack `{}` does not exist", spec.stack),
             ));
         }
@@ -244,7 +244,7 @@ impl Harness {
             .map(|text| normalize(&text))
             .map_err(|err| {
                 Diagnostic::error(
-                    Code::TemplateError,
+                    InputCode::TemplateError,
                     format!("template templates/{template} failed: {err}"),
                 )
             })
@@ -254,15 +254,18 @@ impl Harness {
 /// Parses embedded YAML data into `T`.
 fn data<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostic> {
     let node = yaml::parse(&source.text).map_err(|err| {
-        Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", err.message))
-            .at(source.span(err.position, 1))
+        Diagnostic::error(
+            InputCode::YamlSyntax,
+            format!("invalid YAML: {}", err.message),
+        )
+        .at(source.span(err.position, 1))
     })?;
     serde_json::from_value(node.to_json()).map_err(|err| invalid(source, &err.to_string()))
 }
 
 fn invalid(source: &SourceFile, message: &str) -> Diagnostic {
     Diagnostic::error(
-        Code::TargetSpecError,
+        InputCode::TargetSpecError,
         format!("{} is invalid: {message}", source.name),
     )
     .at(source.whole())

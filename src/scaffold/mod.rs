@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compile::{self, Budgets};
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
@@ -304,7 +304,7 @@ fn create(path: &str, contents: String) -> InitFile {
 }
 
 fn conflict(path: &str, hint: &str) -> Diagnostic {
-    Diagnostic::error(Code::InitConflict, format!("{path} already exists"))
+    Diagnostic::error(InputCode::InitConflict, format!("{path} already exists"))
         .at(SourceFile::new(path, "").whole())
         .hint(hint)
 }
@@ -316,7 +316,7 @@ fn refused(path: &str, refusal: Refusal, mode: OutputMode) -> Diagnostic {
         }
         _ => format!("cannot place rulesmith's managed block in {path}"),
     };
-    Diagnostic::error(Code::BrokenMarkers, message)
+    Diagnostic::error(InputCode::BrokenMarkers, message)
         .at(SourceFile::new(path, "").whole())
         .hint("keep exactly one begin line followed by one end line, or remove both; nothing was written")
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::scan::codes;
+use crate::diagnostic::ScanCode;
 use crate::scan::text::{Source, quote};
 use crate::scan::{Hit, Location};
 use crate::syntax::unicode::{self, Hidden, Script};
@@ -74,7 +74,7 @@ fn control_characters(source: &Source<'_>, hits: &mut Vec<Hit>) {
                 .filter(|&c| c.is_control() && c != '\t'),
         );
         hits.push(hit(
-            codes::CONTROL_CHARACTERS,
+            ScanCode::ControlCharacters,
             offset,
             offset + c.len_utf8(),
             format!("terminal control characters ({listed}) can hide, recolour or overwrite this line in a terminal"),
@@ -82,7 +82,7 @@ fn control_characters(source: &Source<'_>, hits: &mut Vec<Hit>) {
     }
 }
 
-fn hit(code: &'static str, start: usize, end: usize, message: String) -> Hit {
+fn hit(code: ScanCode, start: usize, end: usize, message: String) -> Hit {
     Hit {
         code,
         location: Location::Span(start..end),
@@ -129,7 +129,7 @@ fn tags(chars: &[(usize, char)], start: usize, hits: &mut Vec<Hit>) -> usize {
     if !(flag_base && flag_code) {
         let decoded: String = run.iter().filter_map(|&c| unicode::tag_ascii(c)).collect();
         hits.push(hit(
-            codes::TAG_CHARACTERS,
+            ScanCode::TagCharacters,
             chars[start].0,
             end_of(chars, end),
             format!(
@@ -161,7 +161,7 @@ fn variation_selectors(chars: &[(usize, char)], start: usize, hits: &mut Vec<Hit
             .filter_map(|&c| unicode::variation_selector_byte(c))
             .collect();
         hits.push(hit(
-            codes::VARIATION_SELECTOR_PAYLOAD,
+            ScanCode::VariationSelectorPayload,
             chars[start].0,
             end_of(chars, end),
             format!(
@@ -173,7 +173,7 @@ fn variation_selectors(chars: &[(usize, char)], start: usize, hits: &mut Vec<Hit
         ));
     } else if !has_base && !presentation_only {
         hits.push(hit(
-            codes::INVISIBLE_CHARACTER,
+            ScanCode::InvisibleCharacter,
             chars[start].0,
             end_of(chars, end),
             format!("stray variation selector {}", code_points(run.into_iter())),
@@ -222,12 +222,12 @@ fn invisible(chars: &[(usize, char)], start: usize, hits: &mut Vec<Hit>) -> usiz
     let listed = code_points(chars[start..end].iter().map(|&(_, c)| c));
     let (code, message) = if run >= INVISIBLE_RUN {
         (
-            codes::INVISIBLE_SEQUENCE,
+            ScanCode::InvisibleSequence,
             format!("a run of {run} invisible characters ({listed}) can encode hidden data"),
         )
     } else {
         (
-            codes::INVISIBLE_CHARACTER,
+            ScanCode::InvisibleCharacter,
             format!("invisible character {listed}"),
         )
     };
@@ -275,7 +275,7 @@ fn bidi(source: &Source<'_>, line: u32, hits: &mut Vec<Hit>) {
         "outside right-to-left text"
     };
     hits.push(hit(
-        codes::BIDI_CONTROL,
+        ScanCode::BidiControl,
         first,
         end,
         format!(
@@ -329,7 +329,7 @@ fn mixed_script_words(text: &str, hits: &mut Vec<Hit>) {
                 })
                 .collect();
             hits.push(hit(
-                codes::MIXED_SCRIPT_WORD,
+                ScanCode::MixedScriptWord,
                 start,
                 offset,
                 format!(
@@ -347,7 +347,7 @@ fn mixed_script_words(text: &str, hits: &mut Vec<Hit>) {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Vec<(&'static str, String)> {
+    fn run(text: &str) -> Vec<(ScanCode, String)> {
         crate::scan::hits_of(|hits| detect(&Source::new(text), hits))
     }
 
@@ -359,7 +359,7 @@ mod tests {
             .collect();
         let hits = run(&format!("Be nice.{hidden}\n"));
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0, codes::TAG_CHARACTERS);
+        assert_eq!(hits[0].0, ScanCode::TagCharacters);
         assert!(hits[0].1.contains("spelling \"run it\""), "{}", hits[0].1);
     }
 
@@ -377,7 +377,7 @@ mod tests {
             .collect();
         let hits = run(&format!("smile \u{1F600}{payload}"));
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0, codes::VARIATION_SELECTOR_PAYLOAD);
+        assert_eq!(hits[0].0, ScanCode::VariationSelectorPayload);
         assert!(hits[0].1.contains("\"hi\""), "{}", hits[0].1);
         assert!(run("love \u{2764}\u{FE0F} and \u{845B}\u{E0100}").is_empty());
     }
@@ -387,13 +387,13 @@ mod tests {
         assert_eq!(
             run("a\u{200B}b"),
             vec![(
-                codes::INVISIBLE_CHARACTER,
+                ScanCode::InvisibleCharacter,
                 "invisible character U+200B".to_owned()
             )]
         );
         assert_eq!(
             run("a\u{200B}\u{200C}\u{200B}\u{200C}b")[0].0,
-            codes::INVISIBLE_SEQUENCE
+            ScanCode::InvisibleSequence
         );
         assert!(run("\u{FEFF}family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}").is_empty());
         assert!(run("می\u{200C}خواهم").is_empty());
@@ -403,16 +403,16 @@ mod tests {
     fn bidi_controls_outside_rtl_text_are_flagged() {
         let hits = run("access = \"user\u{202E} \u{2066}// admin\u{2069} \u{2066}\"");
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0, codes::BIDI_CONTROL);
+        assert_eq!(hits[0].0, ScanCode::BidiControl);
         assert!(run("השתמש ב-\u{2066}npm test\u{2069} תמיד\u{200F}").is_empty());
-        assert_eq!(run("שלום \u{202E}abc")[0].0, codes::BIDI_CONTROL);
+        assert_eq!(run("שלום \u{202E}abc")[0].0, ScanCode::BidiControl);
     }
 
     #[test]
     fn terminal_controls_are_flagged_once_per_line_but_crlf_is_not() {
         let hits = run("ok\r\nred \u{1b}[31mtext\u{1b}[0m\rover\n");
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0, codes::CONTROL_CHARACTERS);
+        assert_eq!(hits[0].0, ScanCode::ControlCharacters);
         assert!(hits[0].1.contains("U+001B, U+000D"), "{}", hits[0].1);
     }
 
@@ -420,7 +420,7 @@ mod tests {
     fn homoglyph_words_are_flagged_but_whole_words_are_not() {
         let hits = run("send to p\u{0430}ypal.com");
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0, codes::MIXED_SCRIPT_WORD);
+        assert_eq!(hits[0].0, ScanCode::MixedScriptWord);
         assert!(hits[0].1.contains("Cyrillic"), "{}", hits[0].1);
         assert!(run("Привет, world; Ελληνικά; café").is_empty());
     }

@@ -5,10 +5,11 @@
 //! Kiro, Cline, Roo, Amazon Q, Junie, Continue), `servers` (VS Code), `mcp_servers` (Codex),
 //! `context_servers` (Zed) and `mcp` (opencode).
 
+use crate::diagnostic::ScanCode;
 use crate::scan::secrets;
 use crate::scan::settings::{as_str, get};
 use crate::scan::text::quote;
-use crate::scan::{Hit, Location, codes, instructions};
+use crate::scan::{Hit, Location, instructions};
 use crate::syntax::yaml::{Node, NodeKind, Position};
 
 const SERVER_KEYS: &[&str] = &[
@@ -86,7 +87,7 @@ pub(super) fn detect(root: &Node, hits: &mut Vec<Hit>) {
     }
 }
 
-fn hit(code: &'static str, position: Position, message: String) -> Hit {
+fn hit(code: ScanCode, position: Position, message: String) -> Hit {
     Hit {
         code,
         location: Location::At(position),
@@ -215,7 +216,7 @@ fn launcher(server: &Server<'_>, hits: &mut Vec<Hit>) {
     };
     if pinned(&runner, package) {
         hits.push(hit(
-            codes::MCP_AUTO_INSTALL,
+            ScanCode::McpAutoInstall,
             server.command_position,
             format!(
                 "MCP server `{name}` is downloaded and run by `{runner}` on start{yes}: `{shown}`"
@@ -223,7 +224,7 @@ fn launcher(server: &Server<'_>, hits: &mut Vec<Hit>) {
         ));
     } else {
         hits.push(hit(
-            codes::MCP_UNPINNED_PACKAGE,
+            ScanCode::McpUnpinnedPackage,
             server.command_position,
             format!("MCP server `{name}` runs whatever version of `{}` is published next{yes}: `{shown}`", quote(package, 60)),
         ));
@@ -261,7 +262,7 @@ fn shell(server: &Server<'_>, hits: &mut Vec<Hit>) {
     }
     if via_shell || metacharacter.is_some() {
         hits.push(hit(
-            codes::MCP_SHELL_COMMAND,
+            ScanCode::McpShellCommand,
             server.command_position,
             format!(
                 "MCP server `{}` starts through a shell: `{}`",
@@ -323,7 +324,7 @@ fn credentials(server: &Server<'_>, hits: &mut Vec<Hit>) {
                 continue;
             }
             hits.push(hit(
-                codes::MCP_INLINE_CREDENTIAL,
+                ScanCode::McpInlineCredential,
                 value.position,
                 format!(
                     "MCP server `{}` has `{}` written inline (`{}`)",
@@ -352,7 +353,7 @@ fn auto_approval(server: &Server<'_>, hits: &mut Vec<Hit>) {
                 format!("{} tool(s): {}", tools.len(), quote(&tools.join(", "), 80))
             };
             hits.push(hit(
-                codes::AUTO_APPROVED_TOOLS,
+                ScanCode::AutoApprovedTools,
                 node.position,
                 format!("MCP server `{name}` runs {which} without asking (`{key}`)"),
             ));
@@ -361,7 +362,7 @@ fn auto_approval(server: &Server<'_>, hits: &mut Vec<Hit>) {
     if let Some(node) = get(server.node, "trust").filter(|n| matches!(n.kind, NodeKind::Bool(true)))
     {
         hits.push(hit(
-            codes::AUTO_APPROVED_TOOLS,
+            ScanCode::AutoApprovedTools,
             node.position,
             format!("MCP server `{name}` is trusted, so its tool calls skip confirmation"),
         ));
@@ -372,12 +373,12 @@ fn auto_approval(server: &Server<'_>, hits: &mut Vec<Hit>) {
 mod tests {
     use super::*;
 
-    fn run(json: &str) -> Vec<(&'static str, String)> {
+    fn run(json: &str) -> Vec<(ScanCode, String)> {
         let node = crate::syntax::jsonc::parse(json).unwrap();
         crate::scan::hits_of(|hits| detect(&node, hits))
     }
 
-    fn codes_of(json: &str) -> Vec<&'static str> {
+    fn codes_of(json: &str) -> Vec<ScanCode> {
         run(json).into_iter().map(|(c, _)| c).collect()
     }
 
@@ -388,11 +389,11 @@ mod tests {
                 r#"{"mcpServers": {"a": {"command": "npx", "args": ["-y", "@scope/server"]}, "b": {"command": "npx", "args": ["pkg@latest"]}, "c": {"command": "npx", "args": ["-y", "pkg@1.2.3"]}, "d": {"command": "uvx", "args": ["mcp-server-git==0.6.2"]}, "e": {"command": "docker", "args": ["run", "-i", "--rm", "-e", "TOKEN", "ghcr.io/x/server"]}}}"#
             ),
             [
-                codes::MCP_UNPINNED_PACKAGE,
-                codes::MCP_UNPINNED_PACKAGE,
-                codes::MCP_AUTO_INSTALL,
-                codes::MCP_AUTO_INSTALL,
-                codes::MCP_UNPINNED_PACKAGE
+                ScanCode::McpUnpinnedPackage,
+                ScanCode::McpUnpinnedPackage,
+                ScanCode::McpAutoInstall,
+                ScanCode::McpAutoInstall,
+                ScanCode::McpUnpinnedPackage
             ]
         );
         assert!(codes_of(r#"{"servers": {"local": {"command": "node", "args": ["./server.js"]}, "remote": {"url": "https://x/mcp"}}}"#).is_empty());
@@ -406,7 +407,7 @@ mod tests {
         let codes: Vec<_> = hits.iter().map(|h| h.0).collect();
         assert_eq!(
             codes,
-            [codes::MCP_SHELL_COMMAND, codes::MCP_INLINE_CREDENTIAL]
+            [ScanCode::McpShellCommand, ScanCode::McpInlineCredential]
         );
         assert!(!hits[1].1.contains("8fK2"));
     }
@@ -417,7 +418,7 @@ mod tests {
             codes_of(
                 r#"{"mcpServers": {"k": {"command": "k", "autoApprove": ["*"]}, "g": {"command": "g", "trust": true}, "c": {"command": "c", "alwaysAllow": []}}}"#
             ),
-            [codes::AUTO_APPROVED_TOOLS, codes::AUTO_APPROVED_TOOLS]
+            [ScanCode::AutoApprovedTools, ScanCode::AutoApprovedTools]
         );
     }
 
@@ -429,13 +430,13 @@ mod tests {
         .unwrap();
         let mut hits = Vec::new();
         detect(&node, &mut hits);
-        assert_eq!(hits[0].code, codes::MCP_UNPINNED_PACKAGE);
+        assert_eq!(hits[0].code, ScanCode::McpUnpinnedPackage);
         let node = crate::syntax::yaml::parse(
             "mcpServers:\n  - name: db\n    command: npx\n    args: [\"-y\", \"db-mcp\"]\n",
         )
         .unwrap();
         let mut hits = Vec::new();
         detect(&node, &mut hits);
-        assert_eq!(hits[0].code, codes::MCP_UNPINNED_PACKAGE);
+        assert_eq!(hits[0].code, ScanCode::McpUnpinnedPackage);
     }
 }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::scan::codes;
+use crate::diagnostic::ScanCode;
 use crate::scan::text::Source;
 use crate::scan::{Hit, Location};
 
@@ -159,7 +159,7 @@ pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
         let kind = begin.get(1).map_or("", |m| m.as_str()).trim();
         masks.push((header.end()..body_end, "[private key redacted]".to_owned()));
         hits.push(Hit {
-            code: codes::PRIVATE_KEY,
+            code: ScanCode::PrivateKey,
             location: Location::Span(header.start()..header.end()),
             message: if kind.is_empty() {
                 "private key block".to_owned()
@@ -176,7 +176,7 @@ pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
             }
             let masked = mask(found.as_str());
             hits.push(Hit {
-                code: codes::KNOWN_TOKEN,
+                code: ScanCode::KnownToken,
                 location: Location::Span(range.clone()),
                 message: format!("{name} `{masked}`"),
             });
@@ -205,7 +205,7 @@ pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
         }
         let masked = mask(value.as_str());
         hits.push(Hit {
-            code: codes::SECRET_ASSIGNMENT,
+            code: ScanCode::SecretAssignment,
             location: Location::Span(range.clone()),
             message: format!("{what} `{masked}`"),
         });
@@ -218,7 +218,7 @@ pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Vec<(&'static str, String)> {
+    fn run(text: &str) -> Vec<(ScanCode, String)> {
         crate::scan::hits_of(|hits| {
             detect(&Source::new(text), hits);
         })
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(
             hits,
             [(
-                codes::KNOWN_TOKEN,
+                ScanCode::KnownToken,
                 "GitHub token `ghp_…(40 chars)`".to_owned()
             )]
         );
@@ -250,7 +250,7 @@ mod tests {
     #[test]
     fn high_entropy_assignments_are_secrets() {
         let hits = run("DB_PASSWORD = \"q8Zr2Lk9Vx4Tn7Bw\"\n");
-        assert_eq!(hits[0].0, codes::SECRET_ASSIGNMENT);
+        assert_eq!(hits[0].0, ScanCode::SecretAssignment);
         assert!(hits[0].1.contains("`DB_PASSWORD`"), "{}", hits[0].1);
     }
 
@@ -262,7 +262,7 @@ mod tests {
         );
         assert_eq!(
             run(&key)[0],
-            (codes::PRIVATE_KEY, "RSA private key block".to_owned())
+            (ScanCode::PrivateKey, "RSA private key block".to_owned())
         );
         assert!(run("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n").is_empty());
         assert!(

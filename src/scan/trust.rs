@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::syntax::yaml;
 
 /// Where the trust file lives, relative to the repository root (the manifest's directory).
@@ -47,15 +47,18 @@ impl TrustFile {
     /// Parses the trust file.
     pub fn parse(source: &SourceFile) -> Result<TrustFile, Diagnostic> {
         let node = yaml::parse(&source.text).map_err(|err| {
-            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", err.message))
-                .at(source.span(err.position, 1))
-                .hint("fix the YAML, or delete the file and trust the files again")
+            Diagnostic::error(
+                InputCode::YamlSyntax,
+                format!("invalid YAML: {}", err.message),
+            )
+            .at(source.span(err.position, 1))
+            .hint("fix the YAML, or delete the file and trust the files again")
         })?;
         if matches!(node.kind, yaml::NodeKind::Null) {
             return Ok(TrustFile::default());
         }
         let file: TrustFile = serde_json::from_value(node.to_json()).map_err(|err| {
-            Diagnostic::error(Code::InvalidValue, format!("invalid trust file: {err}"))
+            Diagnostic::error(InputCode::InvalidValue, format!("invalid trust file: {err}"))
                 .at(source.whole())
                 .hint("each entry needs `path`, `sha256` and `reason`; re-create it with `rulesmith scan --trust PATH --reason TEXT`")
         })?;
@@ -65,7 +68,7 @@ impl TrustFile {
             .find(|r| r.sha256.len() != 64 || !r.sha256.bytes().all(|b| b.is_ascii_hexdigit()))
         {
             return Err(Diagnostic::error(
-                Code::InvalidValue,
+                InputCode::InvalidValue,
                 format!("trust entry for `{}` has an invalid sha256", bad.path),
             )
             .at(source.whole())
@@ -154,7 +157,7 @@ mod tests {
             TrustFile::parse(&SourceFile::new(TRUST_FILE, bad))
                 .unwrap_err()
                 .code,
-            Code::InvalidValue
+            InputCode::InvalidValue
         );
         let unknown = "trusted: []\nextra: 1\n";
         assert!(TrustFile::parse(&SourceFile::new(TRUST_FILE, unknown)).is_err());

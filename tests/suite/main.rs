@@ -5,6 +5,7 @@ mod agent_formats;
 mod build;
 mod check;
 mod common;
+mod error_formats;
 mod errors;
 mod examples;
 mod init;

@@ -11,7 +11,7 @@ pub mod json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::model::lock::Entries;
 use crate::model::target::Format;
 use crate::model::target::OutputMode;
@@ -120,7 +120,7 @@ fn parse(path: &str, text: &str) -> Result<Doc, Diagnostic> {
 }
 
 fn problem(path: &str, text: &str, message: String, at: Position, hint: &str) -> Diagnostic {
-    Diagnostic::error(Code::SettingsMerge, message)
+    Diagnostic::error(InputCode::SettingsMerge, message)
         .at(SourceFile::new(path, text).span(at, 1))
         .hint(hint)
 }
@@ -301,7 +301,7 @@ mod tests {
         let planned = plan(&[("/permissions/deny", &["x"])]);
         let err =
             finalize(PATH, &planned, Some("{\n  \"a\": 1,\n}\n"), &Entries::new()).unwrap_err();
-        assert_eq!(err.code, Code::SettingsMerge);
+        assert_eq!(err.code, InputCode::SettingsMerge);
         assert_eq!(err.span.unwrap().position.line, 3);
         let err = finalize(
             PATH,

@@ -1,13 +1,40 @@
-//! Findings as GitHub Actions workflow commands (`::error file=…::…`).
+//! Findings and input errors as GitHub Actions workflow commands (`::error file=…::…`).
 
 use std::fmt::Write as _;
 
 use crate::diagnostic::finding::{Finding, Severity};
+use crate::diagnostic::{self, Diagnostic};
 use crate::syntax::safe;
 
-/// Renders one annotation per finding.
-pub(super) fn render(findings: &[&Finding]) -> String {
+/// Renders one annotation per diagnostic, then one per finding.
+pub(super) fn render(diagnostics: &[Diagnostic], findings: &[&Finding]) -> String {
     let mut out = String::new();
+    for problem in diagnostics {
+        let command = match problem.severity {
+            diagnostic::Severity::Error => "error",
+            diagnostic::Severity::Warning => "warning",
+        };
+        let mut properties = String::new();
+        if let Some(span) = &problem.span {
+            let _ = write!(properties, "file={},", property(&span.file));
+        }
+        let _ = write!(
+            properties,
+            "title={}",
+            property(&format!("rulesmith {}", problem.code))
+        );
+        if let Some(span) = problem.span.as_ref().filter(|s| s.position.line > 0) {
+            let _ = write!(properties, ",line={}", span.position.line);
+            if span.position.column > 0 {
+                let _ = write!(properties, ",col={}", span.position.column);
+            }
+        }
+        let message = match &problem.hint {
+            Some(hint) => format!("{}. Fix: {hint}", problem.message.trim_end_matches('.')),
+            None => problem.message.clone(),
+        };
+        let _ = writeln!(out, "::{command} {properties}::{}", data(&message));
+    }
     for finding in findings {
         let command = match finding.severity {
             Severity::Critical | Severity::High => "error",
@@ -17,7 +44,7 @@ pub(super) fn render(findings: &[&Finding]) -> String {
         let mut properties = format!(
             "file={},title={}",
             property(&finding.path),
-            property(&format!("rulesmith {} ({})", finding.code, finding.kind))
+            property(&format!("rulesmith {} ({})", finding.code, finding.kind()))
         );
         if finding.line > 0 {
             let _ = write!(properties, ",line={}", finding.line);
@@ -61,8 +88,8 @@ mod tests {
     fn annotations_escape_separators_and_keep_diffs_on_one_line() {
         let findings = sample();
         let refs: Vec<&Finding> = findings.iter().collect();
-        insta::assert_snapshot!(render(&refs), @r"
-        ::error file=.cursorrules,title=rulesmith RS2001 (hidden-unicode),line=3,col=7::zero-width space U+200B hides text. Fix: delete the character
+        insta::assert_snapshot!(render(&[], &refs), @r"
+        ::error file=.cursorrules,title=rulesmith RS2101 (invisible-character),line=3,col=7::zero-width space U+200B hides text. Fix: delete the character
         ::error file=CLAUDE.md,title=rulesmith RS1002 (changed)::CLAUDE.md differs from what the policies compile to. Fix: run `rulesmith build` and commit the result%0A--- a/CLAUDE.md%0A+++ b/CLAUDE.md%0A@@ -1 +1 @@%0A-old%0A+new%0A
         ");
     }

@@ -46,7 +46,7 @@ pub(super) fn render(findings: &[&Finding]) -> String {
             finding.severity.as_str(),
             finding.code,
             safe::one_line(&finding.message),
-            finding.kind,
+            finding.kind(),
         );
         if let Some(excerpt) = &finding.excerpt {
             let _ = writeln!(out, "{:11}{DIM}|{DIM:#} {}", "", safe::one_line(excerpt));
@@ -101,7 +101,7 @@ mod tests {
         let refs: Vec<&Finding> = findings.iter().collect();
         insta::assert_snapshot!(strip_styles(&render(&refs)), @r"
         .cursorrules
-              3:7  high     RS2001 zero-width space U+200B hides text  [hidden-unicode]
+              3:7  high     RS2101 zero-width space U+200B hides text  [invisible-character]
                    | Be\u{200B}nice\u{001B}[2J
                    = fix: delete the character
 
