@@ -322,7 +322,8 @@ fn build(
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = load_and_reconcile(manifest, cwd)?;
     reporter.diagnostics(&project.warnings, false);
-    let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
+    let options = WriteOptions { force: args.force };
+    let changes = write::preview(&project.entries, options)?;
     if args.dry_run {
         let diffs: Vec<String> = drift_findings(&project, |_, _| Vec::new())
             .into_iter()
@@ -330,7 +331,7 @@ fn build(
             .collect();
         reporter.diffs(&diffs);
     } else {
-        write::apply(&project.root, &changes)?;
+        write::apply(&project.root, &changes, options)?;
     }
     reporter.build_summary(&changes, args.dry_run);
     Ok(ExitStatus::Success)

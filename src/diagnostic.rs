@@ -73,6 +73,10 @@ pub enum Code {
     SettingsMerge,
     /// A managed block's markers are missing, duplicated or nested.
     BrokenMarkers,
+    /// An output path lies inside a version-control directory or on a file another tool owns.
+    OutsideBoundary,
+    /// A build failed midway and could not put every file back as it was.
+    PartiallyWritten,
     /// `rulesmith init` would write a file that already exists.
     InitConflict,
     /// `rulesmith init` was given a directory it cannot set up.
@@ -117,6 +121,8 @@ impl Code {
         Code::WriteFailed,
         Code::SettingsMerge,
         Code::BrokenMarkers,
+        Code::OutsideBoundary,
+        Code::PartiallyWritten,
         Code::InitConflict,
         Code::InitDirectory,
         Code::NestedProject,
@@ -157,6 +163,8 @@ impl Code {
             Code::WriteFailed => "RS0403",
             Code::SettingsMerge => "RS0405",
             Code::BrokenMarkers => "RS0404",
+            Code::OutsideBoundary => "RS0406",
+            Code::PartiallyWritten => "RS0407",
             Code::InitConflict => "RS0501",
             Code::InitDirectory => "RS0502",
             Code::NestedProject => "RS0503",

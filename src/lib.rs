@@ -4,6 +4,7 @@
 pub mod agent_files;
 pub mod agreement;
 pub mod app;
+pub mod boundary;
 pub mod check;
 pub mod cli;
 pub mod compile;

@@ -6,15 +6,18 @@
 
 use std::collections::BTreeSet;
 
+use crate::boundary;
 use crate::compile::Plan;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header::CommentStyle;
+use crate::load::MAX_INPUT_BYTES;
 use crate::load::tree::{Existing, Tree};
 use crate::load::yaml::Position;
 use crate::lock::Entries;
 use crate::merge;
 use crate::ownership::{self, Final, OutputMode, Ownership, Refusal, Release};
 use crate::target::guard;
+use crate::target::render::Rendered;
 
 /// One path and its state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,15 +57,29 @@ pub enum State {
         /// Why rulesmith could not read it as text, when it could not.
         opaque: Option<String>,
     },
+    /// The file carries rulesmith's header, but was edited since: a build replaces it only when
+    /// forced.
+    Edited {
+        /// The file's text now.
+        existing: String,
+        /// What `--force` writes over it.
+        planned: Final,
+    },
     /// rulesmith generated the file earlier and no target produces it now.
     Orphaned {
         /// What a build does with it.
         release: Release,
     },
+    /// A temporary file left by a build that was stopped midway: a build removes it.
+    Stray,
 }
 
-/// Compares `plan` with `tree`. Broken markers, outputs behind symlinks, settings files that
-/// cannot be merged and settings that would switch an agent's prompts off are errors.
+/// Compares `plan` with `tree`. Outputs outside the write boundary or behind symlinks, outputs
+/// larger than rulesmith reads back, broken markers, settings files that cannot be merged and
+/// settings that would switch an agent's prompts off are errors.
+///
+/// Whether a file is rulesmith's to replace is decided from the file itself (its header and
+/// digest, or its managed-block markers), never from the lock.
 pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>> {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -70,6 +87,10 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
     let no_entries = Entries::new();
     for file in &plan.files {
         planned.insert(file.path.as_str());
+        if let Err(problem) = boundary::check(&file.path, &file.target) {
+            problems.push(problem);
+            continue;
+        }
         let existing = match tree.files.get(&file.path) {
             None => None,
             Some(Existing::Text(text)) => Some(text.as_str()),
@@ -101,6 +122,10 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
             ownership::finalize(&file.path, &file.contents, file.mode, existing, managed);
         if let Ok(planned) = &finalized {
             problems.extend(guard::check(file, &planned.contents));
+            if planned.contents.len() as u64 > MAX_INPUT_BYTES {
+                problems.push(too_large(file, planned.contents.len()));
+                continue;
+            }
         }
         let state = match finalized {
             Ok(planned) => match existing {
@@ -113,8 +138,7 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
                     planned,
                 },
             },
-            // The lock says a build wrote this file, so it is rulesmith's even without a header.
-            Err(Refusal::NotGenerated) if tree.locked.contains_key(&file.path) => State::Differs {
+            Err(Refusal::Edited) => State::Edited {
                 existing: existing.unwrap_or_default().to_owned(),
                 planned: Final {
                     contents: file.contents.clone(),
@@ -211,6 +235,12 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
             });
         }
     }
+    entries.extend(tree.stray.iter().map(|path| Entry {
+        path: path.clone(),
+        target: String::new(),
+        mode: None,
+        state: State::Stray,
+    }));
     if problems.is_empty() {
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(entries)
@@ -219,11 +249,22 @@ pub fn reconcile(plan: &Plan, tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>
     }
 }
 
+/// The error for an output larger than rulesmith reads back: a later build would refuse it.
+fn too_large(file: &Rendered, size: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::FileTooLarge,
+        format!(
+            "target `{}` would write {size} bytes to {}; rulesmith reads back at most {MAX_INPUT_BYTES}",
+            file.target, file.path
+        ),
+    )
+    .hint("split the policies over several outputs or shorten them; nothing was written")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::header;
-    use crate::target::render::Rendered;
 
     fn output(path: &str, body: &str) -> Rendered {
         Rendered {
@@ -243,6 +284,7 @@ mod tests {
                 .map(|(path, text)| (path.to_string(), Existing::Text(text.to_string())))
                 .collect(),
             agent_files: Default::default(),
+            stray: Default::default(),
             entries: Default::default(),
             locked: locked
                 .iter()
@@ -262,6 +304,8 @@ mod tests {
                     State::Differs { .. } => "differs",
                     State::NotGenerated { .. } => "not-generated",
                     State::Orphaned { .. } => "orphaned",
+                    State::Edited { .. } => "edited",
+                    State::Stray => "stray",
                 };
                 (e.path, state.to_owned())
             })
@@ -296,6 +340,44 @@ mod tests {
                 ("OLD.md".into(), "orphaned".into()),
             ]
         );
+    }
+
+    #[test]
+    fn hand_written_file_listed_in_lock_is_not_overwritten() {
+        let plan = Plan {
+            files: vec![output("A.md", "a\n")],
+        };
+        let edited = plan.files[0].contents.replace("a\n", "mine\n");
+        let tree_of = |text: &str| tree(&[("A.md", text)], &["A.md"]);
+        assert_eq!(
+            states(&plan, &tree_of("# My notes\n")),
+            [("A.md".into(), "not-generated".into())]
+        );
+        assert_eq!(
+            states(&plan, &tree_of(&edited)),
+            [("A.md".into(), "edited".into())]
+        );
+    }
+
+    #[test]
+    fn an_output_inside_dot_git_is_an_error_whatever_the_lock_says() {
+        for path in [".git/hooks/pre-commit", ".git/config", "sub/.hg/hgrc"] {
+            let plan = Plan {
+                files: vec![output(path, "a\n")],
+            };
+            let tree = tree(&[(path, "#!/bin/sh\n")], &[path]);
+            let errors = reconcile(&plan, &tree).unwrap_err();
+            assert_eq!(errors[0].code, Code::OutsideBoundary, "{path}");
+        }
+    }
+
+    #[test]
+    fn an_output_the_reader_would_refuse_is_never_planned() {
+        let plan = Plan {
+            files: vec![output("A.md", &"x".repeat(MAX_INPUT_BYTES as usize))],
+        };
+        let errors = reconcile(&plan, &tree(&[], &[])).unwrap_err();
+        assert_eq!(errors[0].code, Code::FileTooLarge);
     }
 
     #[test]

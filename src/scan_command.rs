@@ -10,7 +10,7 @@ use crate::agent_files;
 use crate::app::ExitStatus;
 use crate::cli::ScanArgs;
 use crate::compile;
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
 use crate::finding::Finding;
 use crate::load::{self, walk};
 use crate::manifest::ScanSettings;
@@ -149,6 +149,11 @@ pub fn run(
             all_files: args.all_files,
         },
     );
+    // A path that does not exist or cannot be scanned fails the command: a typo in CI must not
+    // pass as a clean scan.
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        return Err(problems);
+    }
     if !problems.is_empty() {
         reporter.diagnostics(&problems, false);
     }

@@ -32,7 +32,7 @@ fn committed_outputs_match_the_policies() {
         assert!(!project.entries.is_empty());
         if bless {
             let changes = write::preview(&project.entries, WriteOptions::default()).unwrap();
-            write::apply(&project.root, &changes).unwrap();
+            write::apply(&project.root, &changes, WriteOptions::default()).unwrap();
             continue;
         }
         for entry in &project.entries {

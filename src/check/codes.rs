@@ -89,6 +89,14 @@ pub const OVERRIDE: FindingKind = FindingKind {
     meaning: "the manifest leaves out a policy, or turns off or softens a rule, for the reason it gives",
 };
 
+/// A temporary file left by a build that was stopped midway.
+pub const STRAY_TEMPORARY: FindingKind = FindingKind {
+    code: "RS1011",
+    kind: "stray-temporary",
+    severity: Severity::Low,
+    meaning: "a temporary file left by a build that was stopped midway; the next build removes it",
+};
+
 /// Every finding kind of `check`.
 pub const ALL: &[FindingKind] = &[
     MISSING,
@@ -100,6 +108,7 @@ pub const ALL: &[FindingKind] = &[
     NOT_GENERATED,
     SHADOW_RULES,
     OVERRIDE,
+    STRAY_TEMPORARY,
 ];
 
 #[cfg(test)]

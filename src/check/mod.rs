@@ -114,7 +114,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             Some(finding(codes::MISSING, path, message, REBUILD))
         }
-        State::Differs { existing, planned } => {
+        State::Differs { existing, planned } | State::Edited { existing, planned } => {
             let new = &planned.contents;
             if let Some(difference) = diff::newline_only(existing, new) {
                 return Some(finding(
@@ -218,6 +218,12 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             Some(finding(codes::ORPHANED, path, message, fix))
         }
+        State::Stray => Some(finding(
+            codes::STRAY_TEMPORARY,
+            path,
+            format!("{path} is a temporary file left by a build that was stopped midway"),
+            "run `rulesmith build`, which removes it",
+        )),
     }
 }
 

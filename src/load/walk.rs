@@ -11,6 +11,21 @@ use crate::agent_files::{self, AgentFile};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::display_path;
 
+/// How the names of rulesmith's temporary files start: files being written and backups of
+/// replaced files, which live only while a build runs.
+pub const TEMP_PREFIX: &str = ".rulesmith-";
+
+/// How the names of rulesmith's temporary files end.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is one of rulesmith's temporary files; one found on disk outside a
+/// build was left by a build that was stopped.
+pub fn is_temporary(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
+
 /// Agent files larger than this are not scanned; they are reported instead.
 pub const MAX_SCAN_BYTES: u64 = 1024 * 1024;
 
@@ -47,8 +62,10 @@ pub struct WalkOptions {
 }
 
 /// Walks `paths` (files or directories; the root when empty) and reads every agent file.
-/// Paths are shown relative to `root`. Unreadable files and symlinks given by name are
-/// reported as warnings; the walk goes on.
+/// Paths are shown relative to `root`. A path given by name that does not exist or is a
+/// special file (a FIFO, a device, a socket) is an error, so a typo cannot pass as a clean
+/// scan; unreadable files and symlinks given by name are reported as warnings; the walk goes
+/// on.
 pub fn discover(
     root: &Path,
     paths: &[PathBuf],
@@ -65,12 +82,11 @@ pub fn discover(
     for start in starts {
         let display = display_path(root, start);
         match std::fs::symlink_metadata(start) {
-            Err(err) => problems.push(warning(
-                Code::ReadFailed,
-                &display,
-                format!("cannot read {display}: {err}"),
-                "check the path",
-            )),
+            Err(err) => problems.push(
+                Diagnostic::error(Code::ReadFailed, format!("cannot read {display}: {err}"))
+                    .at(SourceFile::new(display.as_str(), "").whole())
+                    .hint("check the path"),
+            ),
             Ok(meta) if meta.file_type().is_symlink() => problems.push(warning(
                 Code::NotARegularFile,
                 &display,
@@ -81,7 +97,15 @@ pub fn discover(
                 let file = agent_files::classify(&display);
                 read_into(start, display, file, &mut found, &mut problems);
             }
-            Ok(_) => walk_dir(root, start, options, &mut found, &mut problems),
+            Ok(meta) if meta.is_dir() => walk_dir(root, start, options, &mut found, &mut problems),
+            Ok(_) => problems.push(
+                Diagnostic::error(
+                    Code::NotARegularFile,
+                    format!("{display} is not a regular file or a directory"),
+                )
+                .at(SourceFile::new(display.as_str(), "").whole())
+                .hint("scan agent files or the directories holding them; FIFOs, devices and sockets are not read"),
+            ),
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -282,6 +306,19 @@ mod tests {
         );
         assert!(found.is_empty());
         assert_eq!(problems[0].code, Code::NotARegularFile);
+    }
+
+    #[test]
+    fn a_missing_path_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (found, problems) = discover(
+            dir.path(),
+            &[dir.path().join("CLAUDE.mdd")],
+            WalkOptions::default(),
+        );
+        assert!(found.is_empty());
+        assert_eq!(problems[0].code, Code::ReadFailed);
+        assert_eq!(problems[0].severity, crate::diagnostic::Severity::Error);
     }
 
     #[test]
