@@ -290,3 +290,141 @@ fn failure(
     )
     .hint("every other file is as it was; restore the files listed from their old text, or run `rulesmith build` again once the problem is fixed")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn change(path: &str, change: Change, contents: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            change,
+            contents: contents.into(),
+        }
+    }
+
+    /// Every file under `dir` with its text.
+    fn files(dir: &Path) -> BTreeMap<String, String> {
+        let mut found = BTreeMap::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(current) = pending.pop() {
+            for entry in std::fs::read_dir(current).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let relative = crate::load::display_path(dir, &path);
+                    found.insert(relative, std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        found
+    }
+
+    fn repo() -> (tempfile::TempDir, Vec<FileChange>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in [
+            ("A.md", "old a\n"),
+            ("gone/C.md", "old c\n"),
+            (LOCK_PATH, "old lock\n"),
+        ] {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        let changes = vec![
+            change(LOCK_PATH, Change::Update, "new lock\n"),
+            change("A.md", Change::Update, "new a\n"),
+            change("new/deep/B.md", Change::Create, "new b\n"),
+            change("gone/C.md", Change::Remove, ""),
+        ];
+        (dir, changes)
+    }
+
+    #[test]
+    fn an_interrupted_build_leaves_every_file_old() {
+        let (dir, changes) = repo();
+        let before = files(dir.path());
+        for stop in 0..changes.len() {
+            let mut hook = |index: usize| {
+                if index == stop {
+                    Err(std::io::Error::other("stopped"))
+                } else {
+                    Ok(())
+                }
+            };
+            let errors =
+                commit(dir.path(), &changes, WriteOptions::default(), &mut hook).unwrap_err();
+            assert_eq!(errors[0].code, Code::WriteFailed, "{stop}");
+            let hint = errors[0].hint.clone().unwrap_or_default();
+            assert!(hint.contains("nothing was written"), "{hint}");
+            assert_eq!(files(dir.path()), before, "stopped at rename {stop}");
+            assert!(!dir.path().join("new").exists(), "{stop}");
+        }
+    }
+
+    #[test]
+    fn a_whole_build_writes_the_lock_last_and_leaves_no_temporary_file() {
+        let (dir, changes) = repo();
+        let mut order = Vec::new();
+        let mut hook = |index: usize| {
+            order.push(index);
+            Ok(())
+        };
+        commit(dir.path(), &changes, WriteOptions::default(), &mut hook).unwrap();
+        assert_eq!(order, [0, 1, 2, 3]);
+        let after = files(dir.path());
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            [LOCK_PATH, "A.md", "new/deep/B.md"]
+        );
+        assert_eq!(after[LOCK_PATH], "new lock\n");
+        assert_eq!(after["A.md"], "new a\n");
+        assert!(!dir.path().join("gone").exists());
+    }
+
+    #[test]
+    fn a_file_that_appeared_since_the_plan_is_never_replaced() {
+        let (dir, _) = repo();
+        let changes = [
+            change("A.md", Change::Update, "new a\n"),
+            change("B.md", Change::Create, "new b\n"),
+        ];
+        let mut hook = |index: usize| {
+            if index == 1 {
+                std::fs::write(dir.path().join("B.md"), "theirs\n")?;
+            }
+            Ok(())
+        };
+        assert!(commit(dir.path(), &changes, WriteOptions::default(), &mut hook).is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("B.md")).unwrap(),
+            "theirs\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("A.md")).unwrap(),
+            "old a\n"
+        );
+    }
+
+    #[test]
+    fn a_file_where_a_directory_must_go_stops_the_build_before_any_write() {
+        let (dir, _) = repo();
+        let before = files(dir.path());
+        let changes = [
+            change("A.md", Change::Update, "new a\n"),
+            change("A.md/B.md", Change::Create, "new b\n"),
+        ];
+        let errors = commit(dir.path(), &changes, WriteOptions::default(), &mut |_| {
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(
+            errors[0].message.contains("is not a directory"),
+            "{errors:?}"
+        );
+        assert_eq!(files(dir.path()), before);
+    }
+}
