@@ -189,12 +189,12 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                     entry.target
                 ),
             };
-            Some(finding(
-                codes::NOT_GENERATED,
-                path,
-                message,
-                "add managed-block markers where rulesmith's rules should go, or move its text into a policy and delete it",
-            ))
+            let fix = if opaque.is_some() {
+                "move it out of the way or delete it, then run `rulesmith build`"
+            } else {
+                "add managed-block markers where rulesmith's rules should go, or move its text into a policy and delete it"
+            };
+            Some(finding(codes::NOT_GENERATED, path, message, fix))
         }
         State::Orphaned { release } => {
             let by = if entry.target.is_empty() {
