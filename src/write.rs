@@ -7,10 +7,13 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+use crate::load::walk::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{self, Release};
 use crate::reconcile::{Entry, State};
 use crate::scaffold::{Action, InitFile};
+
+mod commit;
 
 /// What a build does to one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,10 +62,18 @@ pub fn preview(
             State::NotGenerated { contents, .. } if options.force => {
                 (Change::Update, contents.clone())
             }
-            State::NotGenerated { .. } => {
-                problems.push(not_generated(entry));
+            State::NotGenerated { opaque, .. } => {
+                problems.push(not_generated(entry, opaque.as_deref()));
                 continue;
             }
+            State::Edited { planned, .. } if options.force => {
+                (Change::Update, planned.contents.clone())
+            }
+            State::Edited { .. } => {
+                problems.push(edited(entry));
+                continue;
+            }
+            State::Stray => (Change::Remove, String::new()),
             State::Orphaned {
                 release: Release::Delete,
             } => (Change::Remove, String::new()),
@@ -83,7 +94,15 @@ pub fn preview(
     }
 }
 
-fn not_generated(entry: &Entry) -> Diagnostic {
+fn not_generated(entry: &Entry, opaque: Option<&str>) -> Diagnostic {
+    if let Some(reason) = opaque {
+        return Diagnostic::error(
+            InputCode::NotGenerated,
+            format!("{} {reason}, so rulesmith cannot write its output there", entry.path),
+        )
+        .at(SourceFile::new(entry.path.clone(), "").whole())
+        .hint("move it out of the way or delete it, then run `rulesmith build`; `--force` replaces only regular files");
+    }
     let markers = match entry.mode {
         Some(OutputMode::Text(style)) => format!(
             "add a `{}` line and a `{}` line where rulesmith's rules should go, ",
@@ -102,38 +121,28 @@ fn not_generated(entry: &Entry) -> Diagnostic {
     ))
 }
 
-/// Writes every created or updated file atomically (a temporary file in the same directory,
-/// then a rename over the target) and removes orphans. Unchanged files keep their bytes and
-/// mtime.
-pub fn apply(root: &Path, changes: &[FileChange]) -> Result<(), Vec<Diagnostic>> {
-    let mut problems = Vec::new();
-    for change in changes {
-        let path = root.join(&change.path);
-        let result = match change.change {
-            Change::Unchanged => continue,
-            Change::Create | Change::Update => write_atomic(&path, change.contents.as_bytes()),
-            Change::Remove => remove(root, &path),
-        };
-        if let Err(err) = result {
-            let verb = if change.change == Change::Remove {
-                "remove"
-            } else {
-                "write"
-            };
-            problems.push(
-                Diagnostic::error(
-                    InputCode::WriteFailed,
-                    format!("cannot {verb} {}: {err}", change.path),
-                )
-                .hint("check that the directory is writable"),
-            );
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+fn edited(entry: &Entry) -> Diagnostic {
+    Diagnostic::error(
+        InputCode::NotGenerated,
+        format!(
+            "{} was edited by hand since rulesmith generated it; a build would lose the edit",
+            entry.path
+        ),
+    )
+    .at(SourceFile::new(entry.path.clone(), "").whole())
+    .hint("move the edit into a policy under .rulesmith/policies/, or run `rulesmith build --force` to discard it")
+}
+
+/// Writes a build's changes whole or not at all: every created or updated file, every removal
+/// of an orphan or of a stray temporary file. Unchanged files keep their bytes and mtime.
+///
+/// See [`commit`] for how.
+pub fn apply(
+    root: &Path,
+    changes: &[FileChange],
+    options: WriteOptions,
+) -> Result<(), Vec<Diagnostic>> {
+    commit::commit(root, changes, options, &mut |_| Ok(()))
 }
 
 /// Writes the files of `rulesmith init` under `root`, creating it if needed: new files never
@@ -157,7 +166,7 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
         )
         .hint("choose a directory you can write to; nothing was written")
     };
-    create_dirs(root, undo).map_err(unusable)?;
+    create_dirs(root, &mut undo.dirs).map_err(unusable)?;
     tempfile::tempfile_in(root).map_err(unusable)?;
     let failed = |path: &str, err: std::io::Error| {
         Diagnostic::error(
@@ -171,7 +180,7 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
     for file in creates.chain(adopts) {
         let path = root.join(&file.path);
         if let Some(dir) = path.parent() {
-            create_dirs(dir, undo).map_err(|err| failed(&file.path, err))?;
+            create_dirs(dir, &mut undo.dirs).map_err(|err| failed(&file.path, err))?;
         }
         match &file.original {
             None => {
@@ -211,12 +220,15 @@ impl Undo {
     }
 }
 
-/// Creates `dir` and its missing parents, recording each one created.
-fn create_dirs(dir: &Path, undo: &mut Undo) -> std::io::Result<()> {
-    let missing: Vec<&Path> = dir.ancestors().take_while(|a| !a.exists()).collect();
+/// Creates `dir` and its missing parents, recording each one created in `created`.
+fn create_dirs(dir: &Path, created: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|a| std::fs::symlink_metadata(a).is_err())
+        .collect();
     for dir in missing.into_iter().rev() {
         std::fs::create_dir(dir)?;
-        undo.dirs.push(dir.to_path_buf());
+        created.push(dir.to_path_buf());
     }
     Ok(())
 }
@@ -232,11 +244,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Writes one file inside `root` atomically, refusing a path that goes through a symlink.
 pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<(), Diagnostic> {
     if let Some(link) = crate::load::tree::symlink_in_path(root, relative) {
-        return Err(Diagnostic::error(
-            InputCode::PathEscapesRepo,
-            format!("{relative} goes through the symlink {}", link.display()),
-        )
-        .hint("rulesmith writes only regular files inside the repository; replace the symlink with the file or directory itself"));
+        return Err(through_symlink(relative, &link));
     }
     write_atomic(&root.join(relative), contents.as_bytes()).map_err(|err| {
         Diagnostic::error(
@@ -245,6 +253,15 @@ pub fn write_file(root: &Path, relative: &str, contents: &str) -> Result<(), Dia
         )
         .hint("check that the directory is writable")
     })
+}
+
+/// The error for a write to `relative` that would go through the symlink `link`.
+fn through_symlink(relative: &str, link: &Path) -> Diagnostic {
+    Diagnostic::error(
+        InputCode::PathEscapesRepo,
+        format!("{relative} goes through the symlink {}", link.display()),
+    )
+    .hint("rulesmith writes only regular files inside the repository; replace the symlink with the file or directory itself")
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -260,7 +277,7 @@ fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFi
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".rulesmith-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // A temporary file is private (0600); the result should not be. A new file gets 0644 (less
     // the umask); a replaced file keeps its exact mode.
     let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
@@ -287,9 +304,8 @@ fn new_file_permissions() -> Option<std::fs::Permissions> {
     None
 }
 
-/// Removes the file at `path`, then every parent directory up to `root` that this left empty.
-fn remove(root: &Path, path: &Path) -> std::io::Result<()> {
-    std::fs::remove_file(path)?;
+/// Removes every parent directory of `path` up to `root` that is empty.
+fn prune_empty_parents(root: &Path, path: &Path) {
     let mut dir = path.parent();
     while let Some(current) = dir {
         if current == root || std::fs::remove_dir(current).is_err() {
@@ -297,7 +313,6 @@ fn remove(root: &Path, path: &Path) -> std::io::Result<()> {
         }
         dir = current.parent();
     }
-    Ok(())
 }
 
 #[cfg(test)]

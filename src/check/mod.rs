@@ -112,7 +112,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             Some(finding(DriftCode::Missing, path, message, REBUILD))
         }
-        State::Differs { existing, planned } => {
+        State::Differs { existing, planned } | State::Edited { existing, planned } => {
             let new = &planned.contents;
             if let Some(difference) = diff::newline_only(existing, new) {
                 return Some(finding(
@@ -187,12 +187,12 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                     entry.target
                 ),
             };
-            Some(finding(
-                DriftCode::NotGenerated,
-                path,
-                message,
-                "add managed-block markers where rulesmith's rules should go, or move its text into a policy and delete it",
-            ))
+            let fix = if opaque.is_some() {
+                "move it out of the way or delete it, then run `rulesmith build`"
+            } else {
+                "add managed-block markers where rulesmith's rules should go, or move its text into a policy and delete it"
+            };
+            Some(finding(DriftCode::NotGenerated, path, message, fix))
         }
         State::Orphaned { release } => {
             let by = if entry.target.is_empty() {
@@ -216,6 +216,12 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             Some(finding(DriftCode::Orphaned, path, message, fix))
         }
+        State::Stray => Some(finding(
+            DriftCode::StrayTemporary,
+            path,
+            format!("{path} is a temporary file left by a build that was stopped midway"),
+            "run `rulesmith build`, which removes it",
+        )),
     }
 }
 

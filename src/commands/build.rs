@@ -14,7 +14,8 @@ pub(super) fn run(
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = workspace.reconcile()?;
     reporter.diagnostics(&project.warnings, false);
-    let changes = write::preview(&project.entries, WriteOptions { force: args.force })?;
+    let options = WriteOptions { force: args.force };
+    let changes = write::preview(&project.entries, options)?;
     if args.dry_run {
         let diffs: Vec<String> = workspace
             .drift(&project, |_, _| Vec::new())
@@ -23,7 +24,7 @@ pub(super) fn run(
             .collect();
         reporter.diffs(&diffs);
     } else {
-        write::apply(&workspace.root, &changes)?;
+        write::apply(&workspace.root, &changes, options)?;
     }
     reporter.build_summary(&changes, args.dry_run);
     Ok(ExitStatus::Success)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::ScanArgs;
 use crate::commands::{ExitStatus, Workspace};
 use crate::diagnostic::finding::Finding;
-use crate::diagnostic::{Class, Code, Diagnostic, InputCode};
+use crate::diagnostic::{Class, Code, Diagnostic, InputCode, Severity};
 use crate::load::{self, walk};
 use crate::report::Reporter;
 use crate::report::findings::{FindingsView, Format, Verbosity};
@@ -40,6 +40,11 @@ pub(super) fn run(
             all_files: args.all_files,
         },
     );
+    // A path that does not exist or cannot be scanned fails the command: a typo in CI must not
+    // pass as a clean scan.
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        return Err(problems);
+    }
     let outcome = scan::scan_files(&files, &setup.trust, &setup.scan);
     reporter.findings(
         args.format,

@@ -92,6 +92,11 @@ family! {
         BrokenMarkers,
         /// A settings file rulesmith merges into cannot be merged.
         SettingsMerge,
+        /// An output path lies inside a version-control directory or on a file another tool
+        /// owns.
+        OutsideBoundary,
+        /// A build failed midway and could not put every file back as it was.
+        PartiallyWritten,
         /// `rulesmith init` would write a file that already exists.
         InitConflict,
         /// `rulesmith init` was given a directory it cannot set up.
@@ -186,6 +191,14 @@ impl InputCode {
                 "RS0405",
                 "a settings file rulesmith merges into cannot be merged",
             ),
+            InputCode::OutsideBoundary => (
+                "RS0406",
+                "an output path inside `.git/` (or another version-control directory) or on a file another tool owns; refused even with `--force`",
+            ),
+            InputCode::PartiallyWritten => (
+                "RS0407",
+                "a build failed midway and could not put every file back; the message names each file left behind",
+            ),
             InputCode::InitConflict => ("RS0501", "`init`: a file that already exists"),
             InputCode::InitDirectory => (
                 "RS0502",
@@ -229,6 +242,8 @@ family! {
         /// The manifest leaves out or softens a rule; shown so the exception and its reason
         /// stay visible.
         Override,
+        /// A temporary file left by a build that was stopped midway.
+        StrayTemporary,
     }
 }
 
@@ -289,6 +304,12 @@ impl DriftCode {
                 "override",
                 Severity::Info,
                 "information, not drift: the manifest leaves out a policy or turns off or softens a rule, for the reason it gives (exit status unaffected)",
+            ),
+            DriftCode::StrayTemporary => (
+                "RS1011",
+                "stray-temporary",
+                Severity::Low,
+                "a temporary file left by a build that was stopped midway; the next build removes it",
             ),
         }
     }

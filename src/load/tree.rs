@@ -10,7 +10,7 @@ use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, InputCode};
-use crate::load::walk::repo_walker;
+use crate::load::walk::{self, repo_walker};
 use crate::load::{MAX_INPUT_BYTES, display_path};
 use crate::model::lock::{self, LOCK_PATH};
 use crate::model::manifest::MANIFEST_FILE;
@@ -39,6 +39,8 @@ pub struct Tree {
     pub files: BTreeMap<String, Existing>,
     /// Agent files found by the walk, a subset of `files`' keys.
     pub agent_files: BTreeSet<String>,
+    /// Temporary files a stopped build left behind (see [`walk::is_temporary`]).
+    pub stray: BTreeSet<String>,
     /// Paths the lock lists from the previous build, with their targets.
     pub locked: BTreeMap<String, String>,
     /// The settings entries the previous build managed, by the path of the shared file.
@@ -105,12 +107,14 @@ pub fn read_tree<'a>(
             read(&mut tree, path);
         }
     }
-    for path in walk_agent_files(root, &is_agent_file) {
+    let (agent_files, stray) = walk_agent_files(root, &is_agent_file);
+    for path in agent_files {
         if !tree.files.contains_key(&path) {
             read(&mut tree, &path);
         }
         tree.agent_files.insert(path);
     }
+    tree.stray = stray;
     if problems.is_empty() {
         Ok(tree)
     } else {
@@ -118,9 +122,14 @@ pub fn read_tree<'a>(
     }
 }
 
-/// Repository-relative paths of the agent files under `root`, sorted.
-fn walk_agent_files(root: &Path, is_agent_file: &impl Fn(&str) -> bool) -> Vec<String> {
+/// Repository-relative paths of the agent files under `root`, sorted, and of the temporary
+/// files stopped builds left.
+fn walk_agent_files(
+    root: &Path,
+    is_agent_file: &impl Fn(&str) -> bool,
+) -> (Vec<String>, BTreeSet<String>) {
     let mut found = Vec::new();
+    let mut stray = BTreeSet::new();
     // Directories with their own manifest are separate projects.
     let walker = repo_walker(root)
         .filter_entry(|entry| {
@@ -135,12 +144,15 @@ fn walk_agent_files(root: &Path, is_agent_file: &impl Fn(&str) -> bool) -> Vec<S
             continue;
         }
         let relative = display_path(root, entry.path());
-        if is_agent_file(&relative) {
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        if is_file && walk::is_temporary(&entry.file_name().to_string_lossy()) {
+            stray.insert(relative);
+        } else if is_agent_file(&relative) {
             found.push(relative);
         }
     }
     found.sort();
-    found
+    (found, stray)
 }
 
 /// The symlink `relative` passes through under `root`, if any: the path itself or a parent.
@@ -249,6 +261,19 @@ mod tests {
             }
         );
         assert_eq!(tree.locked["OLD.md"], "old");
+    }
+
+    #[test]
+    fn temporary_files_of_a_stopped_build_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "docs/.rulesmith-a1B2c3.tmp", "half");
+        write(dir.path(), "docs/.rulesmith-notes.md", "mine");
+        let tree = read_tree(dir.path(), [], |_| true).unwrap();
+        assert_eq!(
+            tree.stray.iter().collect::<Vec<_>>(),
+            ["docs/.rulesmith-a1B2c3.tmp"]
+        );
+        assert!(tree.agent_files.contains("docs/.rulesmith-notes.md"));
     }
 
     #[cfg(unix)]

@@ -12,6 +12,21 @@ use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::display_path;
 use crate::scan::file::{Body, Discovered, MAX_SCAN_BYTES};
 
+/// How the names of rulesmith's temporary files start: files being written and backups of
+/// replaced files, which live only while a build runs.
+pub const TEMP_PREFIX: &str = ".rulesmith-";
+
+/// How the names of rulesmith's temporary files end.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is one of rulesmith's temporary files; one found on disk outside a
+/// build was left by a build that was stopped.
+pub fn is_temporary(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
+
 /// Which files a walk yields.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WalkOptions {
@@ -20,8 +35,10 @@ pub struct WalkOptions {
 }
 
 /// Walks `paths` (files or directories; the root when empty) and reads every agent file.
-/// Paths are shown relative to `root`. Unreadable files and symlinks given by name are
-/// reported as warnings; the walk goes on.
+/// Paths are shown relative to `root`. A path given by name that does not exist or is a
+/// special file (a FIFO, a device, a socket) is an error, so a typo cannot pass as a clean
+/// scan; unreadable files and symlinks given by name are reported as warnings; the walk goes
+/// on.
 pub fn discover(
     root: &Path,
     paths: &[PathBuf],
@@ -38,12 +55,11 @@ pub fn discover(
     for start in starts {
         let display = display_path(root, start);
         match std::fs::symlink_metadata(start) {
-            Err(err) => problems.push(warning(
-                InputCode::ReadFailed,
-                &display,
-                format!("cannot read {display}: {err}"),
-                "check the path",
-            )),
+            Err(err) => problems.push(
+                Diagnostic::error(InputCode::ReadFailed, format!("cannot read {display}: {err}"))
+                    .at(SourceFile::new(display.as_str(), "").whole())
+                    .hint("check the path"),
+            ),
             Ok(meta) if meta.file_type().is_symlink() => problems.push(warning(
                 InputCode::NotARegularFile,
                 &display,
@@ -54,7 +70,15 @@ pub fn discover(
                 let file = agents::classify(&display);
                 read_into(start, display, file, &mut found, &mut problems);
             }
-            Ok(_) => walk_dir(root, start, options, &mut found, &mut problems),
+            Ok(meta) if meta.is_dir() => walk_dir(root, start, options, &mut found, &mut problems),
+            Ok(_) => problems.push(
+                Diagnostic::error(
+                    InputCode::NotARegularFile,
+                    format!("{display} is not a regular file or a directory"),
+                )
+                .at(SourceFile::new(display.as_str(), "").whole())
+                .hint("scan agent files or the directories holding them; FIFOs, devices and sockets are not read"),
+            ),
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -255,6 +279,19 @@ mod tests {
         );
         assert!(found.is_empty());
         assert_eq!(problems[0].code, InputCode::NotARegularFile);
+    }
+
+    #[test]
+    fn a_missing_path_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (found, problems) = discover(
+            dir.path(),
+            &[dir.path().join("CLAUDE.mdd")],
+            WalkOptions::default(),
+        );
+        assert!(found.is_empty());
+        assert_eq!(problems[0].code, InputCode::ReadFailed);
+        assert_eq!(problems[0].severity, crate::diagnostic::Severity::Error);
     }
 
     #[test]

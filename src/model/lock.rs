@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::syntax::path::check_relative;
+use crate::model::boundary;
 
 /// Where the lock file lives, relative to the repository root.
 pub const LOCK_PATH: &str = ".rulesmith/lock.json";
@@ -56,16 +56,16 @@ pub fn render(files: impl IntoIterator<Item = LockedFile>) -> String {
     text
 }
 
-/// Reads the paths of a lock file's entries, keeping only plain paths inside the repository.
+/// Reads the paths of a lock file's entries, keeping only paths inside the write boundary.
 ///
 /// The lock is input like any other file in the repository: an unreadable lock lists nothing,
-/// and an entry such as `../x` is dropped rather than trusted.
+/// and an entry such as `../x` or `.git/config` is dropped rather than trusted.
 pub fn parse(text: &str) -> Vec<LockedFile> {
     serde_json::from_str::<Lock>(text)
         .map(|lock| {
             lock.files
                 .into_iter()
-                .filter(|file| check_relative(&file.path).is_ok() && file.path != LOCK_PATH)
+                .filter(|file| boundary::violation(&file.path).is_none() && file.path != LOCK_PATH)
                 .collect()
         })
         .unwrap_or_default()
@@ -92,8 +92,8 @@ mod tests {
     }
 
     #[test]
-    fn a_hostile_lock_lists_nothing_outside_the_repo() {
-        let text = r#"{"version":1,"files":[{"path":"../etc/passwd","target":"x"},{"path":"/abs","target":"x"},{"path":"ok.md","target":"x"},{"path":".rulesmith/lock.json","target":"x"}]}"#;
+    fn a_hostile_lock_lists_nothing_outside_the_write_boundary() {
+        let text = r#"{"version":1,"files":[{"path":"../etc/passwd","target":"x"},{"path":"/abs","target":"x"},{"path":"ok.md","target":"x"},{"path":".rulesmith/lock.json","target":"x"},{"path":".git/hooks/pre-commit","target":"x"}]}"#;
         let paths: Vec<String> = parse(text).into_iter().map(|f| f.path).collect();
         assert_eq!(paths, ["ok.md"]);
         assert!(parse("not json").is_empty());

@@ -10,7 +10,9 @@ pub mod ownership;
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+use crate::load::MAX_INPUT_BYTES;
 use crate::load::tree::{Existing, Tree};
+use crate::model::boundary;
 use crate::model::lock::Entries;
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{Final, Ownership, Refusal, Release};
@@ -56,15 +58,29 @@ pub enum State {
         /// Why rulesmith could not read it as text, when it could not.
         opaque: Option<String>,
     },
+    /// The file carries rulesmith's header, but was edited since: a build replaces it only when
+    /// forced.
+    Edited {
+        /// The file's text now.
+        existing: String,
+        /// What `--force` writes over it.
+        planned: Final,
+    },
     /// rulesmith generated the file earlier and no target produces it now.
     Orphaned {
         /// What a build does with it.
         release: Release,
     },
+    /// A temporary file left by a build that was stopped midway: a build removes it.
+    Stray,
 }
 
-/// Compares the planned files with `tree`. Broken markers, outputs behind symlinks, settings files that
+/// Compares the planned files with `tree`. Outputs outside the write boundary or behind
+/// symlinks, outputs larger than rulesmith reads back, broken markers, settings files that
 /// cannot be merged and settings that would switch an agent's prompts off are errors.
+///
+/// Whether a file is rulesmith's to replace is decided from the file itself (its header and
+/// digest, or its managed-block markers), never from the lock.
 pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagnostic>> {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -72,6 +88,10 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
     let no_entries = Entries::new();
     for file in plan {
         planned.insert(file.path.as_str());
+        if let Err(problem) = boundary::check(&file.path, &file.target) {
+            problems.push(problem);
+            continue;
+        }
         let existing = match tree.files.get(&file.path) {
             None => None,
             Some(Existing::Text(text)) => Some(text.as_str()),
@@ -103,6 +123,10 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
             self::ownership::finalize(&file.path, &file.contents, file.mode, existing, managed);
         if let Ok(planned) = &finalized {
             problems.extend(guard::check(file, &planned.contents));
+            if planned.contents.len() as u64 > MAX_INPUT_BYTES {
+                problems.push(too_large(file, planned.contents.len()));
+                continue;
+            }
         }
         let state = match finalized {
             Ok(planned) => match existing {
@@ -115,8 +139,7 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
                     planned,
                 },
             },
-            // The lock says a build wrote this file, so it is rulesmith's even without a header.
-            Err(Refusal::NotGenerated) if tree.locked.contains_key(&file.path) => State::Differs {
+            Err(Refusal::Edited) => State::Edited {
                 existing: existing.unwrap_or_default().to_owned(),
                 planned: Final {
                     contents: file.contents.clone(),
@@ -213,12 +236,30 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
             });
         }
     }
+    entries.extend(tree.stray.iter().map(|path| Entry {
+        path: path.clone(),
+        target: String::new(),
+        mode: None,
+        state: State::Stray,
+    }));
     if problems.is_empty() {
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(entries)
     } else {
         Err(problems)
     }
+}
+
+/// The error for an output larger than rulesmith reads back: a later build would refuse it.
+fn too_large(file: &Rendered, size: usize) -> Diagnostic {
+    Diagnostic::error(
+        InputCode::FileTooLarge,
+        format!(
+            "target `{}` would write {size} bytes to {}; rulesmith reads back at most {MAX_INPUT_BYTES}",
+            file.target, file.path
+        ),
+    )
+    .hint("split the policies over several outputs or shorten them; nothing was written")
 }
 
 #[cfg(test)]
@@ -244,6 +285,7 @@ mod tests {
                 .map(|(path, text)| (path.to_string(), Existing::Text(text.to_string())))
                 .collect(),
             agent_files: Default::default(),
+            stray: Default::default(),
             entries: Default::default(),
             locked: locked
                 .iter()
@@ -263,6 +305,8 @@ mod tests {
                     State::Differs { .. } => "differs",
                     State::NotGenerated { .. } => "not-generated",
                     State::Orphaned { .. } => "orphaned",
+                    State::Edited { .. } => "edited",
+                    State::Stray => "stray",
                 };
                 (e.path, state.to_owned())
             })
@@ -295,6 +339,38 @@ mod tests {
                 ("OLD.md".into(), "orphaned".into()),
             ]
         );
+    }
+
+    #[test]
+    fn hand_written_file_listed_in_lock_is_not_overwritten() {
+        let plan = vec![output("A.md", "a\n")];
+        let edited = plan[0].contents.replace("a\n", "mine\n");
+        let tree_of = |text: &str| tree(&[("A.md", text)], &["A.md"]);
+        assert_eq!(
+            states(&plan, &tree_of("# My notes\n")),
+            [("A.md".into(), "not-generated".into())]
+        );
+        assert_eq!(
+            states(&plan, &tree_of(&edited)),
+            [("A.md".into(), "edited".into())]
+        );
+    }
+
+    #[test]
+    fn an_output_inside_dot_git_is_an_error_whatever_the_lock_says() {
+        for path in [".git/hooks/pre-commit", ".git/config", "sub/.hg/hgrc"] {
+            let plan = vec![output(path, "a\n")];
+            let tree = tree(&[(path, "#!/bin/sh\n")], &[path]);
+            let errors = reconcile(&plan, &tree).unwrap_err();
+            assert_eq!(errors[0].code, InputCode::OutsideBoundary, "{path}");
+        }
+    }
+
+    #[test]
+    fn an_output_the_reader_would_refuse_is_never_planned() {
+        let plan = vec![output("A.md", &"x".repeat(MAX_INPUT_BYTES as usize))];
+        let errors = reconcile(&plan, &tree(&[], &[])).unwrap_err();
+        assert_eq!(errors[0].code, InputCode::FileTooLarge);
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub enum Refusal {
     /// The file exists, has neither a rulesmith header nor managed-block markers: it was written
     /// by someone else and replacing it would lose their text.
     NotGenerated,
+    /// The file carries rulesmith's header, but its text no longer matches the header's digest:
+    /// someone edited it, and replacing it would lose the edit.
+    Edited,
     /// The file's managed-block markers are broken.
     Markers(MarkerError),
     /// The rendered text itself contains a marker line, which would break the file's next build.
@@ -147,8 +150,11 @@ enum Marker {
     End,
 }
 
+/// The byte order mark some editors put at the start of a file.
+const BOM: char = '\u{feff}';
+
 fn parse_marker(line: &str, style: CommentStyle) -> Option<Marker> {
-    let line = line.trim();
+    let line = line.trim_start_matches(BOM).trim();
     let inner = match style {
         CommentStyle::Html => line.strip_prefix("<!--")?.strip_suffix("-->")?,
         CommentStyle::Hash => line.strip_prefix('#')?,
@@ -184,7 +190,18 @@ pub fn find_block(text: &str, style: CommentStyle) -> Result<Option<Block>, Mark
                         first,
                     });
                 }
-                open = Some((number, offset, offset + line.len(), line.ends_with("\r\n")));
+                // A byte order mark before the marker stays outside the block.
+                let bom = if line.starts_with(BOM) {
+                    BOM.len_utf8()
+                } else {
+                    0
+                };
+                open = Some((
+                    number,
+                    offset + bom,
+                    offset + line.len(),
+                    line.ends_with("\r\n"),
+                ));
             }
             Some(Marker::End) => {
                 let Some((begin_line, outer_start, start, crlf)) = open.take() else {
@@ -267,9 +284,13 @@ pub fn finalize(
                 replaced: block.start..block.end,
             })
         }
-        // Any rulesmith header marks the file as generated, even one whose digest is damaged.
-        None if header::find(existing).is_some() => Ok(whole()),
-        None => Err(Refusal::NotGenerated),
+        // The file itself says whether it is rulesmith's, whatever the lock says: its header's
+        // digest must still match its text, so a hand edit is never lost.
+        None => match header::verify(existing) {
+            Some(true) => Ok(whole()),
+            Some(false) => Err(Refusal::Edited),
+            None => Err(Refusal::NotGenerated),
+        },
     }
 }
 
@@ -288,7 +309,8 @@ pub enum Release {
 }
 
 /// Decides how to release `existing`, or `None` when rulesmith owns no part of it (it has no
-/// header and no filled managed block, or its markers are broken), so it must be left alone.
+/// filled managed block and no header whose digest still matches, or its markers are broken),
+/// so it must be left alone.
 pub fn release(existing: &str) -> Option<Release> {
     for style in [CommentStyle::Html, CommentStyle::Hash] {
         match find_block(existing, style) {
@@ -302,17 +324,22 @@ pub fn release(existing: &str) -> Option<Release> {
                     &existing[..block.outer_start],
                     &existing[block.outer_end..]
                 );
-                return Some(if rest.trim().is_empty() {
-                    Release::Delete
-                } else {
-                    Release::Rewrite(rest)
-                });
+                return Some(
+                    if rest
+                        .trim_matches(|c: char| c.is_whitespace() || c == BOM)
+                        .is_empty()
+                    {
+                        Release::Delete
+                    } else {
+                        Release::Rewrite(rest)
+                    },
+                );
             }
             Ok(None) => {}
             Err(_) => return None,
         }
     }
-    is_generated(existing).then_some(Release::Delete)
+    (header::verify(existing) == Some(true)).then_some(Release::Delete)
 }
 
 #[cfg(test)]
@@ -321,12 +348,15 @@ mod tests {
 
     const HTML: OutputMode = OutputMode::Text(CommentStyle::Html);
 
-    fn rendered() -> String {
-        let body = "# Rules\n\n- be safe\n";
+    fn generated(body: &str) -> String {
         format!(
             "{}{body}",
             header::render(CommentStyle::Html, "claude", body)
         )
+    }
+
+    fn rendered() -> String {
+        generated("# Rules\n\n- be safe\n")
     }
 
     #[test]
@@ -338,9 +368,70 @@ mod tests {
 
     #[test]
     fn a_generated_file_is_replaced_whole() {
-        let old = rendered().replace("be safe", "be quick");
+        let old = generated("# Rules\n\n- be quick\n");
         let done = finalize("f", &rendered(), HTML, Some(&old), &Entries::new()).unwrap();
         assert_eq!(done.contents, rendered());
+    }
+
+    #[test]
+    fn an_edited_generated_file_is_refused() {
+        let edited = rendered().replace("be safe", "be quick");
+        assert_eq!(
+            finalize("f", &rendered(), HTML, Some(&edited), &Entries::new()),
+            Err(Refusal::Edited)
+        );
+        assert_eq!(release(&edited), None);
+    }
+
+    #[test]
+    fn removing_markers_makes_the_file_the_users() {
+        let with_block = format!(
+            "My notes\n<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\n",
+            rendered()
+        );
+        let without = with_block
+            .replace("<!-- rulesmith:begin -->\n", "")
+            .replace("<!-- rulesmith:end -->\n", "");
+        let notes = format!("{without}More notes\n");
+        for text in [without, notes] {
+            assert_eq!(
+                finalize("f", &rendered(), HTML, Some(&text), &Entries::new()),
+                Err(Refusal::Edited),
+                "{text:?}"
+            );
+            assert_eq!(release(&text), None);
+        }
+    }
+
+    #[test]
+    fn a_block_after_a_byte_order_mark_is_found_and_the_mark_kept() {
+        for newline in ["\n", "\r\n"] {
+            let existing = format!(
+                "\u{feff}<!-- rulesmith:begin -->{newline}<!-- rulesmith:end -->{newline}Notes{newline}"
+            );
+            let done = finalize("f", &rendered(), HTML, Some(&existing), &Entries::new()).unwrap();
+            assert_eq!(done.ownership, Ownership::Block);
+            assert!(done.contents.starts_with('\u{feff}'));
+            assert!(done.contents.ends_with(&format!("Notes{newline}")));
+            let again = finalize(
+                "f",
+                &rendered(),
+                HTML,
+                Some(&done.contents),
+                &Entries::new(),
+            )
+            .unwrap();
+            assert_eq!(again.contents, done.contents);
+            assert_eq!(
+                release(&done.contents),
+                Some(Release::Rewrite(format!("\u{feff}Notes{newline}")))
+            );
+        }
+        let only = format!(
+            "\u{feff}<!-- rulesmith:begin -->\n{}<!-- rulesmith:end -->\n",
+            rendered()
+        );
+        assert_eq!(release(&only), Some(Release::Delete));
     }
 
     #[test]

@@ -68,7 +68,15 @@ impl Reporter {
             .count();
         if errors > 0 {
             let noun = if errors == 1 { "error" } else { "errors" };
-            let tail = if writes { "; nothing was written" } else { "" };
+            // A build that could not put every file back says so itself.
+            let partial = diagnostics
+                .iter()
+                .any(|d| d.code == crate::diagnostic::InputCode::PartiallyWritten);
+            let tail = if writes && !partial {
+                "; nothing was written"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 self.err,
                 "{}: {errors} {noun}{tail}",

@@ -99,15 +99,20 @@ fn frontmatter_lines(text: &str) -> usize {
 /// Whether the text around the header still hashes to the header's digest: `Some(true)` when
 /// the file is as rulesmith generated it, `Some(false)` when it was edited since, `None` when it
 /// has no header with a digest. The digest covers everything but the header line, with `\r\n`
-/// read as `\n`.
+/// read as `\n` and a missing final newline read as present, so what git or an editor does to
+/// line endings is not an edit.
 pub fn verify(text: &str) -> Option<bool> {
     let mut offset = 0;
     let lines = frontmatter_lines(text) + HEADER_SEARCH_LINES;
     for line in text.split_inclusive('\n').take(lines) {
         if line.contains(MARKER) {
             let recorded = find(line)?.digest?;
-            let rest = format!("{}{}", &text[..offset], &text[offset + line.len()..]);
-            return Some(digest(&rest.replace("\r\n", "\n")) == recorded);
+            let mut rest = format!("{}{}", &text[..offset], &text[offset + line.len()..])
+                .replace("\r\n", "\n");
+            if !rest.is_empty() && !rest.ends_with('\n') {
+                rest.push('\n');
+            }
+            return Some(digest(&rest) == recorded);
         }
         offset += line.len();
     }
@@ -142,6 +147,7 @@ mod tests {
         let file = format!("{}body\n", render(CommentStyle::Html, "claude", "body\n"));
         assert_eq!(verify(&file), Some(true));
         assert_eq!(verify(&file.replace('\n', "\r\n")), Some(true));
+        assert_eq!(verify(file.trim_end()), Some(true));
         assert_eq!(verify(&file.replace("body", "bodx")), Some(false));
         assert_eq!(verify("no header\n"), None);
     }

@@ -35,7 +35,7 @@ fn committed_outputs_match_the_policies() {
         assert!(!project.entries.is_empty());
         if bless {
             let changes = write::preview(&project.entries, WriteOptions::default()).unwrap();
-            write::apply(&workspace.root, &changes).unwrap();
+            write::apply(&workspace.root, &changes, WriteOptions::default()).unwrap();
             continue;
         }
         for entry in &project.entries {

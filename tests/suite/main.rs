@@ -12,6 +12,8 @@ mod init;
 mod layering;
 mod overrides_cli;
 mod pack;
+mod properties;
+mod safety;
 mod scan;
 mod schema;
 mod targets;

@@ -1,0 +1,435 @@
+//! A build's changes, written whole or not at all.
+//!
+//! Three stages. The preflight checks every path before anything is touched: inside the write
+//! boundary, no symlink on the way, parents that are directories, a regular file (writable,
+//! unless forced) where one is replaced. Staging then writes every new file's bytes to a
+//! temporary file beside it and keeps a backup (a hard link, else a copy) of every file that is
+//! replaced or removed; a failure there removes what was staged and nothing was written. Last,
+//! the renames: each is atomic, and if one fails every file already renamed gets its backup
+//! back. Backups are dropped only once every rename succeeded. The lock goes last, so a build
+//! stopped by force leaves it describing the files as they were, and every file old or new; the
+//! temporary files such a build leaves carry a recognisable name that the next build removes.
+
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::diagnostic::{Diagnostic, InputCode};
+use crate::load::tree::symlink_in_path;
+use crate::load::walk::{TEMP_PREFIX, TEMP_SUFFIX};
+use crate::model::boundary;
+use crate::model::lock::LOCK_PATH;
+
+use super::{Change, FileChange, WriteOptions, create_dirs, prune_empty_parents, temporary};
+
+/// A hook called with the index of each rename just before it happens; an error stops the
+/// build there, as a failing rename would.
+pub(super) type BeforeRename<'a> = &'a mut dyn FnMut(usize) -> std::io::Result<()>;
+
+/// Writes `changes` under `root` whole or not at all; see the module documentation.
+pub(super) fn commit(
+    root: &Path,
+    changes: &[FileChange],
+    options: WriteOptions,
+    before_rename: BeforeRename<'_>,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut order: Vec<&FileChange> = changes
+        .iter()
+        .filter(|change| change.change != Change::Unchanged)
+        .collect();
+    order.sort_by_key(|change| change.path == LOCK_PATH);
+    let problems: Vec<Diagnostic> = order
+        .iter()
+        .filter_map(|change| preflight(root, change, options).err())
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut staged = Staged::default();
+    for change in &order {
+        if let Err(err) = staged.stage(root, change) {
+            staged.discard();
+            return Err(vec![
+                Diagnostic::error(
+                    InputCode::WriteFailed,
+                    format!("cannot write {}: {err}", change.path),
+                )
+                .hint("check that the directory is writable; nothing was written"),
+            ]);
+        }
+    }
+    staged.rename_all(root, before_rename)
+}
+
+/// Checks one change against the disk before anything is written.
+fn preflight(root: &Path, change: &FileChange, options: WriteOptions) -> Result<(), Diagnostic> {
+    let relative = change.path.as_str();
+    boundary::check(relative, "")?;
+    if let Some(link) = symlink_in_path(root, relative) {
+        return Err(super::through_symlink(relative, &link));
+    }
+    let full = root.join(relative);
+    let failed = |message: String, hint: &str| {
+        Diagnostic::error(InputCode::WriteFailed, message)
+            .hint(format!("{hint}; nothing was written"))
+    };
+    for dir in full.ancestors().skip(1).take_while(|dir| *dir != root) {
+        match std::fs::symlink_metadata(dir) {
+            Ok(meta) if !meta.is_dir() => {
+                return Err(failed(
+                    format!(
+                        "cannot write {relative}: {} is not a directory",
+                        dir.display()
+                    ),
+                    "move the file out of the way",
+                ));
+            }
+            Ok(_) => break,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                return Err(failed(
+                    format!("cannot write {relative}: {err}"),
+                    "check the directory's permissions",
+                ));
+            }
+        }
+    }
+    match std::fs::symlink_metadata(&full) {
+        Ok(meta) if !meta.is_file() => Err(Diagnostic::error(
+            InputCode::NotARegularFile,
+            format!("{relative} is not a regular file, so rulesmith cannot replace it"),
+        )
+        .hint("move it out of the way; rulesmith replaces only regular files, even with --force; nothing was written")),
+        Ok(meta) if meta.permissions().readonly() && !options.force => Err(failed(
+            format!("{relative} is read-only, so rulesmith does not replace it"),
+            "make it writable if rulesmith should update it, or run `rulesmith build --force`, which replaces it and keeps its mode",
+        )),
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(failed(
+            format!("cannot read {relative}: {err}"),
+            "check the file's permissions",
+        )),
+    }
+}
+
+/// One change, staged: its new bytes and its backup sit in temporary files beside it.
+struct Step {
+    /// Repository-relative path.
+    path: String,
+    /// The path on disk.
+    full: PathBuf,
+    /// The new bytes, for a create or an update.
+    new: Option<NamedTempFile>,
+    /// The file it replaces or removes, kept until every rename succeeded.
+    backup: Option<NamedTempFile<()>>,
+}
+
+/// A rename done, with what undoes it.
+struct Done {
+    path: String,
+    full: PathBuf,
+    /// Whether the file did not exist before.
+    created: bool,
+    backup: Option<NamedTempFile<()>>,
+}
+
+/// Every staged change, and the directories staging created.
+#[derive(Default)]
+struct Staged {
+    steps: Vec<Step>,
+    dirs: Vec<PathBuf>,
+}
+
+impl Staged {
+    fn stage(&mut self, root: &Path, change: &FileChange) -> std::io::Result<()> {
+        let full = root.join(&change.path);
+        create_dirs(full.parent().unwrap_or(root), &mut self.dirs)?;
+        let new = match change.change {
+            Change::Create | Change::Update => Some(temporary(&full, change.contents.as_bytes())?),
+            Change::Remove | Change::Unchanged => None,
+        };
+        let backup = if std::fs::symlink_metadata(&full).is_ok() {
+            Some(backup(&full)?)
+        } else {
+            None
+        };
+        self.steps.push(Step {
+            path: change.path.clone(),
+            full,
+            new,
+            backup,
+        });
+        Ok(())
+    }
+
+    /// Removes every temporary file and created directory.
+    fn discard(self) {
+        drop(self.steps);
+        remove_dirs(&self.dirs);
+    }
+
+    fn rename_all(
+        self,
+        root: &Path,
+        before_rename: BeforeRename<'_>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut done = Vec::new();
+        let mut steps = self.steps.into_iter().enumerate();
+        for (index, step) in steps.by_ref() {
+            let path = step.path.clone();
+            match rename(index, step, before_rename) {
+                Ok(finished) => done.push(finished),
+                Err(err) => {
+                    // Staged files not yet renamed are dropped, and so deleted, here.
+                    steps.for_each(drop);
+                    let count = done.len();
+                    let stuck = rollback(done);
+                    remove_dirs(&self.dirs);
+                    return Err(vec![failure(&path, &err, count, &stuck)]);
+                }
+            }
+        }
+        let removed: Vec<PathBuf> = done
+            .into_iter()
+            .filter(|finished| !finished.full.exists())
+            .map(|finished| finished.full)
+            .collect();
+        for full in removed {
+            prune_empty_parents(root, &full);
+        }
+        Ok(())
+    }
+}
+
+/// A hard link to `full` (a copy where links are not supported) beside it.
+fn backup(full: &Path) -> std::io::Result<NamedTempFile<()>> {
+    let dir = full.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    builder
+        .make_in(dir, |path| std::fs::hard_link(full, path))
+        .or_else(|_| builder.make_in(dir, |path| std::fs::copy(full, path).map(drop)))
+}
+
+fn rename(index: usize, step: Step, before_rename: BeforeRename<'_>) -> std::io::Result<Done> {
+    before_rename(index)?;
+    let created = step.backup.is_none();
+    match step.new {
+        // A file that appeared since the plan was made is never replaced.
+        Some(new) if created => drop(new.persist_noclobber(&step.full).map_err(|err| err.error)?),
+        Some(new) => drop(new.persist(&step.full).map_err(|err| err.error)?),
+        None => std::fs::remove_file(&step.full)?,
+    }
+    Ok(Done {
+        path: step.path,
+        full: step.full,
+        created,
+        backup: step.backup,
+    })
+}
+
+/// Puts back every file in `done`, last first; returns the paths it could not put back, each
+/// with where its old bytes were kept.
+fn rollback(done: Vec<Done>) -> Vec<(String, Option<PathBuf>)> {
+    let mut stuck = Vec::new();
+    for finished in done.into_iter().rev() {
+        let result = match finished.backup {
+            Some(backup) => backup.persist(&finished.full).map_err(|err| {
+                let kept = err.file.keep().ok().map(|(_, path)| path);
+                (err.error, kept)
+            }),
+            None if finished.created => {
+                std::fs::remove_file(&finished.full).map_err(|err| (err, None))
+            }
+            None => Ok(()),
+        };
+        if let Err((_, kept)) = result {
+            stuck.push((finished.path, kept));
+        }
+    }
+    stuck
+}
+
+/// Removes the directories in `dirs`, innermost first, where they are empty.
+fn remove_dirs(dirs: &[PathBuf]) {
+    for dir in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+/// What a failed rename leaves, in words: nothing when the rollback put everything back.
+fn failure(
+    path: &str,
+    err: &std::io::Error,
+    renamed: usize,
+    stuck: &[(String, Option<PathBuf>)],
+) -> Diagnostic {
+    if stuck.is_empty() {
+        let restored = match renamed {
+            0 => String::new(),
+            1 => "the file already written was put back as it was; ".to_owned(),
+            n => format!("the {n} files already written were put back as they were; "),
+        };
+        return Diagnostic::error(
+            InputCode::WriteFailed,
+            format!("cannot write {path}: {err}"),
+        )
+        .hint(format!(
+            "{restored}nothing was written; check that the directory is writable"
+        ));
+    }
+    let left: Vec<String> = stuck
+        .iter()
+        .map(|(path, kept)| match kept {
+            Some(kept) => format!("{path} (its old text is in {})", kept.display()),
+            None => path.clone(),
+        })
+        .collect();
+    Diagnostic::error(
+        InputCode::PartiallyWritten,
+        format!(
+            "cannot write {path}: {err}; the build stopped and these files could not be put back: {}",
+            left.join(", ")
+        ),
+    )
+    .hint("every other file is as it was; restore the files listed from their old text, or run `rulesmith build` again once the problem is fixed")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn change(path: &str, change: Change, contents: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            change,
+            contents: contents.into(),
+        }
+    }
+
+    /// Every file under `dir` with its text.
+    fn files(dir: &Path) -> BTreeMap<String, String> {
+        let mut found = BTreeMap::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(current) = pending.pop() {
+            for entry in std::fs::read_dir(current).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let relative = crate::load::display_path(dir, &path);
+                    found.insert(relative, std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        found
+    }
+
+    fn repo() -> (tempfile::TempDir, Vec<FileChange>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in [
+            ("A.md", "old a\n"),
+            ("gone/C.md", "old c\n"),
+            (LOCK_PATH, "old lock\n"),
+        ] {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        let changes = vec![
+            change(LOCK_PATH, Change::Update, "new lock\n"),
+            change("A.md", Change::Update, "new a\n"),
+            change("new/deep/B.md", Change::Create, "new b\n"),
+            change("gone/C.md", Change::Remove, ""),
+        ];
+        (dir, changes)
+    }
+
+    #[test]
+    fn an_interrupted_build_leaves_every_file_old() {
+        let (dir, changes) = repo();
+        let before = files(dir.path());
+        for stop in 0..changes.len() {
+            let mut hook = |index: usize| {
+                if index == stop {
+                    Err(std::io::Error::other("stopped"))
+                } else {
+                    Ok(())
+                }
+            };
+            let errors =
+                commit(dir.path(), &changes, WriteOptions::default(), &mut hook).unwrap_err();
+            assert_eq!(errors[0].code, InputCode::WriteFailed, "{stop}");
+            let hint = errors[0].hint.clone().unwrap_or_default();
+            assert!(hint.contains("nothing was written"), "{hint}");
+            assert_eq!(files(dir.path()), before, "stopped at rename {stop}");
+            assert!(!dir.path().join("new").exists(), "{stop}");
+        }
+    }
+
+    #[test]
+    fn a_whole_build_writes_the_lock_last_and_leaves_no_temporary_file() {
+        let (dir, changes) = repo();
+        let mut order = Vec::new();
+        let mut hook = |index: usize| {
+            order.push(index);
+            Ok(())
+        };
+        commit(dir.path(), &changes, WriteOptions::default(), &mut hook).unwrap();
+        assert_eq!(order, [0, 1, 2, 3]);
+        let after = files(dir.path());
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            [LOCK_PATH, "A.md", "new/deep/B.md"]
+        );
+        assert_eq!(after[LOCK_PATH], "new lock\n");
+        assert_eq!(after["A.md"], "new a\n");
+        assert!(!dir.path().join("gone").exists());
+    }
+
+    #[test]
+    fn a_file_that_appeared_since_the_plan_is_never_replaced() {
+        let (dir, _) = repo();
+        let changes = [
+            change("A.md", Change::Update, "new a\n"),
+            change("B.md", Change::Create, "new b\n"),
+        ];
+        let mut hook = |index: usize| {
+            if index == 1 {
+                std::fs::write(dir.path().join("B.md"), "theirs\n")?;
+            }
+            Ok(())
+        };
+        assert!(commit(dir.path(), &changes, WriteOptions::default(), &mut hook).is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("B.md")).unwrap(),
+            "theirs\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("A.md")).unwrap(),
+            "old a\n"
+        );
+    }
+
+    #[test]
+    fn a_file_where_a_directory_must_go_stops_the_build_before_any_write() {
+        let (dir, _) = repo();
+        let before = files(dir.path());
+        let changes = [
+            change("A.md", Change::Update, "new a\n"),
+            change("A.md/B.md", Change::Create, "new b\n"),
+        ];
+        let errors = commit(dir.path(), &changes, WriteOptions::default(), &mut |_| {
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(
+            errors[0].message.contains("is not a directory"),
+            "{errors:?}"
+        );
+        assert_eq!(files(dir.path()), before);
+    }
+}
