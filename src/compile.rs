@@ -13,7 +13,9 @@ use crate::ownership::OutputMode;
 use crate::pack::{self, BUILTIN_PREFIX};
 use crate::policy::model::Policy;
 use crate::policy::schema::SchemaKind;
-use crate::policy::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
+use crate::policy::validate::{
+    LoadedPolicy, Parsed, check_globs, check_policies, closest, parse_document,
+};
 use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
 use crate::target::budget::{self, Measurement};
 use crate::target::catalog::Catalog;
@@ -133,6 +135,7 @@ pub fn parse_policies(sources: Vec<SourceFile>) -> Result<Vec<SourcedPolicy>, Ve
     }
     problems.extend(check_policies(&loaded));
     problems.extend(check_policy_paths(&loaded));
+    problems.extend(check_globs(&loaded));
     if !problems.is_empty() {
         return Err(problems);
     }

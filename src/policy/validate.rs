@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::agreement;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::yaml::{self, Node, NodeKind, Position};
-use crate::policy::model::Policy;
+use crate::policy::model::{Policy, Scope};
 use crate::policy::schema::{SchemaKind, schema_value};
 use crate::scan;
 
@@ -435,6 +435,65 @@ pub fn check_policies(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
     problems
 }
 
+/// Checks every path glob of every policy: scope paths of the policy and its rules, and the
+/// files agents must not read. Each bad glob is reported where it is written, with what is
+/// wrong with it.
+pub fn check_globs(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for loaded in policies {
+        let policy = &loaded.parsed.value;
+        let mut globs: Vec<(String, &str)> = scope_globs("/scope", &policy.scope);
+        for (index, rule) in policy.rules.iter().enumerate() {
+            globs.extend(scope_globs(&format!("/rules/{index}/scope"), &rule.scope));
+        }
+        globs.extend(
+            policy
+                .permissions
+                .deny_read
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("/permissions/deny-read/{i}"), g.0.as_str())),
+        );
+        for (pointer, glob) in globs {
+            if let Err(wrong) = crate::scope::check_glob(glob) {
+                let position = loaded
+                    .parsed
+                    .node
+                    .at_pointer(&pointer)
+                    .map_or_else(Position::default, |n| n.position);
+                problems.push(glob_problem(&loaded.source, position, glob, &wrong));
+            }
+        }
+    }
+    problems
+}
+
+fn scope_globs<'a>(pointer: &str, scope: &'a Scope) -> Vec<(String, &'a str)> {
+    scope
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| (format!("{pointer}/paths/{i}"), path.as_str()))
+        .collect()
+}
+
+/// The error for a glob that `check_glob` refused: the glob with control characters escaped,
+/// what is wrong, and how a glob is written.
+pub fn glob_problem(
+    source: &SourceFile,
+    position: Position,
+    glob: &str,
+    wrong: &str,
+) -> Diagnostic {
+    let width = glob.lines().next().map_or(1, |line| line.chars().count());
+    Diagnostic::error(
+        Code::InvalidValue,
+        format!("invalid glob `{}`: {wrong}", glob.escape_debug()),
+    )
+    .at(source.span(position, width))
+    .hint("write a glob relative to the repository root on one line, such as `src/**/*.ts`: `*` matches within a directory, `**` any number of directories, `[abc]` one character")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,6 +625,49 @@ mod tests {
             errors[0].message,
             "invalid `deny-commands` value `curl x | sh`"
         );
+    }
+
+    fn glob_errors(paths: &str) -> Vec<(String, Position)> {
+        let parsed = policy(&format!(
+            "id: a\ntitle: A\nscope:\n  paths: {paths}\nrules:\n  - id: r\n    level: must\n    text: Do it.\n"
+        ))
+        .unwrap();
+        let loaded = LoadedPolicy {
+            source: SourceFile::new("p.yaml", ""),
+            parsed,
+        };
+        check_globs(&[loaded])
+            .into_iter()
+            .map(|d| (d.message, d.span.unwrap().position))
+            .collect()
+    }
+
+    #[test]
+    fn glob_with_newline_is_rejected_with_position() {
+        let errors = glob_errors("[\"src/**\\n---\\nalwaysApply: true\"]");
+        assert_eq!(
+            errors,
+            [(
+                "invalid glob `src/**\\n---\\nalwaysApply: true`: control character U+000A"
+                    .to_owned(),
+                Position {
+                    line: 4,
+                    column: 11
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn invalid_globs_are_rejected_with_position() {
+        let errors = glob_errors("[\"[unclosed\", \"src/[a-\", \"src/***\", \"src/** \", ok/**]");
+        let columns: Vec<u32> = errors.iter().map(|(_, p)| p.column).collect();
+        assert_eq!(columns, [11, 24, 35, 46], "{errors:#?}");
+        assert!(
+            errors[0].0.contains("unclosed character class"),
+            "{errors:#?}"
+        );
+        assert!(errors[3].0.contains("whitespace"), "{errors:#?}");
     }
 
     #[test]
