@@ -13,7 +13,7 @@ use crate::explain;
 use crate::finding::{Finding, Severity};
 use crate::init;
 use crate::load::{self, tree::Tree};
-use crate::manifest::Manifest;
+use crate::manifest::{self, Manifest};
 use crate::overrides::Overrides;
 use crate::pack;
 use crate::policy::schema::{SchemaKind, schema_text};
@@ -124,15 +124,16 @@ pub fn load_and_compile(manifest: Option<&Path>, cwd: &Path) -> Result<Compiled,
     })
 }
 
+/// The manifest's path as given with `--manifest`, or as found from `cwd` upwards.
 fn manifest_path(manifest: Option<&Path>, cwd: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
     match manifest {
-        Some(path) => Ok(cwd.join(path)),
+        Some(path) => Ok(path.to_path_buf()),
         None => load::find_manifest(cwd).map_err(|d| vec![d]),
     }
 }
 
 fn root_of(manifest_path: &Path, cwd: &Path) -> PathBuf {
-    manifest_path
+    cwd.join(manifest_path)
         .parent()
         .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
 }
@@ -163,11 +164,13 @@ struct Inputs {
 }
 
 fn read_inputs(manifest_path: &Path, cwd: &Path) -> Result<Inputs, Vec<Diagnostic>> {
-    let root = root_of(manifest_path, cwd);
-    let manifest_source = load::read_text(manifest_path, &load::display_path(&root, manifest_path))
-        .map_err(|d| vec![d])?;
+    let (root, manifest_source) = load::read_manifest(cwd, manifest_path).map_err(|d| vec![d])?;
     let manifest = compile::parse_manifest(&manifest_source)?;
-    let repo_policies = load::read_policy_dir(&root, &manifest.value.policies.dir)?;
+    let repo_policies = load::read_policy_dir(
+        &root,
+        &manifest.value.policies.dir,
+        manifest::policy_dir_span(&manifest_source, &manifest),
+    )?;
     let catalog = catalog(&root)?;
     Ok(Inputs {
         root,

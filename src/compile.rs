@@ -6,7 +6,7 @@ use crate::agreement::AGREEMENT_TARGET;
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceFile};
 use crate::load::yaml::Position;
 use crate::lock::{self, LOCK_PATH, LockedFile};
-use crate::manifest::{ALL_TARGETS, Manifest};
+use crate::manifest::{self, ALL_TARGETS, Manifest};
 use crate::merge;
 use crate::overrides::{self, Overrides};
 use crate::ownership::OutputMode;
@@ -78,7 +78,13 @@ pub struct Build {
 
 /// Parses and checks the manifest.
 pub fn parse_manifest(source: &SourceFile) -> Result<Parsed<Manifest>, Vec<Diagnostic>> {
-    parse_document(source, SchemaKind::Manifest)
+    let parsed = parse_document(source, SchemaKind::Manifest)?;
+    let problems = manifest::check(source, &parsed);
+    if problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Whether exceeding a size budget stops the compilation.

@@ -20,6 +20,8 @@ pub enum Code {
     FileTooLarge,
     /// A path is a symlink or otherwise not a regular file where one is required.
     NotARegularFile,
+    /// An input file or directory lies outside the repository, as written or through a symlink.
+    InputOutsideRepo,
     /// YAML that does not parse.
     YamlSyntax,
     /// A key the schema does not know.
@@ -91,6 +93,7 @@ impl Code {
         Code::NotUtf8,
         Code::FileTooLarge,
         Code::NotARegularFile,
+        Code::InputOutsideRepo,
         Code::YamlSyntax,
         Code::UnknownKey,
         Code::WrongType,
@@ -131,6 +134,7 @@ impl Code {
             Code::NotUtf8 => "RS0003",
             Code::FileTooLarge => "RS0004",
             Code::NotARegularFile => "RS0005",
+            Code::InputOutsideRepo => "RS0006",
             Code::YamlSyntax => "RS0101",
             Code::UnknownKey => "RS0102",
             Code::WrongType => "RS0103",

@@ -6,8 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agreement::Agreement;
+use crate::diagnostic::{Code, Diagnostic, SourceFile, Span};
 use crate::finding::Severity;
 use crate::policy::model::Level;
+use crate::policy::validate::Parsed;
 
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
@@ -167,7 +169,8 @@ impl TargetSelection {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PolicySources {
-    /// Directory of the repo's own policy files, relative to the manifest.
+    /// Directory of the repo's own policy files, relative to the manifest and inside the
+    /// repository.
     #[serde(default = "default_policy_dir")]
     pub dir: String,
 }
@@ -182,6 +185,40 @@ impl Default for PolicySources {
 
 fn default_policy_dir() -> String {
     DEFAULT_POLICY_DIR.to_owned()
+}
+
+/// Where the manifest names its policy directory, when it does.
+pub fn policy_dir_span(source: &SourceFile, parsed: &Parsed<Manifest>) -> Option<Span> {
+    let node = parsed.node.at_pointer("/policies/dir")?;
+    Some(source.span(node.position, parsed.value.policies.dir.chars().count()))
+}
+
+/// Checks what the schema cannot express: the policy directory is a relative path that stays
+/// inside the repository. Policies from outside it would need a pack, which is not supported.
+pub fn check(source: &SourceFile, parsed: &Parsed<Manifest>) -> Vec<Diagnostic> {
+    let dir = &parsed.value.policies.dir;
+    let (code, wrong) = if dir.trim().is_empty() {
+        (Code::InvalidValue, "is empty")
+    } else if dir.chars().any(char::is_control) {
+        (Code::InvalidValue, "contains a control character")
+    } else if dir.starts_with(['/', '\\']) || dir.chars().nth(1) == Some(':') {
+        (Code::InputOutsideRepo, "is an absolute path")
+    } else if dir.split(['/', '\\']).any(|part| part == "..") {
+        (Code::InputOutsideRepo, "leaves the repository with `..`")
+    } else {
+        return Vec::new();
+    };
+    let problem = Diagnostic::error(
+        code,
+        format!("the policy directory `{}` {wrong}", dir.escape_debug()),
+    )
+    .hint(format!(
+        "name a directory inside the repository, relative to {MANIFEST_FILE}, such as `{DEFAULT_POLICY_DIR}`; policies shared between repositories (packs) are not supported yet"
+    ));
+    vec![match policy_dir_span(source, parsed) {
+        Some(span) => problem.at(span),
+        None => problem,
+    }]
 }
 
 /// How far a project is from production.

@@ -98,23 +98,19 @@ pub fn scan_config(
 /// the trust file if there is one.
 pub fn load_setup(manifest: Option<&Path>, cwd: &Path) -> Result<ScanSetup, Vec<Diagnostic>> {
     let manifest_path = match manifest {
-        Some(path) => Some(cwd.join(path)),
+        Some(path) => Some(path.to_path_buf()),
         None => load::find_manifest(cwd).ok(),
     };
     let (root, config) = match manifest_path {
         Some(path) => {
-            let root = path
-                .parent()
-                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
-            let source =
-                load::read_text(&path, &load::display_path(&root, &path)).map_err(|d| vec![d])?;
+            let (root, source) = load::read_manifest(cwd, &path).map_err(|d| vec![d])?;
             let parsed = compile::parse_manifest(&source)?;
             let config = scan_config(&parsed.value.scan, Some((&source, &parsed)))?;
             (root, config)
         }
         None => (cwd.to_path_buf(), ScanConfig::default()),
     };
-    let trust = match load::read_optional_text(&root.join(TRUST_FILE), TRUST_FILE) {
+    let trust = match load::read_repo_file(&root, TRUST_FILE) {
         Ok(Some(source)) => TrustFile::parse(&source).map_err(|d| vec![d])?,
         Ok(None) => TrustFile::default(),
         Err(problem) => return Err(vec![problem]),
