@@ -190,6 +190,9 @@ fn schema_problems(
                         .hint(hint);
                 problems.push((target.position, diagnostic));
             }
+            ValidationErrorKind::Type { .. } if pointer.is_empty() => {
+                problems.push(at_value(not_a_mapping(source, target, &schema.raw)));
+            }
             ValidationErrorKind::Type { kind } => {
                 let expected = expected_types(kind);
                 let diagnostic = Diagnostic::error(
@@ -262,6 +265,36 @@ fn schema_problems(
     problems.sort_by_key(|(position, _)| *position);
     problems.dedup_by(|a, b| a.1 == b.1);
     problems.into_iter().map(|(_, d)| d).collect()
+}
+
+/// The error for a document that is not a mapping, naming the keys it must have.
+fn not_a_mapping(source: &SourceFile, found: &Node, raw: &Value) -> Diagnostic {
+    let required: Vec<String> = raw
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let example = required
+        .iter()
+        .map(|key| format!("`{key}: …`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Diagnostic::error(
+        Code::WrongType,
+        format!(
+            "{} must be a mapping of keys such as {}, found {}",
+            source.name,
+            list(&required),
+            describe(found)
+        ),
+    )
+    .hint(format!(
+        "write one `key: value` per line, starting with {example}"
+    ))
 }
 
 /// The values an `enum`, or a `oneOf` of `const`s, allows.
@@ -668,6 +701,22 @@ mod tests {
             "{errors:#?}"
         );
         assert!(errors[3].0.contains("whitespace"), "{errors:#?}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_mapping_names_the_keys_it_needs() {
+        for (text, found) in [("- a\n- b\n", "a list"), ("hello\n", "the string `hello`")] {
+            let source = SourceFile::new("rulesmith.yaml", text);
+            let errors = parse_document::<crate::manifest::Manifest>(&source, SchemaKind::Manifest)
+                .err()
+                .unwrap();
+            assert_eq!(
+                errors[0].message,
+                format!(
+                    "rulesmith.yaml must be a mapping of keys such as `project`, `tier`, `targets`, found {found}"
+                )
+            );
+        }
     }
 
     #[test]
