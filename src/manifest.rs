@@ -9,7 +9,7 @@ use crate::agreement::Agreement;
 use crate::diagnostic::{Code, Diagnostic, SourceFile, Span};
 use crate::finding::Severity;
 use crate::policy::model::Level;
-use crate::policy::validate::Parsed;
+use crate::policy::validate::{Parsed, glob_problem};
 
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
@@ -194,8 +194,48 @@ pub fn policy_dir_span(source: &SourceFile, parsed: &Parsed<Manifest>) -> Option
 }
 
 /// Checks what the schema cannot express: the policy directory is a relative path that stays
-/// inside the repository. Policies from outside it would need a pack, which is not supported.
+/// inside the repository, and every lane path is a glob that parses.
 pub fn check(source: &SourceFile, parsed: &Parsed<Manifest>) -> Vec<Diagnostic> {
+    let mut problems = check_policy_dir(source, parsed);
+    problems.extend(check_lane_paths(source, parsed));
+    problems
+}
+
+/// Every lane path that is not a valid glob, at its position.
+fn check_lane_paths(source: &SourceFile, parsed: &Parsed<Manifest>) -> Vec<Diagnostic> {
+    let Some(lanes) = parsed
+        .value
+        .agreement
+        .as_ref()
+        .and_then(|a| a.lanes.as_ref())
+    else {
+        return Vec::new();
+    };
+    let named = [
+        ("builder", &lanes.builder),
+        ("engineering", &lanes.engineering),
+        ("shared", &lanes.shared),
+    ];
+    let mut problems = Vec::new();
+    for (name, lane) in named {
+        for (index, path) in lane.paths.iter().enumerate() {
+            if let Err(wrong) = crate::scope::check_glob(&path.0) {
+                let pointer = format!("/agreement/lanes/{name}/paths/{index}");
+                let position = parsed
+                    .node
+                    .at_pointer(&pointer)
+                    .map(|n| n.position)
+                    .unwrap_or_default();
+                problems.push(glob_problem(source, position, &path.0, &wrong));
+            }
+        }
+    }
+    problems
+}
+
+/// The policy directory, when it is empty, absolute or leaves the repository with `..`.
+/// Policies from outside the repository would need a pack, which is not supported yet.
+fn check_policy_dir(source: &SourceFile, parsed: &Parsed<Manifest>) -> Vec<Diagnostic> {
     let dir = &parsed.value.policies.dir;
     let (code, wrong) = if dir.trim().is_empty() {
         (Code::InvalidValue, "is empty")
@@ -243,5 +283,48 @@ impl Tier {
             Tier::Internal => "internal",
             Tier::Production => "production",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::parse_manifest;
+
+    fn problems(extra: &str) -> Vec<(Code, String, u32)> {
+        let text = format!("project: demo\ntier: prototype\ntargets: [claude]\n{extra}");
+        parse_manifest(&SourceFile::new(MANIFEST_FILE, text))
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.code, d.message, d.span.map_or(0, |s| s.position.line)))
+            .collect()
+    }
+
+    #[test]
+    fn policy_dir_must_stay_inside_the_repository() {
+        for (dir, wrong) in [
+            ("/etc", "is an absolute path"),
+            ("C:/policies", "is an absolute path"),
+            ("a/../../b", "leaves the repository with `..`"),
+            ("\"\"", "is empty"),
+        ] {
+            let found = problems(&format!("policies:\n  dir: {dir}\n"));
+            assert_eq!(found.len(), 1, "{dir}: {found:?}");
+            assert!(found[0].1.ends_with(wrong), "{dir}: {found:?}");
+            assert_eq!(found[0].2, 5, "{dir}: {found:?}");
+        }
+        assert!(problems("policies:\n  dir: ./team/policies\n").is_empty());
+    }
+
+    #[test]
+    fn lane_paths_must_be_valid_globs() {
+        let found = problems(
+            "agreement:\n  lanes:\n    builder:\n      work: [Prototypes]\n    engineering:\n      owner: \"@acme/platform\"\n      paths: [\"**/auth/**\", \"src/[a-\"]\n      work: [Production code]\n    shared:\n      work: [Evals]\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, Code::InvalidValue);
+        assert_eq!(found[0].2, 10);
+        assert!(found[0].1.contains("src/[a-"), "{found:?}");
     }
 }
