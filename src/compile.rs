@@ -20,7 +20,7 @@ use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
 use crate::syntax::path::check_relative;
 use crate::syntax::yaml::Position;
 use crate::validate::schema::SchemaKind;
-use crate::validate::{LoadedPolicy, Parsed, check_policies, closest, parse_document};
+use crate::validate::{LoadedPolicy, Parsed, check_globs, check_policies, closest, parse_document};
 
 /// The set of files a build produces, sorted by path.
 #[derive(Clone, Debug, Default)]
@@ -73,11 +73,6 @@ pub struct Build {
     pub measurements: Vec<Measurement>,
     /// Warnings to show; the build goes on.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// Parses and checks the manifest.
-pub fn parse_manifest(source: &SourceFile) -> Result<Parsed<Manifest>, Vec<Diagnostic>> {
-    parse_document(source, SchemaKind::Manifest)
 }
 
 /// Whether exceeding a size budget stops the compilation.
@@ -134,6 +129,7 @@ pub fn parse_policies(sources: Vec<SourceFile>) -> Result<Vec<SourcedPolicy>, Ve
     }
     problems.extend(check_policies(&loaded));
     problems.extend(check_policy_paths(&loaded));
+    problems.extend(check_globs(&loaded));
     if !problems.is_empty() {
         return Err(problems);
     }

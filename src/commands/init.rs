@@ -35,7 +35,7 @@ pub(super) fn run(
     let (tree, repo_policies) = if exists {
         let paths = scaffold::candidate_paths(&harness, &catalog);
         let tree = load::tree::read_tree(&dir, paths.iter().map(String::as_str), |_| false)?;
-        (tree, load::read_policy_dir(&dir, DEFAULT_POLICY_DIR)?)
+        (tree, load::read_policy_dir(&dir, DEFAULT_POLICY_DIR, None)?)
     } else {
         (Tree::default(), Vec::new())
     };

@@ -19,7 +19,7 @@ use crate::render::catalog::Catalog;
 use crate::resolve::ShownOverride;
 use crate::scan::trust::{TRUST_FILE, TrustFile};
 use crate::scan::{self, ScanConfig};
-use crate::validate::Parsed;
+use crate::validate::{self, Parsed};
 
 /// Whether a command needs a manifest or also runs outside a project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,29 +69,24 @@ impl Workspace {
     /// `cwd` upwards) and loads what every command shares.
     pub fn load(manifest: Option<&Path>, cwd: &Path, need: Need) -> Result<Self, Vec<Diagnostic>> {
         let path = match manifest {
-            Some(path) => Some(cwd.join(path)),
+            Some(path) => Some(path.to_path_buf()),
             None => match load::find_manifest(cwd) {
                 Ok(path) => Some(path),
                 Err(problem) if need == Need::Project => return Err(vec![problem]),
                 Err(_) => None,
             },
         };
-        let root = path
-            .as_deref()
-            .and_then(Path::parent)
-            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
         let Some(path) = path else {
             return Ok(Workspace {
                 catalog: Catalog::builtin(),
                 scan: ScanConfig::default(),
-                trust: read_trust(&root)?,
-                root,
+                trust: read_trust(cwd)?,
+                root: cwd.to_path_buf(),
                 manifest: None,
             });
         };
-        let source =
-            load::read_text(&path, &load::display_path(&root, &path)).map_err(|d| vec![d])?;
-        let parsed = compile::parse_manifest(&source)?;
+        let (root, source) = load::read_manifest(cwd, &path).map_err(|d| vec![d])?;
+        let parsed = validate::manifest::parse(&source)?;
         let scan = scan_config(&parsed.value.scan, &source, &parsed)?;
         Ok(Workspace {
             catalog: catalog(&root)?,
@@ -113,7 +108,11 @@ impl Workspace {
     /// manifest.
     pub fn sources(&self) -> Result<Sources, Vec<Diagnostic>> {
         let manifest = self.manifest();
-        let repo = load::read_policy_dir(&self.root, &manifest.parsed.value.policies.dir)?;
+        let repo = load::read_policy_dir(
+            &self.root,
+            &manifest.parsed.value.policies.dir,
+            validate::manifest::policy_dir_span(&manifest.source, &manifest.parsed),
+        )?;
         compile::load_sources(&manifest.source, &manifest.parsed, &repo, &self.catalog)
     }
 
@@ -212,7 +211,7 @@ fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
 
 /// The trust records under `root`; none when the file does not exist.
 fn read_trust(root: &Path) -> Result<TrustFile, Vec<Diagnostic>> {
-    match load::read_optional_text(&root.join(TRUST_FILE), TRUST_FILE) {
+    match load::read_repo_file(root, TRUST_FILE) {
         Ok(Some(source)) => TrustFile::parse(&source).map_err(|d| vec![d]),
         Ok(None) => Ok(TrustFile::default()),
         Err(problem) => Err(vec![problem]),

@@ -39,6 +39,9 @@ family! {
         FileTooLarge,
         /// A path is a symlink or otherwise not a regular file where one is required.
         NotARegularFile,
+        /// An input file or directory lies outside the repository, as written or through a
+        /// symlink.
+        InputOutsideRepo,
         /// YAML that does not parse.
         YamlSyntax,
         /// A key the schema does not know.
@@ -122,6 +125,10 @@ impl InputCode {
             InputCode::NotARegularFile => (
                 "RS0005",
                 "a symlink or other special file where a regular file is needed",
+            ),
+            InputCode::InputOutsideRepo => (
+                "RS0006",
+                "a policy or target directory, a file in one, or the manifest that lies outside the repository (written so, or through a symlink)",
             ),
             InputCode::YamlSyntax => (
                 "RS0101",

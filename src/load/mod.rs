@@ -4,13 +4,15 @@
 //! to the repository root, so the stages after it work in memory.
 #![allow(clippy::disallowed_methods)] // the disk is this stage's job
 
+pub mod confine;
 pub mod tree;
 pub mod walk;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+use crate::diagnostic::{Diagnostic, InputCode, SourceFile, Span};
+use crate::load::confine::Root;
 use crate::model::manifest::MANIFEST_FILE;
 use crate::syntax::yaml::Position;
 
@@ -87,8 +89,40 @@ pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
     Ok(exists)
 }
 
+/// Reads the manifest at `given` (relative to `cwd` unless absolute) and returns the repository
+/// root, its directory, with the manifest's text.
+///
+/// The manifest must be a regular file inside that directory: one that is a symlink out of it
+/// is refused without a line of the file it points to being read or shown.
+pub fn read_manifest(cwd: &Path, given: &Path) -> Result<(PathBuf, SourceFile), Diagnostic> {
+    let path = cwd.join(given);
+    let root = path
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+    let shown = given.display();
+    let metadata = std::fs::metadata(&path).map_err(|err| {
+        Diagnostic::error(
+            InputCode::ReadFailed,
+            format!("cannot read `{shown}`: {err}"),
+        )
+        .hint("check that the manifest exists and is readable")
+    })?;
+    if !metadata.is_file() {
+        return Err(Diagnostic::error(
+            InputCode::NotARegularFile,
+            format!("`{shown}` is not a regular file"),
+        )
+        .hint(format!("point `--manifest` at a {MANIFEST_FILE} file")));
+    }
+    let display = display_path(&root, &path);
+    let real = Root::new(&root)?
+        .resolve(&path, &display, "the manifest", None)?
+        .unwrap_or_else(|| path.clone());
+    Ok((root, read_text(&real, &display)?))
+}
+
 /// Reads a UTF-8 text file of at most [`MAX_INPUT_BYTES`], naming it `display` in diagnostics.
-pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
+fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
     let fail = |code: InputCode, message: String, hint: &str| {
         Diagnostic::error(code, message)
             .at(SourceFile::new(display, "").whole())
@@ -131,11 +165,16 @@ pub fn read_text(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
     decode(bytes, display)
 }
 
-/// Reads a UTF-8 text file like [`read_text`], or nothing when the file does not exist.
-pub fn read_optional_text(path: &Path, display: &str) -> Result<Option<SourceFile>, Diagnostic> {
-    match std::fs::symlink_metadata(path) {
+/// Reads the UTF-8 text file `relative` under `root`, or nothing when it does not exist. A file
+/// that resolves outside the repository is refused.
+pub fn read_repo_file(root: &Path, relative: &str) -> Result<Option<SourceFile>, Diagnostic> {
+    let path = root.join(relative);
+    match std::fs::symlink_metadata(&path) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        _ => read_text(path, display).map(Some),
+        _ => match Root::new(root)?.resolve(&path, relative, "the file", None)? {
+            Some(real) => read_text(&real, relative).map(Some),
+            None => Ok(None),
+        },
     }
 }
 
@@ -163,43 +202,59 @@ pub fn decode(bytes: Vec<u8>, display: &str) -> Result<SourceFile, Diagnostic> {
 
 /// Reads every `*.yaml` / `*.yml` file under `dir`, sorted by path; a missing dir is empty.
 ///
-/// Symlinks are not followed, so a policy directory cannot pull in files from outside the repo.
-pub fn read_policy_dir(root: &Path, dir: &str) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
-    read_dir_files(root, dir, &["yaml", "yml"])
+/// The directory must lie inside the repository; `at` is where the manifest names it, if it
+/// does. Symlinks in it are not followed, so it cannot pull in files from outside the repo.
+pub fn read_policy_dir(
+    root: &Path,
+    dir: &str,
+    at: Option<Span>,
+) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
+    read_dir_files(root, dir, &["yaml", "yml"], ("the policy directory", at))
 }
 
 /// Reads the repository's own targets: every spec and template under
 /// [`REPO_TARGETS_DIR`], as `(path inside it, file)` pairs. Symlinks are refused.
 pub fn read_target_dir(root: &Path) -> Result<Vec<(String, SourceFile)>, Vec<Diagnostic>> {
     let prefix = format!("{REPO_TARGETS_DIR}/");
-    Ok(read_dir_files(root, REPO_TARGETS_DIR, &["yaml", "hbs"])?
-        .into_iter()
-        .map(|source| {
-            let inner = source
-                .name
-                .strip_prefix(&prefix)
-                .unwrap_or(&source.name)
-                .to_owned();
-            (inner, source)
-        })
-        .collect())
+    let what = ("the targets directory", None);
+    Ok(
+        read_dir_files(root, REPO_TARGETS_DIR, &["yaml", "hbs"], what)?
+            .into_iter()
+            .map(|source| {
+                let inner = source
+                    .name
+                    .strip_prefix(&prefix)
+                    .unwrap_or(&source.name)
+                    .to_owned();
+                (inner, source)
+            })
+            .collect(),
+    )
 }
 
 /// Reads every file with one of `extensions` under `dir`, sorted by path; a missing dir is
-/// empty. Symlinks are not followed, so the directory cannot pull in files from outside the repo.
+/// empty. The directory, `what` at the span given, must resolve to one inside the repository,
+/// and symlinks in it are not followed, so it cannot pull in files from outside the repo.
 fn read_dir_files(
     root: &Path,
     dir: &str,
     extensions: &[&str],
+    (what, at): (&str, Option<Span>),
 ) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
-    let base = root.join(dir);
+    let root = Root::new(root).map_err(|d| vec![d])?;
+    let Some(base) = root
+        .resolve(&root.real().join(dir), dir, what, at)
+        .map_err(|d| vec![d])?
+    else {
+        return Ok(Vec::new());
+    };
     let mut paths = Vec::new();
     collect_files(&base, extensions, &mut paths);
     paths.sort();
     let mut sources = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        let display = display_path(root, &path);
+        let display = display_path(root.real(), &path);
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => problems.push(
                 Diagnostic::error(

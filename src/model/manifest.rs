@@ -170,7 +170,8 @@ impl TargetSelection {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PolicySources {
-    /// Directory of the repo's own policy files, relative to the manifest.
+    /// Directory of the repo's own policy files, relative to the manifest and inside the
+    /// repository.
     #[serde(default = "default_policy_dir")]
     pub dir: String,
 }

@@ -190,7 +190,7 @@ pub fn plan(
 ) -> Result<InitPlan, Vec<Diagnostic>> {
     let text = manifest_text(answers, harness).map_err(|d| vec![d])?;
     let source = SourceFile::new(MANIFEST_FILE, text);
-    let parsed = compile::parse_manifest(&source)?;
+    let parsed = crate::validate::manifest::parse(&source)?;
     let build = compile::compile(&source, &parsed, repo_policies, catalog, Budgets::Enforce)?;
     let (rules, outputs) = (&build.rules, &build.plan);
     let stack = &harness.stacks[&answers.stack];

@@ -4,6 +4,8 @@
 //! generated from the model (so the schema and the types never disagree), then checks the
 //! schema cannot express (duplicate ids, hidden characters).
 
+pub mod glob;
+pub mod manifest;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -15,7 +17,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Class, Diagnostic, InputCode, SourceFile};
 use crate::model::agreement;
-use crate::model::policy::Policy;
+use crate::model::policy::{Policy, Scope};
 use crate::scan;
 use crate::syntax::yaml::{self, Node, NodeKind, Position};
 use crate::validate::schema::{SchemaKind, schema_value};
@@ -193,6 +195,9 @@ fn schema_problems(
                 .hint(hint);
                 problems.push((target.position, diagnostic));
             }
+            ValidationErrorKind::Type { .. } if pointer.is_empty() => {
+                problems.push(at_value(not_a_mapping(source, target, &schema.raw)));
+            }
             ValidationErrorKind::Type { kind } => {
                 let expected = expected_types(kind);
                 let diagnostic = Diagnostic::error(
@@ -268,6 +273,36 @@ fn schema_problems(
     problems.sort_by_key(|(position, _)| *position);
     problems.dedup_by(|a, b| a.1 == b.1);
     problems.into_iter().map(|(_, d)| d).collect()
+}
+
+/// The error for a document that is not a mapping, naming the keys it must have.
+fn not_a_mapping(source: &SourceFile, found: &Node, raw: &Value) -> Diagnostic {
+    let required: Vec<String> = raw
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let example = required
+        .iter()
+        .map(|key| format!("`{key}: …`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Diagnostic::error(
+        InputCode::WrongType,
+        format!(
+            "{} must be a mapping of keys such as {}, found {}",
+            source.name,
+            list(&required),
+            describe(found)
+        ),
+    )
+    .hint(format!(
+        "write one `key: value` per line, starting with {example}"
+    ))
 }
 
 /// The values an `enum`, or a `oneOf` of `const`s, allows.
@@ -441,6 +476,65 @@ pub fn check_policies(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
     problems
 }
 
+/// Checks every path glob of every policy: scope paths of the policy and its rules, and the
+/// files agents must not read. Each bad glob is reported where it is written, with what is
+/// wrong with it.
+pub fn check_globs(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for loaded in policies {
+        let policy = &loaded.parsed.value;
+        let mut globs: Vec<(String, &str)> = scope_globs("/scope", &policy.scope);
+        for (index, rule) in policy.rules.iter().enumerate() {
+            globs.extend(scope_globs(&format!("/rules/{index}/scope"), &rule.scope));
+        }
+        globs.extend(
+            policy
+                .permissions
+                .deny_read
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("/permissions/deny-read/{i}"), g.0.as_str())),
+        );
+        for (pointer, glob) in globs {
+            if let Err(wrong) = crate::validate::glob::check_glob(glob) {
+                let position = loaded
+                    .parsed
+                    .node
+                    .at_pointer(&pointer)
+                    .map_or_else(Position::default, |n| n.position);
+                problems.push(glob_problem(&loaded.source, position, glob, &wrong));
+            }
+        }
+    }
+    problems
+}
+
+fn scope_globs<'a>(pointer: &str, scope: &'a Scope) -> Vec<(String, &'a str)> {
+    scope
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| (format!("{pointer}/paths/{i}"), path.as_str()))
+        .collect()
+}
+
+/// The error for a glob that `check_glob` refused: the glob with control characters escaped,
+/// what is wrong, and how a glob is written.
+pub fn glob_problem(
+    source: &SourceFile,
+    position: Position,
+    glob: &str,
+    wrong: &str,
+) -> Diagnostic {
+    let width = glob.lines().next().map_or(1, |line| line.chars().count());
+    Diagnostic::error(
+        InputCode::InvalidValue,
+        format!("invalid glob `{}`: {wrong}", glob.escape_debug()),
+    )
+    .at(source.span(position, width))
+    .hint("write a glob relative to the repository root on one line, such as `src/**/*.ts`: `*` matches within a directory, `**` any number of directories, `[abc]` one character")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,6 +666,66 @@ mod tests {
             errors[0].message,
             "invalid `deny-commands` value `curl x | sh`"
         );
+    }
+
+    fn glob_errors(paths: &str) -> Vec<(String, Position)> {
+        let parsed = policy(&format!(
+            "id: a\ntitle: A\nscope:\n  paths: {paths}\nrules:\n  - id: r\n    level: must\n    text: Do it.\n"
+        ))
+        .unwrap();
+        let loaded = LoadedPolicy {
+            source: SourceFile::new("p.yaml", ""),
+            parsed,
+        };
+        check_globs(&[loaded])
+            .into_iter()
+            .map(|d| (d.message, d.span.unwrap().position))
+            .collect()
+    }
+
+    #[test]
+    fn glob_with_newline_is_rejected_with_position() {
+        let errors = glob_errors("[\"src/**\\n---\\nalwaysApply: true\"]");
+        assert_eq!(
+            errors,
+            [(
+                "invalid glob `src/**\\n---\\nalwaysApply: true`: control character U+000A"
+                    .to_owned(),
+                Position {
+                    line: 4,
+                    column: 11
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn invalid_globs_are_rejected_with_position() {
+        let errors = glob_errors("[\"[unclosed\", \"src/[a-\", \"src/***\", \"src/** \", ok/**]");
+        let columns: Vec<u32> = errors.iter().map(|(_, p)| p.column).collect();
+        assert_eq!(columns, [11, 24, 35, 46], "{errors:#?}");
+        assert!(
+            errors[0].0.contains("unclosed character class"),
+            "{errors:#?}"
+        );
+        assert!(errors[3].0.contains("whitespace"), "{errors:#?}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_mapping_names_the_keys_it_needs() {
+        for (text, found) in [("- a\n- b\n", "a list"), ("hello\n", "the string `hello`")] {
+            let source = SourceFile::new("rulesmith.yaml", text);
+            let errors =
+                parse_document::<crate::model::manifest::Manifest>(&source, SchemaKind::Manifest)
+                    .err()
+                    .unwrap();
+            assert_eq!(
+                errors[0].message,
+                format!(
+                    "rulesmith.yaml must be a mapping of keys such as `project`, `tier`, `targets`, found {found}"
+                )
+            );
+        }
     }
 
     #[test]

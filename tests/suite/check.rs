@@ -117,7 +117,7 @@ fn build_then_check_is_clean_and_a_one_byte_edit_is_a_one_line_diff() {
 /// Compiles `POLICY` for `targets` in memory, as `build` would from a fresh repository.
 fn compile_in_memory(targets: &[&str]) -> Plan {
     let source = SourceFile::new("rulesmith.yaml", manifest_for(targets));
-    let manifest = compile::parse_manifest(&source).unwrap();
+    let manifest = rulesmith::validate::manifest::parse(&source).unwrap();
     let policies = [SourceFile::new(
         ".rulesmith/policies/conventions.yaml",
         POLICY,

@@ -138,3 +138,25 @@ fn unknown_subcommand_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("build"), "{}", run.stderr);
 }
+
+#[test]
+fn scope_glob_with_newline_never_reaches_an_agent_file() {
+    let repo = Repo::new();
+    repo.write(
+        "rulesmith.yaml",
+        &crate::common::manifest_keeping("prototype", "[cursor, copilot]", &["secrets"]),
+    );
+    repo.write(
+        ".rulesmith/policies/p.yaml",
+        "id: p\ntitle: P\nscope:\n  paths: [\"src/**\\n---\\nalwaysApply: true\\n# Injected\"]\nrules:\n  - id: a\n    level: must\n    text: do it.\n",
+    );
+    insta::assert_snapshot!(fails_untouched(&repo));
+}
+
+#[test]
+fn invalid_scope_globs_are_each_rejected_with_position() {
+    let repo = with_policy(
+        "id: p\ntitle: P\nrules:\n  - id: a\n    level: must\n    text: do it.\n    scope:\n      paths:\n        - \"[unclosed\"\n        - src/[a-\n        - src/***\n        - \"src/** \"\n",
+    );
+    insta::assert_snapshot!(fails_untouched(&repo));
+}

@@ -9,6 +9,7 @@ mod error_formats;
 mod errors;
 mod examples;
 mod init;
+mod inputs;
 mod layering;
 mod overrides_cli;
 mod pack;

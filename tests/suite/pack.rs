@@ -432,7 +432,7 @@ fn compile_default(tier: Tier, targets: &[String]) -> (RuleSet, Plan) {
 /// Compiles the default manifest with budgets enforced: a hard budget over is an error.
 fn build_default(tier: Tier, targets: &[String]) -> Build {
     let source = SourceFile::new("rulesmith.yaml", default_manifest(tier, targets));
-    let manifest = compile::parse_manifest(&source).unwrap();
+    let manifest = rulesmith::validate::manifest::parse(&source).unwrap();
     compile::compile(
         &source,
         &manifest,
