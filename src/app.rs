@@ -4,7 +4,7 @@ use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::agent_files;
+use crate::agents::Registry;
 use crate::check;
 use crate::cli::{BuildArgs, Cli, ColorWhen, Command, ExplainArgs, ReportArgs, SchemaName};
 use crate::compile::{self, Budgets, Build, Plan};
@@ -105,6 +105,8 @@ pub struct Project {
     pub manifest: String,
     /// What the build would write.
     pub build: Build,
+    /// The files every known agent reads, built-in and the repository's own.
+    pub agents: Registry,
 }
 
 /// A project's root and the files its policies compile to.
@@ -138,7 +140,7 @@ fn root_of(manifest_path: &Path, cwd: &Path) -> PathBuf {
 }
 
 /// The built-in targets plus the repository's own under `.rulesmith/targets/`.
-fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
+pub fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
     let files = load::read_target_dir(root)?;
     if files.is_empty() {
         return Ok(Catalog::builtin());
@@ -201,6 +203,7 @@ fn compile_inputs(inputs: Inputs, budgets: Budgets) -> Result<Project, Vec<Diagn
         root: inputs.root,
         manifest: inputs.manifest_source.name,
         build,
+        agents: Registry::new(&inputs.catalog),
     })
 }
 
@@ -258,6 +261,8 @@ pub struct Reconciled {
     pub manifest: String,
     /// The manifest's overrides with their reasons.
     pub overrides: Vec<ShownOverride>,
+    /// The files every known agent reads.
+    pub agents: Registry,
 }
 
 /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
@@ -269,10 +274,11 @@ pub fn load_and_reconcile(
         root,
         manifest,
         build,
+        agents,
     } = compile_project(manifest, cwd, Budgets::Enforce)?;
     let plan = &build.plan;
     let tree = load::tree::read_tree(&root, plan.files.iter().map(|f| f.path.as_str()), |path| {
-        agent_files::classify(path).is_some()
+        agents.classify(path).is_some()
     })?;
     let entries = reconcile::reconcile(plan, &tree)?;
     Ok(Reconciled {
@@ -282,6 +288,7 @@ pub fn load_and_reconcile(
         warnings: build.warnings,
         manifest,
         overrides: build.rules.overrides,
+        agents,
     })
 }
 
@@ -293,7 +300,12 @@ fn drift_findings(
     check::findings(
         &project.entries,
         &project.tree,
-        |path| agent_files::classify(path).is_some_and(|file| file.kind.is_prose()),
+        |path| {
+            project
+                .agents
+                .classify(path)
+                .is_some_and(|file| file.kind.is_prose())
+        },
         scan,
     )
 }

@@ -230,6 +230,7 @@ mod tests {
                 format: crate::target::spec::Format::Markdown,
                 mode: crate::ownership::OutputMode::Owned,
                 groups: vec![],
+                unsafe_settings: Vec::new(),
             }],
         }
     }

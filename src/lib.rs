@@ -1,7 +1,7 @@
 //! rulesmith: a secure-by-default compiler for AI coding-agent context files.
 //!
 //! Data flows one way: load → validate → resolve → render → write | check → report.
-pub mod agent_files;
+pub mod agents;
 pub mod agreement;
 pub mod app;
 pub mod check;

@@ -233,6 +233,7 @@ mod tests {
             format: crate::target::spec::Format::Markdown,
             mode: OutputMode::Text(CommentStyle::Html),
             groups: Vec::new(),
+            unsafe_settings: Vec::new(),
         }
     }
 

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::agent_files;
-use crate::app::ExitStatus;
+use crate::agents::Registry;
+use crate::app::{self, ExitStatus};
 use crate::cli::ScanArgs;
 use crate::compile;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
@@ -21,7 +21,8 @@ use crate::scan::trust::{TRUST_FILE, TrustFile};
 use crate::scan::{self, ScanConfig, codes, reveal};
 use crate::write;
 
-/// What scanning needs from the repository: its root, settings and trust records.
+/// What scanning needs from the repository: its root, settings, trust records and the agents
+/// it knows, built-in and its own.
 pub struct ScanSetup {
     /// The repository root: the manifest's directory, else the working directory.
     pub root: PathBuf,
@@ -29,6 +30,8 @@ pub struct ScanSetup {
     pub config: ScanConfig,
     /// Reviewed files.
     pub trust: TrustFile,
+    /// The files every known agent reads and its unsafe settings.
+    pub agents: Registry,
 }
 
 impl ScanSetup {
@@ -39,7 +42,7 @@ impl ScanSetup {
         match content {
             Ok(text) => scan::scan_trusted(
                 path,
-                agent_files::classify(path),
+                self.agents.classify(path).as_ref(),
                 text,
                 &self.config,
                 &self.trust,
@@ -94,8 +97,8 @@ pub fn scan_config(
     }
 }
 
-/// Finds the repository root, reads the manifest's scan settings if there is a manifest, and
-/// the trust file if there is one.
+/// Finds the repository root, reads the manifest's scan settings if there is a manifest, the
+/// trust file if there is one, and the repository's own targets.
 pub fn load_setup(manifest: Option<&Path>, cwd: &Path) -> Result<ScanSetup, Vec<Diagnostic>> {
     let manifest_path = match manifest {
         Some(path) => Some(cwd.join(path)),
@@ -119,10 +122,12 @@ pub fn load_setup(manifest: Option<&Path>, cwd: &Path) -> Result<ScanSetup, Vec<
         Ok(None) => TrustFile::default(),
         Err(problem) => return Err(vec![problem]),
     };
+    let agents = Registry::new(&app::catalog(&root)?);
     Ok(ScanSetup {
         root,
         config,
         trust,
+        agents,
     })
 }
 
@@ -148,6 +153,7 @@ pub fn run(
         walk::WalkOptions {
             all_files: args.all_files,
         },
+        &setup.agents,
     );
     if !problems.is_empty() {
         reporter.diagnostics(&problems, false);

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rulesmith::agent_files;
+use rulesmith::agents::Registry;
 use rulesmith::compile::{self, Budgets, Build, Plan};
 use rulesmith::diagnostic::SourceFile;
 use rulesmith::finding::Severity;
@@ -517,7 +517,7 @@ fn the_generated_files_scan_clean() {
         for file in &plan.files {
             let findings = scanner::scan_text(
                 &file.path,
-                agent_files::classify(&file.path),
+                Registry::builtin().classify(&file.path).as_ref(),
                 &file.contents,
                 &config,
             );

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::agent_files::{self, AgentFile};
+use crate::agents::{AgentFile, Registry};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::load::display_path;
 
@@ -46,13 +46,14 @@ pub struct WalkOptions {
     pub all_files: bool,
 }
 
-/// Walks `paths` (files or directories; the root when empty) and reads every agent file.
-/// Paths are shown relative to `root`. Unreadable files and symlinks given by name are
+/// Walks `paths` (files or directories; the root when empty) and reads every file `agents`
+/// knows as an agent file. Paths are shown relative to `root`. Unreadable files and symlinks given by name are
 /// reported as warnings; the walk goes on.
 pub fn discover(
     root: &Path,
     paths: &[PathBuf],
     options: WalkOptions,
+    agents: &Registry,
 ) -> (Vec<Discovered>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
@@ -78,10 +79,10 @@ pub fn discover(
                 "scan the file the link points to, inside the repository",
             )),
             Ok(meta) if meta.is_file() => {
-                let file = agent_files::classify(&display);
+                let file = agents.classify(&display);
                 read_into(start, display, file, &mut found, &mut problems);
             }
-            Ok(_) => walk_dir(root, start, options, &mut found, &mut problems),
+            Ok(_) => walk_dir(root, start, options, agents, &mut found, &mut problems),
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -108,6 +109,7 @@ fn walk_dir(
     root: &Path,
     dir: &Path,
     options: WalkOptions,
+    agents: &Registry,
     found: &mut Vec<Discovered>,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -127,8 +129,9 @@ fn walk_dir(
             continue;
         }
         let relative = display_path(dir, entry.path());
-        let file = agent_files::classify(&relative)
-            .or_else(|| agent_files::classify(&display_path(root, entry.path())));
+        let file = agents
+            .classify(&relative)
+            .or_else(|| agents.classify(&display_path(root, entry.path())));
         if file.is_none() && !options.all_files {
             continue;
         }
@@ -254,10 +257,15 @@ mod tests {
         write(root, "vendor/AGENTS.md", "ignored");
         write(root, ".gitignore", "vendor/\n");
         write(root, ".git/CLAUDE.md", "not part of the tree");
-        let (found, problems) = discover(root, &[], WalkOptions::default());
+        let (found, problems) = discover(root, &[], WalkOptions::default(), Registry::builtin());
         assert!(problems.is_empty());
         assert_eq!(paths(&found), [".claude/settings.json", "CLAUDE.md"]);
-        let (all, _) = discover(root, &[], WalkOptions { all_files: true });
+        let (all, _) = discover(
+            root,
+            &[],
+            WalkOptions { all_files: true },
+            Registry::builtin(),
+        );
         assert!(paths(&all).contains(&"src/main.rs"));
     }
 
@@ -273,12 +281,13 @@ mod tests {
             dir.path().join("CLAUDE.md"),
         )
         .unwrap();
-        let (found, _) = discover(dir.path(), &[], WalkOptions::default());
+        let (found, _) = discover(dir.path(), &[], WalkOptions::default(), Registry::builtin());
         assert!(found.is_empty(), "{found:?}");
         let (found, problems) = discover(
             dir.path(),
             &[dir.path().join("CLAUDE.md")],
             WalkOptions::default(),
+            Registry::builtin(),
         );
         assert!(found.is_empty());
         assert_eq!(problems[0].code, Code::NotARegularFile);
@@ -289,7 +298,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = "x".repeat(MAX_SCAN_BYTES as usize + 10);
         write(dir.path(), "AGENTS.md", &big);
-        let (found, _) = discover(dir.path(), &[], WalkOptions::default());
+        let (found, _) = discover(dir.path(), &[], WalkOptions::default(), Registry::builtin());
         match &found[0].body {
             Body::TooLarge { size, sha256 } => {
                 assert_eq!(*size, MAX_SCAN_BYTES + 10);

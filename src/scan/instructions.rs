@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet};
 
-use crate::agent_files::{AgentFile, FileKind};
+use crate::agents::{AgentFile, FileKind};
 use crate::scan::codes;
 use crate::scan::markdown::{Layout, Region};
 use crate::scan::text::{Source, quote};
@@ -202,7 +202,7 @@ impl<'a> Normalized<'a> {
 pub fn detect(
     source: &Source<'_>,
     layout: Option<&Layout>,
-    file: Option<AgentFile>,
+    file: Option<&AgentFile>,
     hits: &mut Vec<Hit>,
 ) {
     let compiled = compiled();
@@ -343,13 +343,13 @@ fn sentence_break(segment: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent_files::classify;
 
     fn run_as(path: &str, text: &str) -> Vec<(&'static str, String)> {
         let source = Source::new(text);
         let layout = Layout::parse(text);
         let mut hits = Vec::new();
-        detect(&source, Some(&layout), classify(path), &mut hits);
+        let file = crate::agents::Registry::builtin().classify(path);
+        detect(&source, Some(&layout), file.as_ref(), &mut hits);
         hits.into_iter().map(|h| (h.code, h.message)).collect()
     }
 

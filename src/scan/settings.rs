@@ -1,9 +1,12 @@
 //! Class 4: agent settings that switch prompts or protections off, broad allow lists, hooks,
 //! and environment exposure. MCP server entries are checked in [`crate::scan::mcp`].
 //!
-//! Every check reads a span-annotated tree (JSON, JSONC, TOML or YAML alike), so each finding
-//! points at the key or value that causes it.
+//! The settings that switch prompts off are the reading agent's `unsafe-settings` from the
+//! agent registry, the same ones `build` refuses to write. Every check reads a span-annotated
+//! tree (JSON, JSONC, TOML or YAML alike), so each finding points at the key or value that
+//! causes it.
 
+use crate::agents::{Effect, UnsafeSetting, settings as unsafe_settings};
 use crate::load::yaml::{Node, NodeKind, Position};
 use crate::scan::text::quote;
 use crate::scan::{Hit, Location, codes, instructions};
@@ -43,10 +46,6 @@ fn is_true(node: Option<&Node>) -> bool {
     matches!(node.map(|n| &n.kind), Some(NodeKind::Bool(true)))
 }
 
-fn is_false(node: Option<&Node>) -> bool {
-    matches!(node.map(|n| &n.kind), Some(NodeKind::Bool(false)))
-}
-
 fn has_str(node: Option<&Node>, value: &str) -> bool {
     node.and_then(as_str).is_some_and(|s| s == value)
 }
@@ -59,125 +58,30 @@ fn hit(code: &'static str, position: Position, message: String) -> Hit {
     }
 }
 
-/// Runs every settings check on a config tree.
-pub fn detect(root: &Node, hits: &mut Vec<Hit>) {
-    approvals(root, hits);
-    codex_tables(root, hits);
-    allow_lists(root, hits);
-    hooks(root, hits);
-    if is_true(get(root, "enableAllProjectMcpServers")) {
-        let node = get(root, "enableAllProjectMcpServers").expect("checked");
-        hits.push(hit(
-            codes::ALL_MCP_SERVERS_ENABLED,
-            node.position,
-            "`enableAllProjectMcpServers: true` starts every MCP server the repository declares without review".to_owned(),
-        ));
-    }
-}
-
-/// Modes that switch approval prompts off (Claude Code, Gemini CLI, VS Code, Zed, Aider,
-/// opencode).
-fn approvals(root: &Node, hits: &mut Vec<Hit>) {
-    let checks: &[(&[&str], &str, &'static str, &str)] = &[
-        (
-            &["permissions", "defaultMode"],
-            "bypassPermissions",
-            codes::APPROVAL_BYPASS,
-            "Claude Code permission mode `bypassPermissions` runs every tool without asking",
-        ),
-        (
-            &["general", "defaultApprovalMode"],
-            "yolo",
-            codes::APPROVAL_BYPASS,
-            "Gemini CLI approval mode `yolo` runs every tool without asking",
-        ),
-        (
-            &["permission"],
-            "allow",
-            codes::APPROVAL_BYPASS,
-            "opencode `permission: allow` runs every tool without asking",
-        ),
-        (
-            &["permission", "bash"],
-            "allow",
-            codes::BLANKET_ALLOW,
-            "opencode `permission.bash: allow` runs any shell command without asking",
-        ),
-        (
-            &["agent", "tool_permissions", "default"],
-            "allow",
-            codes::APPROVAL_BYPASS,
-            "Zed `tool_permissions.default: allow` runs every tool without asking",
-        ),
-        (
-            &["agent", "tool_permissions", "tools", "terminal", "default"],
-            "allow",
-            codes::BLANKET_ALLOW,
-            "Zed allows every terminal command without asking",
-        ),
-    ];
-    for (path, value, code, message) in checks {
-        if let Some(node) = setting(root, path).filter(|n| has_str(Some(n), value)) {
-            hits.push(hit(code, node.position, (*message).to_owned()));
-        }
-    }
-    let switches: &[(&[&str], bool, &'static str, &str)] = &[
-        (
-            &["tools", "autoAccept"],
-            true,
-            codes::APPROVAL_BYPASS,
-            "Gemini CLI `tools.autoAccept` runs tools without asking",
-        ),
-        (
-            &["chat", "tools", "global", "autoApprove"],
-            true,
-            codes::APPROVAL_BYPASS,
-            "VS Code `chat.tools.global.autoApprove` approves every tool call, terminal included",
-        ),
-        (
-            &["chat", "tools", "autoApprove"],
-            true,
-            codes::APPROVAL_BYPASS,
-            "VS Code `chat.tools.autoApprove` approves every tool call, terminal included",
-        ),
-        (
-            &["agent", "always_allow_tool_actions"],
-            true,
-            codes::APPROVAL_BYPASS,
-            "Zed `always_allow_tool_actions` runs every tool without asking",
-        ),
-        (
-            &["yes-always"],
-            true,
-            codes::APPROVAL_BYPASS,
-            "Aider `yes-always` confirms every action, shell commands included",
-        ),
-        (
-            &["skipDangerousModePermissionPrompt"],
-            true,
-            codes::PROTECTION_DISABLED,
-            "`skipDangerousModePermissionPrompt` hides the warning before bypass-permissions mode",
-        ),
-        (
-            &["security", "folderTrust", "enabled"],
-            false,
-            codes::PROTECTION_DISABLED,
-            "Gemini CLI folder trust is off, so any folder's settings and tools load without review",
-        ),
-    ];
-    for (path, value, code, message) in switches {
-        let node = setting(root, path);
-        let matches = if *value {
-            is_true(node)
-        } else {
-            is_false(node)
-        };
-        if let Some(node) = node.filter(|_| matches) {
-            hits.push(hit(code, node.position, (*message).to_owned()));
+/// Runs every settings check on a config tree, with the unsafe settings of the agent that
+/// reads it.
+pub fn detect(root: &Node, unsafe_rules: &[UnsafeSetting], hits: &mut Vec<Hit>) {
+    for rule in unsafe_rules {
+        for (_, node) in unsafe_settings::find(root, rule) {
+            hits.push(hit(code_of(rule.effect), node.position, rule.why.clone()));
         }
     }
     if let Some(node) = setting(root, &["chat", "tools", "terminal", "autoApprove"]) {
         terminal_auto_approve(node, hits);
+    }
+    codex_environment(root, hits);
+    allow_lists(root, hits);
+    hooks(root, hits);
+}
+
+/// The scan code of what an unsafe setting switches off.
+fn code_of(effect: Effect) -> &'static str {
+    match effect {
+        Effect::ApprovalBypass => codes::APPROVAL_BYPASS,
+        Effect::ProtectionDisabled => codes::PROTECTION_DISABLED,
+        Effect::AutoApprovedTools => codes::AUTO_APPROVED_TOOLS,
+        Effect::BlanketAllow => codes::BLANKET_ALLOW,
+        Effect::AllMcpServersEnabled => codes::ALL_MCP_SERVERS_ENABLED,
     }
 }
 
@@ -221,23 +125,8 @@ fn terminal_auto_approve(node: &Node, hits: &mut Vec<Hit>) {
     }
 }
 
-/// Codex tables: the root and every `[profiles.<name>]`.
-fn codex_tables(root: &Node, hits: &mut Vec<Hit>) {
-    codex_table(root, hits);
-    if let Some(NodeKind::Map(profiles)) = get(root, "profiles").map(|p| &p.kind) {
-        for (_, _, profile) in profiles {
-            codex_table(profile, hits);
-        }
-    }
-    if let Some(node) =
-        get(root, "default_permissions").filter(|n| has_str(Some(n), ":danger-full-access"))
-    {
-        hits.push(hit(
-            codes::PROTECTION_DISABLED,
-            node.position,
-            "Codex permission profile `:danger-full-access` removes the sandbox".to_owned(),
-        ));
-    }
+/// Codex settings that hand commands the environment or the network.
+fn codex_environment(root: &Node, hits: &mut Vec<Hit>) {
     if let Some(policy) = get(root, "shell_environment_policy")
         && let Some(inherit) = get(policy, "inherit").filter(|n| has_str(Some(n), "all"))
     {
@@ -255,29 +144,6 @@ fn codex_tables(root: &Node, hits: &mut Vec<Hit>) {
             node.position,
             "Codex `network_access = true` lets sandboxed commands reach the network".to_owned(),
         ));
-    }
-}
-
-fn codex_table(table: &Node, hits: &mut Vec<Hit>) {
-    let sandbox = get(table, "sandbox_mode").filter(|n| has_str(Some(n), "danger-full-access"));
-    let never = get(table, "approval_policy").filter(|n| has_str(Some(n), "never"));
-    match (sandbox, never) {
-        (Some(node), Some(_)) => hits.push(hit(
-            codes::APPROVAL_BYPASS,
-            node.position,
-            "Codex `danger-full-access` with `approval_policy = \"never\"` runs every command unsandboxed without asking".to_owned(),
-        )),
-        (Some(node), None) => hits.push(hit(
-            codes::PROTECTION_DISABLED,
-            node.position,
-            "Codex `sandbox_mode = \"danger-full-access\"` runs commands without a sandbox".to_owned(),
-        )),
-        (None, Some(node)) => hits.push(hit(
-            codes::PROTECTION_DISABLED,
-            node.position,
-            "Codex `approval_policy = \"never\"` never asks before running commands".to_owned(),
-        )),
-        (None, None) => {}
     }
 }
 
@@ -450,21 +316,38 @@ fn collect_commands(node: &Node, out: &mut Vec<(Position, String)>) {
 mod tests {
     use super::*;
 
-    fn run(json: &str) -> Vec<(&'static str, String)> {
+    use crate::agents::Registry;
+
+    fn rules(path: &str) -> std::sync::Arc<[UnsafeSetting]> {
+        Registry::builtin()
+            .classify(path)
+            .expect("an agent file")
+            .unsafe_settings
+    }
+
+    fn run_at(path: &str, json: &str) -> Vec<(&'static str, String)> {
         let node = crate::load::jsonc::parse(json).unwrap();
-        crate::scan::hits_of(|hits| detect(&node, hits))
+        crate::scan::hits_of(|hits| detect(&node, &rules(path), hits))
+    }
+
+    fn run(json: &str) -> Vec<(&'static str, String)> {
+        run_at(".claude/settings.json", json)
     }
 
     fn run_toml(text: &str) -> Vec<&'static str> {
         let node = crate::load::toml::parse(text).unwrap();
-        crate::scan::hits_of(|hits| detect(&node, hits))
+        crate::scan::hits_of(|hits| detect(&node, &rules(".codex/config.toml"), hits))
             .into_iter()
             .map(|(code, _)| code)
             .collect()
     }
 
+    fn codes_at(path: &str, json: &str) -> Vec<&'static str> {
+        run_at(path, json).into_iter().map(|(c, _)| c).collect()
+    }
+
     fn codes_of(json: &str) -> Vec<&'static str> {
-        run(json).into_iter().map(|(c, _)| c).collect()
+        codes_at(".claude/settings.json", json)
     }
 
     #[test]
@@ -475,10 +358,10 @@ mod tests {
             ),
             [
                 codes::APPROVAL_BYPASS,
+                codes::ALL_MCP_SERVERS_ENABLED,
                 codes::BLANKET_ALLOW,
                 codes::BROAD_ALLOW,
-                codes::BROAD_ALLOW,
-                codes::ALL_MCP_SERVERS_ENABLED
+                codes::BROAD_ALLOW
             ]
         );
         assert!(codes_of(r#"{"permissions": {"defaultMode": "default", "allow": ["Bash(npm run lint)", "Read(./src/**)"], "deny": ["Bash(curl * | sh)"]}}"#).is_empty());
@@ -488,7 +371,7 @@ mod tests {
     fn codex_sandbox_and_approvals() {
         assert_eq!(
             run_toml("sandbox_mode = \"danger-full-access\"\napproval_policy = \"never\"\n"),
-            [codes::APPROVAL_BYPASS]
+            [codes::APPROVAL_BYPASS, codes::PROTECTION_DISABLED]
         );
         assert_eq!(
             run_toml(
@@ -508,14 +391,21 @@ mod tests {
 
     #[test]
     fn gemini_vscode_and_zed_modes() {
+        let gemini = ".gemini/settings.json";
         assert_eq!(
-            codes_of(
+            codes_at(
+                gemini,
                 r#"{"general": {"defaultApprovalMode": "yolo"}, "security": {"folderTrust": {"enabled": false}}}"#
             ),
             [codes::APPROVAL_BYPASS, codes::PROTECTION_DISABLED]
         );
         assert_eq!(
-            codes_of(
+            codes_at(gemini, r#"{"tools": {"autoAccept": true}}"#),
+            [codes::APPROVAL_BYPASS]
+        );
+        assert_eq!(
+            codes_at(
+                ".vscode/settings.json",
                 r#"{"chat.tools.global.autoApprove": true, "chat.tools.terminal.autoApprove": {"/.*/": true, "rm": true, "git status": true}}"#
             ),
             [
@@ -525,12 +415,18 @@ mod tests {
             ]
         );
         assert_eq!(
-            codes_of(r#"{"agent": {"always_allow_tool_actions": true}}"#),
+            codes_at(
+                ".zed/settings.json",
+                r#"{"agent": {"always_allow_tool_actions": true}}"#
+            ),
             [codes::APPROVAL_BYPASS]
         );
         assert!(
-            codes_of(r#"{"chat.tools.global.autoApprove": false, "editor.fontSize": 14}"#)
-                .is_empty()
+            codes_at(
+                ".vscode/settings.json",
+                r#"{"chat.tools.global.autoApprove": false, "editor.fontSize": 14}"#
+            )
+            .is_empty()
         );
     }
 

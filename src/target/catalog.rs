@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::agreement::AGREEMENT_TARGET;
+use crate::agents::{self, TargetKind};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::embedded;
 use crate::policy::schema::SchemaKind;
@@ -176,21 +176,31 @@ impl Catalog {
         self.targets.keys().cloned().collect()
     }
 
-    /// Ids of the targets a manifest's `targets` list may name: every target but the working
-    /// agreement, which the manifest's `agreement` section selects.
+    /// Ids of the targets a manifest's `targets` list may name: every agent target with
+    /// outputs. The working agreement is selected by the manifest's `agreement` section, and
+    /// agents rulesmith only reads have nothing to build.
     pub fn agent_ids(&self) -> Vec<String> {
+        self.buildable_agents(|_| true)
+    }
+
+    /// Ids of the built-in agent targets with outputs, sorted: what `targets: all` selects.
+    pub fn builtin_ids(&self) -> Vec<String> {
+        self.buildable_agents(|t| t.builtin)
+    }
+
+    /// Ids of the targets of kind `kind`, sorted.
+    pub fn ids_of_kind(&self, kind: TargetKind) -> Vec<String> {
         self.targets
-            .keys()
-            .filter(|id| *id != AGREEMENT_TARGET)
-            .cloned()
+            .values()
+            .filter(|t| t.spec.kind == kind)
+            .map(|t| t.spec.id.clone())
             .collect()
     }
 
-    /// Ids of the built-in agent targets, sorted: what `targets: all` selects.
-    pub fn builtin_ids(&self) -> Vec<String> {
+    fn buildable_agents(&self, keep: impl Fn(&Target) -> bool) -> Vec<String> {
         self.targets
             .values()
-            .filter(|t| t.builtin && t.spec.id != AGREEMENT_TARGET)
+            .filter(|t| t.spec.kind == TargetKind::Agent && !t.spec.outputs.is_empty() && keep(t))
             .map(|t| t.spec.id.clone())
             .collect()
     }
@@ -215,8 +225,9 @@ impl Catalog {
 /// The display prefix of built-in target files.
 pub const BUILTIN_PREFIX: &str = "targets/";
 
-/// Checks what the schema cannot: templates exist, each output is either templated or a
-/// settings merge, placeholders match `each`, and budget globs compile.
+/// Checks what the schema cannot: the target writes or reads something, templates exist, each
+/// output is either templated or a settings merge, placeholders match `each`, globs compile,
+/// and each unsafe setting names exactly one value.
 fn check_spec(
     spec: &TargetSpec,
     templates: &BTreeMap<String, SourceFile>,
@@ -232,6 +243,31 @@ fn check_spec(
                 .hint(hint),
         );
     };
+    if spec.outputs.is_empty() && spec.reads.is_empty() {
+        problem(
+            "has neither `outputs` nor `reads`".into(),
+            "list the files the agent reads, the files rulesmith writes for it, or both".into(),
+        );
+    }
+    for read in &spec.reads {
+        if let Err(err) = agents::read_glob(&read.path) {
+            problem(
+                format!("`reads` glob `{}` is invalid: {err}", read.path),
+                "fix the `path` glob".into(),
+            );
+        }
+    }
+    for rule in &spec.unsafe_settings {
+        if rule.equals.is_some() == rule.non_empty {
+            problem(
+                format!(
+                    "unsafe setting `{}` needs exactly one of `equals` and `non-empty`",
+                    rule.setting
+                ),
+                "write `equals: <value>` or `non-empty: true`".into(),
+            );
+        }
+    }
     for output in &spec.outputs {
         let path = &output.path;
         match (&output.template, &output.settings) {
@@ -388,6 +424,26 @@ mod tests {
         .unwrap();
         let errors = Catalog::builtin().with(repo).unwrap_err();
         assert!(errors[0].message.contains("already a built-in target"));
+    }
+
+    #[test]
+    fn a_target_must_write_or_read_something() {
+        let errors =
+            Catalog::from_files([("x/target.yaml", "id: x\nname: X\n")], "t/").unwrap_err();
+        assert!(
+            errors[0].message.contains("neither"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn read_only_agents_and_the_agreement_are_not_buildable_agents() {
+        let catalog = Catalog::builtin();
+        let ids = catalog.agent_ids();
+        assert!(ids.contains(&"claude".to_owned()));
+        assert!(!ids.contains(&"warp".to_owned()) && !ids.contains(&"agreement".to_owned()));
+        assert_eq!(catalog.ids_of_kind(TargetKind::Agreement), ["agreement"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use handlebars::{Handlebars, RenderErrorReason, no_escape};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::agents::UnsafeSetting;
 use crate::agreement::AgreementView;
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::header;
@@ -38,6 +39,9 @@ pub struct Rendered {
     pub mode: OutputMode,
     /// Ids of the rule groups the file holds, for size reports.
     pub groups: Vec<String>,
+    /// Settings the file may not hold: those of the agent that reads it and of the target
+    /// that writes it.
+    pub unsafe_settings: Vec<UnsafeSetting>,
 }
 
 /// Permission entries a target wants in a JSON settings file.
@@ -283,6 +287,7 @@ impl<'c> Renderer<'c> {
             format: output.format,
             mode: OutputMode::Text(style),
             groups: instance.groups.iter().map(|(_, g)| g.id.clone()).collect(),
+            unsafe_settings: Vec::new(),
         }))
     }
 
