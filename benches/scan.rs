@@ -10,6 +10,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
+use rulesmith::agents::Registry;
 use rulesmith::load::walk::{self, WalkOptions};
 use rulesmith::scan::{self, ScanConfig, trust::TrustFile};
 use support::{benchmarking, peak_rss_kib, report, time};
@@ -89,12 +90,13 @@ fn main() {
     );
 
     let walk_only = time(runs, || {
-        let (found, _) = walk::discover(dir.path(), &[], WalkOptions::default());
+        let (found, _) =
+            walk::discover(dir.path(), &[], WalkOptions::default(), Registry::builtin());
         assert_eq!(found.len(), AGENT_FILES);
     });
     report("walk + read 500 agent files (in process)", walk_only, None);
 
-    let (found, _) = walk::discover(dir.path(), &[], WalkOptions::default());
+    let (found, _) = walk::discover(dir.path(), &[], WalkOptions::default(), Registry::builtin());
     let config = ScanConfig::default();
     let scan_only = time(runs, || {
         scan::scan_files(&found, &TrustFile::default(), &config);
@@ -102,7 +104,12 @@ fn main() {
     report("scan 500 agent files in memory", scan_only, None);
 
     let all = time(runs, || {
-        let (found, _) = walk::discover(dir.path(), &[], WalkOptions { all_files: true });
+        let (found, _) = walk::discover(
+            dir.path(),
+            &[],
+            WalkOptions { all_files: true },
+            Registry::builtin(),
+        );
         scan::scan_files(&found, &TrustFile::default(), &config);
     });
     report("scan --all-files, 10,000 files (in process)", all, None);

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::agents::TargetKind;
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
-use crate::model::agreement::AGREEMENT_TARGET;
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
 use crate::model::manifest::{ALL_TARGETS, Manifest};
 use crate::model::policy::Policy;
@@ -51,6 +51,7 @@ impl Plan {
                 format: Format::Json,
                 mode: OutputMode::Owned,
                 groups: Vec::new(),
+                unsafe_settings: Vec::new(),
             },
         );
         Plan { files }
@@ -200,6 +201,10 @@ pub fn compile_sources(
             .map(merge::planned),
     );
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let agents = catalog.registry();
+    for file in &mut files {
+        file.unsafe_settings = agents.unsafe_settings_for(&file.path, &file.target);
+    }
     Ok(Build {
         rules,
         plan: Plan::with_lock(files),
@@ -221,7 +226,7 @@ pub fn selected_targets(manifest: &Manifest, catalog: &Catalog) -> Vec<String> {
         }
     }
     if manifest.agreement.is_some() {
-        ids.push(AGREEMENT_TARGET.to_owned());
+        ids.extend(catalog.ids_of_kind(TargetKind::Agreement));
     }
     catalog.with_required(&ids)
 }
@@ -235,16 +240,26 @@ fn check_manifest_names(
     let mut problems = Vec::new();
     let mut known_targets = catalog.agent_ids();
     known_targets.push(ALL_TARGETS.to_owned());
+    let agreements = catalog.ids_of_kind(TargetKind::Agreement);
     for (index, id) in manifest.value.targets.written().iter().enumerate() {
-        if id == AGREEMENT_TARGET {
+        if agreements.contains(id) {
+            let position = position(manifest, &format!("/targets/{index}"));
+            problems.push(
+                Diagnostic::error(InputCode::UnknownTarget, format!("`{id}` is not an agent target"))
+                .at(source.span(position, id.chars().count()))
+                .hint("remove it from `targets`; an `agreement:` section in the manifest renders WORKING-AGREEMENT.md and the CODEOWNERS block"),
+            );
+        } else if !known_targets.contains(id) && catalog.targets.contains_key(id) {
             let position = position(manifest, &format!("/targets/{index}"));
             problems.push(
                 Diagnostic::error(
                     InputCode::UnknownTarget,
-                    format!("`{AGREEMENT_TARGET}` is not an agent target"),
+                    format!(
+                        "target `{id}` writes no files: rulesmith only reads this agent's files"
+                    ),
                 )
                 .at(source.span(position, id.chars().count()))
-                .hint("remove it from `targets`; an `agreement:` section in the manifest renders WORKING-AGREEMENT.md and the CODEOWNERS block"),
+                .hint("remove it from `targets`; `check` and `scan` cover its files without it"),
             );
         } else if !known_targets.contains(id) {
             let position = position(manifest, &format!("/targets/{index}"));

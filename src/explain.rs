@@ -232,6 +232,7 @@ mod tests {
                 format: crate::model::target::Format::Markdown,
                 mode: crate::model::target::OutputMode::Owned,
                 groups: vec![],
+                unsafe_settings: Vec::new(),
             }],
         }
     }

@@ -1,264 +1,163 @@
-//! The catalogue of files that AI coding agents read: one table, used to discover agent files
-//! in a repository (`scan`) and to spot agent rules that rulesmith did not generate (`check`).
+//! The agent registry: what every target in the catalogue says about the files its agent
+//! reads and the settings that switch its prompts off, compiled for lookups.
 //!
-//! Paths are repository-relative with `/` separators. Every pattern matches at any depth,
-//! because agents read nested files (a `CLAUDE.md` in a subdirectory, a `.claude/` in a
-//! monorepo package). Earlier entries win, so specific locations come before general names.
+//! `scan` discovers agent files with it, `check` spots agent files rulesmith did not generate,
+//! and the write-time guard refuses unsafe settings in the files an agent reads. Built-in and
+//! repository targets count alike, so a new agent needs a folder under `targets/`, not Rust.
 
-use std::sync::OnceLock;
+pub mod settings;
+
+use std::sync::{Arc, OnceLock};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-/// What role a file plays for its agent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FileKind {
-    /// A top-level instruction file loaded into every session (`CLAUDE.md`, `AGENTS.md`).
-    Instructions,
-    /// A rule file, often scoped by globs (`.cursor/rules/*.mdc`, `.claude/rules/*.md`).
-    Rules,
-    /// A skill definition or one of its supporting files (`SKILL.md`).
-    Skill,
-    /// A custom command, prompt file or workflow the user can invoke.
-    Command,
-    /// A subagent, custom agent or chat mode definition.
-    Subagent,
-    /// Agent settings and permission files.
-    Settings,
-    /// An MCP server configuration.
-    Mcp,
-    /// A file telling an agent which files to ignore.
-    Ignore,
-}
+use crate::embedded;
+pub use crate::model::agent::{
+    Effect, FileKind, ReadSpec, Scalar, Status, TargetKind, UnsafeSetting,
+};
+use crate::model::target::TargetSpec;
+use crate::syntax::yaml;
 
-impl FileKind {
-    /// The kind's name as printed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Instructions => "instructions",
-            FileKind::Rules => "rules",
-            FileKind::Skill => "skill",
-            FileKind::Command => "command",
-            FileKind::Subagent => "subagent",
-            FileKind::Settings => "settings",
-            FileKind::Mcp => "mcp",
-            FileKind::Ignore => "ignore",
-        }
-    }
-
-    /// Whether the file's text is read by the agent as instructions (as opposed to settings,
-    /// MCP configuration or ignore patterns).
-    pub fn is_prose(self) -> bool {
-        matches!(
-            self,
-            FileKind::Instructions
-                | FileKind::Rules
-                | FileKind::Skill
-                | FileKind::Command
-                | FileKind::Subagent
-        )
-    }
-}
-
-/// A known agent file: which agent reads it and what for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A known agent file: which agent reads it, what for, and which of its settings are unsafe.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgentFile {
-    /// The agent's id, e.g. `claude`, `cursor`; `agents` for the shared `AGENTS.md` convention.
-    pub agent: &'static str,
+    /// The reading agent's target id, e.g. `claude`; `agents` for the shared `AGENTS.md`.
+    pub agent: String,
     /// The file's role.
     pub kind: FileKind,
+    /// The agent's unsafe settings, checked in its settings and MCP files.
+    pub unsafe_settings: Arc<[UnsafeSetting]>,
 }
 
-/// One catalogue entry: a glob over repository-relative paths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// The glob, matched with `/` as a literal separator; `**/` makes it match at any depth.
-    pub pattern: &'static str,
-    /// Which agent reads matching files, and what for.
-    pub file: AgentFile,
+/// One glob of the registry and the file it classifies.
+#[derive(Clone, Debug)]
+struct Entry {
+    /// How many literal characters the glob has: more means more specific.
+    literal: usize,
+    /// What matching files are.
+    file: AgentFile,
 }
 
-const fn entry(pattern: &'static str, agent: &'static str, kind: FileKind) -> Entry {
-    Entry {
-        pattern,
-        file: AgentFile { agent, kind },
+/// Every agent's reads and unsafe settings, from one catalogue.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    entries: Vec<Entry>,
+    globs: GlobSet,
+    unsafe_settings: Vec<(String, Arc<[UnsafeSetting]>)>,
+}
+
+impl Registry {
+    /// The registry of the agents `specs` describe. Globs that do not compile are left out;
+    /// the catalogue reports them when it loads.
+    pub fn new<'a>(specs: impl IntoIterator<Item = &'a TargetSpec>) -> Registry {
+        let mut entries = Vec::new();
+        let mut builder = GlobSetBuilder::new();
+        let mut unsafe_settings = Vec::new();
+        for spec in specs {
+            let rules: Arc<[UnsafeSetting]> = spec.unsafe_settings.clone().into();
+            unsafe_settings.push((spec.id.clone(), Arc::clone(&rules)));
+            for read in &spec.reads {
+                let Ok(glob) = read_glob(&read.path) else {
+                    continue;
+                };
+                builder.add(glob);
+                entries.push(Entry {
+                    literal: literal_len(&read.path),
+                    file: AgentFile {
+                        agent: spec.id.clone(),
+                        kind: read.kind,
+                        unsafe_settings: Arc::clone(&rules),
+                    },
+                });
+            }
+        }
+        let globs = builder.build().unwrap_or_else(|_| GlobSet::empty());
+        Registry {
+            entries,
+            globs,
+            unsafe_settings,
+        }
+    }
+
+    /// The registry of the built-in targets.
+    pub fn builtin() -> &'static Registry {
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        REGISTRY.get_or_init(|| Registry::new(&builtin_specs()))
+    }
+
+    /// Classifies a repository-relative, `/`-separated path as a known agent file. When
+    /// several globs match, the one with the most literal characters wins, then the first.
+    pub fn classify(&self, path: &str) -> Option<AgentFile> {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        self.globs
+            .matches(path)
+            .into_iter()
+            .min_by_key(|&index| (std::cmp::Reverse(self.entries[index].literal), index))
+            .map(|index| self.entries[index].file.clone())
+    }
+
+    /// The settings a file written at `path` by target `target` may not hold: those of the
+    /// agent that reads the file and those of the writing target, each once.
+    pub fn unsafe_settings_for(&self, path: &str, target: &str) -> Vec<UnsafeSetting> {
+        let reader = self.classify(path).map(|file| file.unsafe_settings);
+        let writer = self
+            .unsafe_settings
+            .iter()
+            .find(|(id, _)| id == target)
+            .map(|(_, rules)| Arc::clone(rules));
+        let mut out: Vec<UnsafeSetting> = Vec::new();
+        for rule in reader
+            .iter()
+            .chain(writer.iter())
+            .flat_map(|rules| rules.iter())
+        {
+            if !out.contains(rule) {
+                out.push(rule.clone());
+            }
+        }
+        out
     }
 }
 
-use FileKind::{Command, Ignore, Instructions, Mcp, Rules, Settings, Skill, Subagent};
-
-/// Every known agent file location, most specific first.
-pub const CATALOGUE: &[Entry] = &[
-    // Claude Code.
-    entry("**/.claude/skills/**/*.md", "claude", Skill),
-    entry("**/.claude/commands/**/*.md", "claude", Command),
-    entry("**/.claude/agents/**/*.md", "claude", Subagent),
-    entry("**/.claude/rules/**/*.md", "claude", Rules),
-    entry("**/.claude/CLAUDE.md", "claude", Instructions),
-    entry("**/.claude/settings.json", "claude", Settings),
-    entry("**/.claude/settings.local.json", "claude", Settings),
-    entry("**/CLAUDE.md", "claude", Instructions),
-    entry("**/CLAUDE.local.md", "claude", Instructions),
-    entry("**/.mcp.json", "claude", Mcp),
-    // OpenAI Codex.
-    entry("**/AGENTS.override.md", "codex", Instructions),
-    entry("**/.codex/config.toml", "codex", Settings),
-    entry("**/.codex/rules/**/*.rules", "codex", Settings),
-    entry("**/.codex/prompts/**/*.md", "codex", Command),
-    entry("**/.codex/skills/**/*.md", "codex", Skill),
-    entry("**/.agents/skills/**/*.md", "codex", Skill),
-    // Cursor.
-    entry("**/.cursor/rules/**/*.mdc", "cursor", Rules),
-    entry("**/.cursor/rules/**/*.md", "cursor", Rules),
-    entry("**/.cursor/commands/**/*.md", "cursor", Command),
-    entry("**/.cursor/skills/**/*.md", "cursor", Skill),
-    entry("**/.cursor/agents/**/*.md", "cursor", Subagent),
-    entry("**/.cursor/cli.json", "cursor", Settings),
-    entry("**/.cursor/mcp.json", "cursor", Mcp),
-    entry("**/.cursorrules", "cursor", Rules),
-    entry("**/.cursorignore", "cursor", Ignore),
-    entry("**/.cursorindexingignore", "cursor", Ignore),
-    // GitHub Copilot and VS Code.
-    entry(
-        "**/.github/copilot-instructions.md",
-        "copilot",
-        Instructions,
-    ),
-    entry(
-        "**/.github/instructions/**/*.instructions.md",
-        "copilot",
-        Rules,
-    ),
-    entry("**/.github/prompts/**/*.prompt.md", "copilot", Command),
-    entry("**/.github/chatmodes/**/*.chatmode.md", "copilot", Subagent),
-    entry("**/.github/agents/**/*.md", "copilot", Subagent),
-    entry("**/.github/skills/**/*.md", "copilot", Skill),
-    entry("**/.vscode/settings.json", "copilot", Settings),
-    entry("**/.vscode/mcp.json", "copilot", Mcp),
-    // Windsurf / Devin Desktop.
-    entry("**/.windsurf/rules/**/*.md", "windsurf", Rules),
-    entry("**/.devin/rules/**/*.md", "windsurf", Rules),
-    entry("**/.windsurf/workflows/**/*.md", "windsurf", Command),
-    entry("**/.windsurfrules", "windsurf", Rules),
-    entry("**/.codeiumignore", "windsurf", Ignore),
-    // Cline.
-    entry("**/.clinerules/workflows/**/*.md", "cline", Command),
-    entry("**/.clinerules/**/*.md", "cline", Rules),
-    entry("**/.clinerules/**/*.txt", "cline", Rules),
-    entry("**/.clinerules", "cline", Rules),
-    entry("**/.cline/rules/**/*.md", "cline", Rules),
-    entry("**/.clineignore", "cline", Ignore),
-    // Roo Code.
-    entry("**/.roo/rules/**", "roo", Rules),
-    entry("**/.roo/rules-*/**", "roo", Rules),
-    entry("**/.roo/commands/**/*.md", "roo", Command),
-    entry("**/.roo/mcp.json", "roo", Mcp),
-    entry("**/.roorules", "roo", Rules),
-    entry("**/.roorules-*", "roo", Rules),
-    entry("**/.roomodes", "roo", Settings),
-    entry("**/.rooignore", "roo", Ignore),
-    // Gemini CLI.
-    entry("**/GEMINI.md", "gemini", Instructions),
-    entry("**/.gemini/settings.json", "gemini", Settings),
-    entry("**/.gemini/policies/**/*.toml", "gemini", Settings),
-    entry("**/.gemini/commands/**/*.toml", "gemini", Command),
-    entry("**/.gemini/skills/**/*.md", "gemini", Skill),
-    entry("**/.gemini/agents/**/*.md", "gemini", Subagent),
-    entry("**/.geminiignore", "gemini", Ignore),
-    // Aider.
-    entry("**/.aider.conf.yml", "aider", Settings),
-    entry("**/CONVENTIONS.md", "aider", Instructions),
-    entry("**/.aiderignore", "aider", Ignore),
-    // JetBrains Junie.
-    entry("**/.junie/guidelines.md", "junie", Instructions),
-    entry("**/.junie/AGENTS.md", "junie", Instructions),
-    entry("**/.junie/playbook.md", "junie", Instructions),
-    entry("**/.junie/rules/**/*.md", "junie", Rules),
-    entry("**/.junie/mcp/mcp.json", "junie", Mcp),
-    entry("**/.aiignore", "junie", Ignore),
-    // Amazon Q Developer.
-    entry("**/.amazonq/rules/**/*.md", "amazonq", Rules),
-    entry("**/.amazonq/default.json", "amazonq", Mcp),
-    entry("**/.amazonq/mcp.json", "amazonq", Mcp),
-    entry("**/.amazonq/cli-agents/**/*.json", "amazonq", Subagent),
-    // Kiro.
-    entry("**/.kiro/steering/**/*.md", "kiro", Rules),
-    entry("**/.kiro/settings/mcp.json", "kiro", Mcp),
-    entry("**/.kiro/agents/**/*.json", "kiro", Subagent),
-    entry("**/.kiro/hooks/**/*.kiro.hook", "kiro", Settings),
-    entry("**/.kiroignore", "kiro", Ignore),
-    // Continue.
-    entry("**/.continue/rules/**/*.md", "continue", Rules),
-    entry("**/.continue/prompts/**/*.{md,prompt}", "continue", Command),
-    entry(
-        "**/.continue/mcpServers/**/*.{yaml,yml,json}",
-        "continue",
-        Mcp,
-    ),
-    entry("**/.continue/config.yaml", "continue", Settings),
-    entry("**/.continueignore", "continue", Ignore),
-    // Zed.
-    entry("**/.rules", "zed", Rules),
-    entry("**/.zed/settings.json", "zed", Settings),
-    // Augment.
-    entry("**/.augment/rules/**/*.{md,mdx}", "augment", Rules),
-    entry("**/.augment/commands/**/*.md", "augment", Command),
-    entry("**/.augment/guidelines.md", "augment", Instructions),
-    entry("**/.augment/settings.json", "augment", Settings),
-    entry("**/.augment-guidelines", "augment", Instructions),
-    entry("**/.augmentignore", "augment", Ignore),
-    // OpenHands.
-    entry("**/.openhands/microagents/**/*.md", "openhands", Rules),
-    entry("**/.openhands/skills/**/*.md", "openhands", Skill),
-    // Firebase Studio.
-    entry("**/.idx/airules.md", "firebase-studio", Instructions),
-    entry("**/.idx/mcp.json", "firebase-studio", Mcp),
-    entry("**/.aiexclude", "firebase-studio", Ignore),
-    // opencode.
-    entry("**/.opencode/agents/**/*.md", "opencode", Subagent),
-    entry("**/.opencode/agent/**/*.md", "opencode", Subagent),
-    entry("**/.opencode/commands/**/*.md", "opencode", Command),
-    entry("**/.opencode/command/**/*.md", "opencode", Command),
-    entry("**/opencode.json", "opencode", Settings),
-    entry("**/opencode.jsonc", "opencode", Settings),
-    // Warp.
-    entry("**/WARP.md", "warp", Instructions),
-    // Shared conventions, read by several agents.
-    entry("**/AGENTS.md", "agents", Instructions),
-    entry("**/AGENT.md", "agents", Instructions),
-    entry("**/SKILL.md", "agents", Skill),
-];
-
-fn matcher() -> &'static GlobSet {
-    static SET: OnceLock<GlobSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let mut builder = GlobSetBuilder::new();
-        for entry in CATALOGUE {
-            let glob = GlobBuilder::new(entry.pattern)
-                .literal_separator(true)
-                .build()
-                .expect("catalogue patterns are valid globs");
-            builder.add(glob);
-        }
-        builder.build().expect("catalogue patterns compile")
-    })
+/// The specs of the built-in targets, read from the embedded `target.yaml` files. The
+/// catalogue validates the same files against their schema, and the test suite checks them.
+fn builtin_specs() -> Vec<TargetSpec> {
+    embedded::TARGETS
+        .iter()
+        .filter(|(path, _)| path.ends_with("/target.yaml"))
+        .map(|(path, text)| {
+            let node = yaml::parse(text).unwrap_or_else(|_| panic!("{path} parses"));
+            serde_json::from_value(node.to_json()).unwrap_or_else(|e| panic!("{path}: {e}"))
+        })
+        .collect()
 }
 
-/// Classifies a repository-relative, `/`-separated path as a known agent file.
-pub fn classify(path: &str) -> Option<AgentFile> {
-    let path = path.strip_prefix("./").unwrap_or(path);
-    matcher()
-        .matches(path)
-        .into_iter()
-        .min()
-        .map(|index| CATALOGUE[index].file)
+/// Compiles a `reads` glob: `*` stays within one directory.
+pub fn read_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    GlobBuilder::new(pattern).literal_separator(true).build()
+}
+
+/// The number of characters of a glob that match only themselves.
+fn literal_len(pattern: &str) -> usize {
+    pattern
+        .chars()
+        .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | ','))
+        .count()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use FileKind::{Command, Ignore, Instructions, Mcp, Rules, Settings, Skill, Subagent};
 
-    fn kind(path: &str) -> Option<(&'static str, FileKind)> {
-        classify(path).map(|file| (file.agent, file.kind))
+    fn kind(path: &str) -> Option<(String, FileKind)> {
+        Registry::builtin()
+            .classify(path)
+            .map(|file| (file.agent, file.kind))
+    }
+
+    fn is(path: &str, agent: &str, expected: FileKind) {
+        assert_eq!(kind(path), Some((agent.to_owned(), expected)), "{path}");
     }
 
     #[test]
@@ -331,6 +230,7 @@ mod tests {
             (".kiro/settings/mcp.json", "kiro", Mcp),
             (".kiroignore", "kiro", Ignore),
             (".continue/rules/style.md", "continue", Rules),
+            (".continue/prompts/review.prompt", "continue", Command),
             (".continue/mcpServers/db.yaml", "continue", Mcp),
             (".rules", "zed", Rules),
             (".zed/settings.json", "zed", Settings),
@@ -338,15 +238,18 @@ mod tests {
             (".augment-guidelines", "augment", Instructions),
             (".augment/settings.json", "augment", Settings),
             (".openhands/microagents/repo.md", "openhands", Rules),
+            (".openhands/skills/x/SKILL.md", "openhands", Skill),
             (".idx/airules.md", "firebase-studio", Instructions),
             (".idx/mcp.json", "firebase-studio", Mcp),
             (".aiexclude", "firebase-studio", Ignore),
+            (".opencode/agents/review.md", "opencode", Subagent),
+            ("opencode.json", "opencode", Settings),
             ("WARP.md", "warp", Instructions),
             ("AGENT.md", "agents", Instructions),
             ("plugins/release/skills/tag/SKILL.md", "agents", Skill),
         ];
         for (path, agent, expected) in cases {
-            assert_eq!(kind(path), Some((agent, expected)), "{path}");
+            is(path, agent, expected);
         }
     }
 
@@ -369,9 +272,11 @@ mod tests {
     }
 
     #[test]
-    fn specific_locations_win_over_shared_names() {
-        assert_eq!(kind(".claude/skills/x/SKILL.md"), Some(("claude", Skill)));
-        assert_eq!(kind("./CLAUDE.md"), Some(("claude", Instructions)));
+    fn the_most_specific_glob_wins_across_agents() {
+        is(".claude/skills/x/SKILL.md", "claude", Skill);
+        is(".junie/AGENTS.md", "junie", Instructions);
+        is(".gemini/skills/x/SKILL.md", "gemini", Skill);
+        is("./CLAUDE.md", "claude", Instructions);
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub(super) fn run(
         walk::WalkOptions {
             all_files: args.all_files,
         },
+        &setup.agents,
     );
     // A path that does not exist or cannot be scanned fails the command: a typo in CI must not
     // pass as a clean scan.

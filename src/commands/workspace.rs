@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::agents;
+use crate::agents::Registry;
 use crate::check;
 use crate::compile::{self, Budgets, Build, Sources};
 use crate::diagnostic::finding::Finding;
@@ -46,6 +46,8 @@ pub struct Workspace {
     pub manifest: Option<ManifestFile>,
     /// The built-in targets plus the repository's own under `.rulesmith/targets/`.
     pub catalog: Catalog,
+    /// What the catalogue says about agents: the files each reads, its unsafe settings.
+    pub agents: Registry,
     /// Severity changes and the minimum severity of scan findings.
     pub scan: ScanConfig,
     /// Files reviewed and trusted, from `.rulesmith/trust.yaml`.
@@ -78,6 +80,7 @@ impl Workspace {
         };
         let Some(path) = path else {
             return Ok(Workspace {
+                agents: Registry::builtin().clone(),
                 catalog: Catalog::builtin(),
                 scan: ScanConfig::default(),
                 trust: read_trust(cwd)?,
@@ -88,8 +91,10 @@ impl Workspace {
         let (root, source) = load::read_manifest(cwd, &path).map_err(|d| vec![d])?;
         let parsed = validate::manifest::parse(&source)?;
         let scan = scan_config(&parsed.value.scan, &source, &parsed)?;
+        let catalog = catalog(&root)?;
         Ok(Workspace {
-            catalog: catalog(&root)?,
+            agents: catalog.registry(),
+            catalog,
             scan,
             trust: read_trust(&root)?,
             root,
@@ -138,7 +143,7 @@ impl Workspace {
         let tree = load::tree::read_tree(
             &self.root,
             plan.files.iter().map(|f| f.path.as_str()),
-            |path| agents::classify(path).is_some(),
+            |path| self.agents.classify(path).is_some(),
         )?;
         let entries = reconcile::reconcile(&plan.files, &tree)?;
         Ok(Reconciled {
@@ -170,7 +175,11 @@ impl Workspace {
         check::findings(
             &project.entries,
             &project.tree,
-            |path| agents::classify(path).is_some_and(|file| file.kind.is_prose()),
+            |path| {
+                self.agents
+                    .classify(path)
+                    .is_some_and(|file| file.kind.is_prose())
+            },
             scan,
         )
     }
@@ -179,9 +188,13 @@ impl Workspace {
     /// text: nothing for a trusted file, only findings at or above the minimum severity.
     pub fn scan_file(&self, path: &str, content: Result<&str, &str>) -> Vec<Finding> {
         match content {
-            Ok(text) => {
-                scan::scan_trusted(path, agents::classify(path), text, &self.scan, &self.trust)
-            }
+            Ok(text) => scan::scan_trusted(
+                path,
+                self.agents.classify(path).as_ref(),
+                text,
+                &self.scan,
+                &self.trust,
+            ),
             Err(reason) => {
                 let unscanned = scan::unscanned(path, &format!("the file {reason}"), &self.scan);
                 (unscanned.severity >= self.scan.min_severity)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::agents::{self, AgentFile};
+use crate::agents::{AgentFile, Registry};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::display_path;
 use crate::scan::file::{Body, Discovered, MAX_SCAN_BYTES};
@@ -34,15 +34,16 @@ pub struct WalkOptions {
     pub all_files: bool,
 }
 
-/// Walks `paths` (files or directories; the root when empty) and reads every agent file.
-/// Paths are shown relative to `root`. A path given by name that does not exist or is a
-/// special file (a FIFO, a device, a socket) is an error, so a typo cannot pass as a clean
-/// scan; unreadable files and symlinks given by name are reported as warnings; the walk goes
-/// on.
+/// Walks `paths` (files or directories; the root when empty) and reads every file `agents`
+/// knows as an agent file. Paths are shown relative to `root`. A path given by name that does
+/// not exist or is a special file (a FIFO, a device, a socket) is an error, so a typo cannot
+/// pass as a clean scan; unreadable files and symlinks given by name are reported as warnings;
+/// the walk goes on.
 pub fn discover(
     root: &Path,
     paths: &[PathBuf],
     options: WalkOptions,
+    agents: &Registry,
 ) -> (Vec<Discovered>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
@@ -56,9 +57,12 @@ pub fn discover(
         let display = display_path(root, start);
         match std::fs::symlink_metadata(start) {
             Err(err) => problems.push(
-                Diagnostic::error(InputCode::ReadFailed, format!("cannot read {display}: {err}"))
-                    .at(SourceFile::new(display.as_str(), "").whole())
-                    .hint("check the path"),
+                Diagnostic::error(
+                    InputCode::ReadFailed,
+                    format!("cannot read {display}: {err}"),
+                )
+                .at(SourceFile::new(display.as_str(), "").whole())
+                .hint("check the path"),
             ),
             Ok(meta) if meta.file_type().is_symlink() => problems.push(warning(
                 InputCode::NotARegularFile,
@@ -67,10 +71,12 @@ pub fn discover(
                 "scan the file the link points to, inside the repository",
             )),
             Ok(meta) if meta.is_file() => {
-                let file = agents::classify(&display);
+                let file = agents.classify(&display);
                 read_into(start, display, file, &mut found, &mut problems);
             }
-            Ok(meta) if meta.is_dir() => walk_dir(root, start, options, &mut found, &mut problems),
+            Ok(meta) if meta.is_dir() => {
+                walk_dir(root, start, options, agents, &mut found, &mut problems);
+            }
             Ok(_) => problems.push(
                 Diagnostic::error(
                     InputCode::NotARegularFile,
@@ -105,6 +111,7 @@ fn walk_dir(
     root: &Path,
     dir: &Path,
     options: WalkOptions,
+    agents: &Registry,
     found: &mut Vec<Discovered>,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -124,8 +131,9 @@ fn walk_dir(
             continue;
         }
         let relative = display_path(dir, entry.path());
-        let file = agents::classify(&relative)
-            .or_else(|| agents::classify(&display_path(root, entry.path())));
+        let file = agents
+            .classify(&relative)
+            .or_else(|| agents.classify(&display_path(root, entry.path())));
         if file.is_none() && !options.all_files {
             continue;
         }
@@ -251,10 +259,15 @@ mod tests {
         write(root, "vendor/AGENTS.md", "ignored");
         write(root, ".gitignore", "vendor/\n");
         write(root, ".git/CLAUDE.md", "not part of the tree");
-        let (found, problems) = discover(root, &[], WalkOptions::default());
+        let (found, problems) = discover(root, &[], WalkOptions::default(), Registry::builtin());
         assert!(problems.is_empty());
         assert_eq!(paths(&found), [".claude/settings.json", "CLAUDE.md"]);
-        let (all, _) = discover(root, &[], WalkOptions { all_files: true });
+        let (all, _) = discover(
+            root,
+            &[],
+            WalkOptions { all_files: true },
+            Registry::builtin(),
+        );
         assert!(paths(&all).contains(&"src/main.rs"));
     }
 
@@ -270,12 +283,13 @@ mod tests {
             dir.path().join("CLAUDE.md"),
         )
         .unwrap();
-        let (found, _) = discover(dir.path(), &[], WalkOptions::default());
+        let (found, _) = discover(dir.path(), &[], WalkOptions::default(), Registry::builtin());
         assert!(found.is_empty(), "{found:?}");
         let (found, problems) = discover(
             dir.path(),
             &[dir.path().join("CLAUDE.md")],
             WalkOptions::default(),
+            Registry::builtin(),
         );
         assert!(found.is_empty());
         assert_eq!(problems[0].code, InputCode::NotARegularFile);
@@ -288,6 +302,7 @@ mod tests {
             dir.path(),
             &[dir.path().join("CLAUDE.mdd")],
             WalkOptions::default(),
+            Registry::builtin(),
         );
         assert!(found.is_empty());
         assert_eq!(problems[0].code, InputCode::ReadFailed);
@@ -299,7 +314,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = "x".repeat(MAX_SCAN_BYTES as usize + 10);
         write(dir.path(), "AGENTS.md", &big);
-        let (found, _) = discover(dir.path(), &[], WalkOptions::default());
+        let (found, _) = discover(dir.path(), &[], WalkOptions::default(), Registry::builtin());
         match &found[0].body {
             Body::TooLarge { size, sha256 } => {
                 assert_eq!(*size, MAX_SCAN_BYTES + 10);

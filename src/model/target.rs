@@ -3,13 +3,16 @@
 //! A spec lists the agent's outputs (which file, from which template, once or per scope), the
 //! frontmatter each file carries (as data, serialized by rulesmith), the size budgets the agent
 //! is known to enforce, the permission entries it merges into settings files, and which files it
-//! reads in place of others. Adding an agent needs a spec and templates, not Rust.
+//! reads in place of others. It also says which files the agent reads, which of its settings
+//! switch prompts off, where the agent is documented and whether it is maintained (see
+//! [`crate::agents`]). Adding an agent needs a spec and templates, not Rust.
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::model::agent::{ReadSpec, Status, TargetKind, UnsafeSetting};
 use crate::syntax::header::CommentStyle;
 
 /// One agent's target: the files rulesmith renders for it.
@@ -24,6 +27,15 @@ pub struct TargetSpec {
     /// One sentence on what the target produces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// What the target is: an agent (the default) or the working agreement.
+    #[serde(default)]
+    pub kind: TargetKind,
+    /// Whether the agent is still maintained.
+    #[serde(default)]
+    pub status: Status,
+    /// The vendor's documentation pages the facts in this spec come from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub docs: Vec<String>,
     /// How the agent limits a rule to part of the repository.
     #[serde(default)]
     pub scoping: Scoping,
@@ -31,9 +43,16 @@ pub struct TargetSpec {
     /// built whenever this one is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
-    /// The files this target writes.
-    #[schemars(length(min = 1))]
+    /// The files this target writes; none for an agent rulesmith only reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<OutputSpec>,
+    /// The files the agent reads, for `scan` and for `check`'s shadow rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<ReadSpec>,
+    /// Settings that switch the agent's prompts or protections off: `build` refuses to write
+    /// them, `check` and `scan` report them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsafe_settings: Vec<UnsafeSetting>,
     /// Size limits the agent is known to have.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<Budget>,

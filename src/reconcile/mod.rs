@@ -275,6 +275,7 @@ mod tests {
             format: crate::model::target::Format::Markdown,
             mode: OutputMode::Text(CommentStyle::Html),
             groups: Vec::new(),
+            unsafe_settings: Vec::new(),
         }
     }
 

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::agents::{self, Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::embedded;
-use crate::model::agreement::AGREEMENT_TARGET;
 use crate::model::target::{Each, Format, TargetSpec};
 use crate::render::guard;
 use crate::validate::parse_document;
@@ -36,6 +36,12 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The agent registry of this catalogue's targets: which files each agent reads and which
+    /// of its settings are unsafe.
+    pub fn registry(&self) -> Registry {
+        Registry::new(self.targets.values().map(|target| &target.spec))
+    }
+
     /// Builds the catalogue from `(path, text)` pairs laid out as `targets/`.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -176,21 +182,31 @@ impl Catalog {
         self.targets.keys().cloned().collect()
     }
 
-    /// Ids of the targets a manifest's `targets` list may name: every target but the working
-    /// agreement, which the manifest's `agreement` section selects.
+    /// Ids of the targets a manifest's `targets` list may name: every agent target with
+    /// outputs. The working agreement is selected by the manifest's `agreement` section, and
+    /// agents rulesmith only reads have nothing to build.
     pub fn agent_ids(&self) -> Vec<String> {
+        self.buildable_agents(|_| true)
+    }
+
+    /// Ids of the built-in agent targets with outputs, sorted: what `targets: all` selects.
+    pub fn builtin_ids(&self) -> Vec<String> {
+        self.buildable_agents(|t| t.builtin)
+    }
+
+    /// Ids of the targets of kind `kind`, sorted.
+    pub fn ids_of_kind(&self, kind: TargetKind) -> Vec<String> {
         self.targets
-            .keys()
-            .filter(|id| *id != AGREEMENT_TARGET)
-            .cloned()
+            .values()
+            .filter(|t| t.spec.kind == kind)
+            .map(|t| t.spec.id.clone())
             .collect()
     }
 
-    /// Ids of the built-in agent targets, sorted: what `targets: all` selects.
-    pub fn builtin_ids(&self) -> Vec<String> {
+    fn buildable_agents(&self, keep: impl Fn(&Target) -> bool) -> Vec<String> {
         self.targets
             .values()
-            .filter(|t| t.builtin && t.spec.id != AGREEMENT_TARGET)
+            .filter(|t| t.spec.kind == TargetKind::Agent && !t.spec.outputs.is_empty() && keep(t))
             .map(|t| t.spec.id.clone())
             .collect()
     }
@@ -215,8 +231,9 @@ impl Catalog {
 /// The display prefix of built-in target files.
 pub const BUILTIN_PREFIX: &str = "targets/";
 
-/// Checks what the schema cannot: templates exist, each output is either templated or a
-/// settings merge, placeholders match `each`, and budget globs compile.
+/// Checks what the schema cannot: the target writes or reads something, templates exist, each
+/// output is either templated or a settings merge, placeholders match `each`, globs compile,
+/// and each unsafe setting names exactly one value.
 fn check_spec(
     spec: &TargetSpec,
     templates: &BTreeMap<String, SourceFile>,
@@ -235,6 +252,31 @@ fn check_spec(
             .hint(hint),
         );
     };
+    if spec.outputs.is_empty() && spec.reads.is_empty() {
+        problem(
+            "has neither `outputs` nor `reads`".into(),
+            "list the files the agent reads, the files rulesmith writes for it, or both".into(),
+        );
+    }
+    for read in &spec.reads {
+        if let Err(err) = agents::read_glob(&read.path) {
+            problem(
+                format!("`reads` glob `{}` is invalid: {err}", read.path),
+                "fix the `path` glob".into(),
+            );
+        }
+    }
+    for rule in &spec.unsafe_settings {
+        if rule.equals.is_some() == rule.non_empty {
+            problem(
+                format!(
+                    "unsafe setting `{}` needs exactly one of `equals` and `non-empty`",
+                    rule.setting
+                ),
+                "write `equals: <value>` or `non-empty: true`".into(),
+            );
+        }
+    }
     for output in &spec.outputs {
         let path = &output.path;
         match (&output.template, &output.settings) {
@@ -342,6 +384,7 @@ pub fn output_glob(glob: &str) -> Result<globset::GlobMatcher, globset::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::agent::FileKind;
 
     #[test]
     fn the_builtin_catalogue_loads() {
@@ -394,10 +437,51 @@ mod tests {
     }
 
     #[test]
+    fn a_target_must_write_or_read_something() {
+        let errors =
+            Catalog::from_files([("x/target.yaml", "id: x\nname: X\n")], "t/").unwrap_err();
+        assert!(
+            errors[0].message.contains("neither"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn read_only_agents_and_the_agreement_are_not_buildable_agents() {
+        let catalog = Catalog::builtin();
+        let ids = catalog.agent_ids();
+        assert!(ids.contains(&"claude".to_owned()));
+        assert!(!ids.contains(&"warp".to_owned()) && !ids.contains(&"agreement".to_owned()));
+        assert_eq!(catalog.ids_of_kind(TargetKind::Agreement), ["agreement"]);
+    }
+
+    #[test]
     fn a_spec_naming_a_missing_template_is_an_error() {
         let spec = "id: x\nname: X\noutputs:\n  - path: X.md\n    template: missing.hbs\n    comment: html\n";
         let errors = Catalog::from_files([("x/target.yaml", spec)], "targets/").unwrap_err();
         assert_eq!(errors[0].code, InputCode::TargetSpecError);
         assert!(errors[0].message.contains("missing.hbs"));
+    }
+
+    #[test]
+    fn a_repository_target_adds_its_reads_and_settings() {
+        let spec = "id: acme\nname: Acme\nreads:\n  - path: \"**/.acme/rules/*.md\"\n    kind: rules\n  - path: \"**/.acme/config.json\"\n    kind: settings\nunsafe-settings:\n  - setting: /autoRun\n    equals: true\n    effect: approval-bypass\n    why: Acme runs every tool without asking.\n";
+        let repo = Catalog::from_files([("acme/target.yaml", spec)], ".rulesmith/targets/")
+            .expect("the spec loads");
+        let registry = Catalog::builtin().with(repo).expect("no clash").registry();
+        let file = registry
+            .classify("pkg/.acme/config.json")
+            .expect("classified");
+        assert_eq!(
+            (file.agent.as_str(), file.kind),
+            ("acme", FileKind::Settings)
+        );
+        assert_eq!(file.unsafe_settings[0].setting, "/autoRun");
+        assert_eq!(
+            registry.classify(".acme/rules/a.md").map(|f| f.kind),
+            Some(FileKind::Rules)
+        );
+        assert!(registry.classify(".acme/rules/deep/a.md").is_none());
     }
 }

@@ -3,15 +3,15 @@
 //!
 //! The check reads the final bytes of every structured output (merged settings included, so a
 //! prompt-disabling key already in a user's file is refused too) and also requires generated
-//! TOML and YAML to parse.
+//! TOML and YAML to parse. Which settings are refused comes from the agent registry: the
+//! `unsafe-settings` of the agent reading the file and of the target writing it.
 
-use serde_json::Value;
-
+use crate::agents::settings;
 use crate::diagnostic::{Diagnostic, InputCode};
-use crate::model::target::Format;
-use crate::model::target::OutputMode;
+use crate::model::target::{Format, OutputMode};
 use crate::render::Rendered;
-use crate::syntax::yaml;
+use crate::syntax::yaml::{self, Node, NodeKind};
+use crate::syntax::{jsonc, toml as toml_syntax};
 
 /// The last segments of settings pointers that hold allow rules; targets may not add entries
 /// there, since rulesmith only emits deny and ask rules.
@@ -24,107 +24,6 @@ pub const ALLOW_LISTS: &[&str] = &[
     "trusted_folders",
 ];
 
-/// A settings value that switches prompts off.
-struct Forbidden {
-    /// Path suffixes of the files it applies to.
-    files: &'static [&'static str],
-    /// JSON pointer; `*` matches any key.
-    pointer: &'static str,
-    /// The value that is refused.
-    value: Refused,
-    /// What the value does.
-    why: &'static str,
-}
-
-/// A refused value.
-enum Refused {
-    /// This string.
-    Text(&'static str),
-    /// `true`.
-    True,
-    /// Any non-empty list.
-    NonEmpty,
-}
-
-const CLAUDE: &[&str] = &[".claude/settings.json", ".claude/settings.local.json"];
-const CODEX: &[&str] = &[".codex/config.toml"];
-const GEMINI: &[&str] = &[".gemini/settings.json"];
-
-const FORBIDDEN: &[Forbidden] = &[
-    Forbidden {
-        files: CLAUDE,
-        pointer: "/permissions/defaultMode",
-        value: Refused::Text("bypassPermissions"),
-        why: "bypassPermissions mode skips every permission prompt",
-    },
-    Forbidden {
-        files: CLAUDE,
-        pointer: "/enableAllProjectMcpServers",
-        value: Refused::True,
-        why: "it starts every MCP server in .mcp.json without asking",
-    },
-    Forbidden {
-        files: CLAUDE,
-        pointer: "/skipDangerousModePermissionPrompt",
-        value: Refused::True,
-        why: "it skips the confirmation before bypass mode",
-    },
-    Forbidden {
-        files: CODEX,
-        pointer: "/approval_policy",
-        value: Refused::Text("never"),
-        why: "Codex would never ask before running a command",
-    },
-    Forbidden {
-        files: CODEX,
-        pointer: "/sandbox_mode",
-        value: Refused::Text("danger-full-access"),
-        why: "Codex would run commands outside its sandbox",
-    },
-    Forbidden {
-        files: CODEX,
-        pointer: "/profiles/*/approval_policy",
-        value: Refused::Text("never"),
-        why: "Codex would never ask before running a command",
-    },
-    Forbidden {
-        files: CODEX,
-        pointer: "/profiles/*/sandbox_mode",
-        value: Refused::Text("danger-full-access"),
-        why: "Codex would run commands outside its sandbox",
-    },
-    Forbidden {
-        files: GEMINI,
-        pointer: "/mcpServers/*/trust",
-        value: Refused::True,
-        why: "Gemini CLI would call the server's tools without confirmation",
-    },
-    Forbidden {
-        files: GEMINI,
-        pointer: "/general/defaultApprovalMode",
-        value: Refused::Text("yolo"),
-        why: "YOLO mode approves every tool call",
-    },
-    Forbidden {
-        files: &[".kiro/settings/mcp.json"],
-        pointer: "/mcpServers/*/autoApprove",
-        value: Refused::NonEmpty,
-        why: "Kiro would call these tools without asking",
-    },
-    Forbidden {
-        files: &[".vscode/settings.json"],
-        pointer: "/chat.tools.global.autoApprove",
-        value: Refused::True,
-        why: "VS Code would approve every tool call",
-    },
-    Forbidden {
-        files: &[".aider.conf.yml"],
-        pointer: "/yes-always",
-        value: Refused::True,
-        why: "Aider would answer yes to every confirmation",
-    },
-];
-
 /// Checks the final `contents` of one output (for a settings file, after the merge); returns
 /// one error per refused setting.
 pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
@@ -133,14 +32,12 @@ pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
     }
     let parsed = match file.format {
         Format::Markdown | Format::Text => return Vec::new(),
-        Format::Json => serde_json::from_str::<Value>(contents).map_err(|e| e.to_string()),
-        Format::Toml => toml::from_str::<Value>(contents).map_err(|e| e.to_string()),
-        Format::Yaml => yaml::parse(contents)
-            .map(|node| node.to_json())
-            .map_err(|e| e.message),
+        Format::Json => jsonc::parse(contents),
+        Format::Toml => toml_syntax::parse(contents),
+        Format::Yaml => yaml::parse(contents),
     };
-    let value = match parsed {
-        Ok(value) => value,
+    let root = match parsed {
+        Ok(root) => root,
         Err(err) => {
             return vec![
                 Diagnostic::error(
@@ -149,7 +46,7 @@ pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
                         "target `{}` renders {} that does not parse: {}",
                         file.target,
                         file.path,
-                        err.lines().next().unwrap_or_default()
+                        err.message.lines().next().unwrap_or_default()
                     ),
                 )
                 .hint("fix the target's template"),
@@ -157,42 +54,41 @@ pub fn check(file: &Rendered, contents: &str) -> Vec<Diagnostic> {
         }
     };
     let mut problems = Vec::new();
-    for rule in FORBIDDEN
-        .iter()
-        .filter(|r| r.files.iter().any(|f| ends_with_path(&file.path, f)))
-    {
-        for (pointer, found) in matches(&value, rule.pointer) {
-            let refused = match (&rule.value, found) {
-                (Refused::Text(text), Value::String(s)) => s == text,
-                (Refused::True, Value::Bool(b)) => *b,
-                (Refused::NonEmpty, Value::Array(items)) => !items.is_empty(),
-                _ => false,
-            };
-            if refused {
-                problems.push(unsafe_setting(
-                    file,
-                    &format!("`{pointer}` is {found}"),
-                    rule.why,
-                ));
-            }
+    for rule in &file.unsafe_settings {
+        for (pointer, found) in settings::find(&root, rule) {
+            problems.push(unsafe_setting(
+                file,
+                &format!("`{pointer}` is {}", shown(found)),
+                &rule.why,
+            ));
         }
     }
     let mut flags = Vec::new();
-    dangerous_flags(&value, &mut flags);
+    dangerous_flags(&root, &mut flags);
     for flag in flags {
         problems.push(unsafe_setting(
             file,
-            &format!("it contains `{flag}`"),
+            &format!("a value holds `{flag}`"),
             "`--dangerously-*` flags switch permission checks off",
         ));
     }
     problems
 }
 
+/// A scalar as JSON writes it.
+fn shown(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::String(text) => serde_json::Value::String(text.clone()).to_string(),
+        NodeKind::Bool(value) => value.to_string(),
+        NodeKind::Seq(items) => format!("a list of {}", items.len()),
+        _ => "set".to_owned(),
+    }
+}
+
 fn unsafe_setting(file: &Rendered, what: &str, why: &str) -> Diagnostic {
     Diagnostic::error(
         InputCode::UnsafeSetting,
-        format!("refusing to write {}: {what}, and {why}", file.path),
+        format!("refusing to write {}, where {what}: {why}", file.path),
     )
     .hint(format!(
         "rulesmith never writes settings that switch permission prompts off; remove the setting from {} (or from target `{}`), and keep such settings in personal, uncommitted files if you need them",
@@ -200,38 +96,9 @@ fn unsafe_setting(file: &Rendered, what: &str, why: &str) -> Diagnostic {
     ))
 }
 
-/// Whether `path` is `suffix` or ends with `/suffix`.
-fn ends_with_path(path: &str, suffix: &str) -> bool {
-    path == suffix || path.ends_with(&format!("/{suffix}"))
-}
-
-/// Values at a pointer whose segments may be `*`, with their concrete pointers.
-fn matches<'v>(value: &'v Value, pointer: &str) -> Vec<(String, &'v Value)> {
-    let mut found = vec![(String::new(), value)];
-    for segment in pointer.split('/').skip(1) {
-        found = found
-            .into_iter()
-            .flat_map(|(at, value)| -> Vec<(String, &'v Value)> {
-                let Value::Object(map) = value else {
-                    return Vec::new();
-                };
-                if segment == "*" {
-                    map.iter().map(|(k, v)| (format!("{at}/{k}"), v)).collect()
-                } else {
-                    map.get(segment)
-                        .map(|v| (format!("{at}/{segment}"), v))
-                        .into_iter()
-                        .collect()
-                }
-            })
-            .collect();
-    }
-    found
-}
-
-fn dangerous_flags(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::String(s) => {
+fn dangerous_flags(node: &Node, out: &mut Vec<String>) {
+    match &node.kind {
+        NodeKind::String(s) => {
             for word in s
                 .split_whitespace()
                 .filter(|w| w.starts_with("--dangerously-"))
@@ -239,8 +106,8 @@ fn dangerous_flags(value: &Value, out: &mut Vec<String>) {
                 out.push(word.to_owned());
             }
         }
-        Value::Array(items) => items.iter().for_each(|v| dangerous_flags(v, out)),
-        Value::Object(map) => map.values().for_each(|v| dangerous_flags(v, out)),
+        NodeKind::Seq(items) => items.iter().for_each(|v| dangerous_flags(v, out)),
+        NodeKind::Map(entries) => entries.iter().for_each(|(_, _, v)| dangerous_flags(v, out)),
         _ => {}
     }
 }
@@ -257,6 +124,7 @@ mod tests {
             format,
             mode: OutputMode::Text(crate::syntax::header::CommentStyle::Hash),
             groups: vec![],
+            unsafe_settings: crate::agents::Registry::builtin().unsafe_settings_for(path, "t"),
         }
     }
 
@@ -299,6 +167,21 @@ mod tests {
                 r#"{"mcpServers": {"gh": {"autoApprove": ["*"]}}}"#,
             ),
             (".aider.conf.yml", Format::Yaml, "yes-always: true\n"),
+            (
+                ".gemini/settings.json",
+                Format::Json,
+                r#"{"general": {"defaultApprovalMode": "yolo"}}"#,
+            ),
+            (
+                ".gemini/settings.json",
+                Format::Json,
+                r#"{"tools": {"autoAccept": true}}"#,
+            ),
+            (
+                ".vscode/settings.json",
+                Format::Json,
+                r#"{"chat.tools.global.autoApprove": true}"#,
+            ),
             (
                 "scripts/agent.json",
                 Format::Json,

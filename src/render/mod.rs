@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+use crate::model::agent::UnsafeSetting;
 use crate::model::manifest::Tier;
 use crate::model::target::OutputMode;
 use crate::model::target::{
@@ -43,6 +44,9 @@ pub struct Rendered {
     pub mode: OutputMode,
     /// Ids of the rule groups the file holds, for size reports.
     pub groups: Vec<String>,
+    /// Settings the file may not hold: those of the agent that reads it and of the target
+    /// that writes it.
+    pub unsafe_settings: Vec<UnsafeSetting>,
 }
 
 /// Permission entries a target wants in a JSON settings file.
@@ -288,6 +292,7 @@ impl<'c> Renderer<'c> {
             format: output.format,
             mode: OutputMode::Text(style),
             groups: instance.groups.iter().map(|(_, g)| g.id.clone()).collect(),
+            unsafe_settings: Vec::new(),
         }))
     }
 

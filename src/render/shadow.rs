@@ -84,6 +84,7 @@ mod tests {
             format: Format::Markdown,
             mode: OutputMode::Text(crate::syntax::header::CommentStyle::Html),
             groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            unsafe_settings: Vec::new(),
         }
     }
 

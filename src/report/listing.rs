@@ -1,12 +1,16 @@
 //! Plain-text listings for `rulesmith targets` and `rulesmith stats`.
 
+use crate::agents::TargetKind;
 use crate::compile::Build;
 use crate::model::target::OutputMode;
-use crate::model::target::{Across, Budget, BudgetKind, Each, Format, OutputSpec, Select};
+use crate::model::target::{
+    Across, Budget, BudgetKind, Each, Format, OutputSpec, Select, TargetSpec,
+};
 use crate::render::budget::thousands;
 use crate::render::catalog::Catalog;
 
-/// Every target with its files, scoping, limits and requirements.
+/// Every target with its files, scoping, limits and requirements, and what the registry knows
+/// about its agent.
 pub fn targets(catalog: &Catalog) -> String {
     let mut out = String::new();
     for target in catalog.targets.values() {
@@ -20,6 +24,9 @@ pub fn targets(catalog: &Catalog) -> String {
         if let Some(description) = &spec.description {
             out.push_str(&format!("  {description}\n"));
         }
+        if spec.outputs.is_empty() {
+            out.push_str("  writes   nothing: rulesmith only reads this agent's files\n");
+        }
         for output in &spec.outputs {
             out.push_str(&format!(
                 "  file     {} ({})\n",
@@ -27,8 +34,10 @@ pub fn targets(catalog: &Catalog) -> String {
                 describe_output(output)
             ));
         }
-        out.push_str(&format!("  scoping  {}\n", spec.scoping.as_str()));
-        if spec.budgets.is_empty() {
+        if !spec.outputs.is_empty() {
+            out.push_str(&format!("  scoping  {}\n", spec.scoping.as_str()));
+        }
+        if spec.budgets.is_empty() && !spec.outputs.is_empty() {
             out.push_str("  limits   none documented\n");
         }
         for budget in &spec.budgets {
@@ -41,10 +50,34 @@ pub fn targets(catalog: &Catalog) -> String {
         if !spec.requires.is_empty() {
             out.push_str(&format!("  requires {}\n", spec.requires.join(", ")));
         }
+        agent_facts(spec, &mut out);
         out.push('\n');
     }
     out.push_str(TEMPLATE_FIELDS);
     out
+}
+
+/// What the registry knows about the target's agent: the files it reads, the settings
+/// rulesmith refuses, its status and documentation.
+fn agent_facts(spec: &TargetSpec, out: &mut String) {
+    if spec.kind != TargetKind::Agent {
+        return;
+    }
+    if !spec.reads.is_empty() {
+        out.push_str(&format!("  reads    {} file globs\n", spec.reads.len()));
+    }
+    if !spec.unsafe_settings.is_empty() {
+        let settings: Vec<&str> = spec
+            .unsafe_settings
+            .iter()
+            .map(|rule| rule.setting.as_str())
+            .collect();
+        out.push_str(&format!("  refuses  {}\n", settings.join(", ")));
+    }
+    out.push_str(&format!("  status   {}\n", spec.status.as_str()));
+    for link in &spec.docs {
+        out.push_str(&format!("  docs     {link}\n"));
+    }
 }
 
 /// What templates, frontmatter values and paths can use, for authors of custom targets.

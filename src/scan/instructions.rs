@@ -202,7 +202,7 @@ impl<'a> Normalized<'a> {
 pub(super) fn detect(
     source: &Source<'_>,
     layout: Option<&Layout>,
-    file: Option<AgentFile>,
+    file: Option<&AgentFile>,
     hits: &mut Vec<Hit>,
 ) {
     let compiled = compiled();
@@ -343,13 +343,13 @@ fn sentence_break(segment: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agents::classify;
 
     fn run_as(path: &str, text: &str) -> Vec<(ScanCode, String)> {
         let source = Source::new(text);
         let layout = Layout::parse(text);
         let mut hits = Vec::new();
-        detect(&source, Some(&layout), classify(path), &mut hits);
+        let file = crate::agents::Registry::builtin().classify(path);
+        detect(&source, Some(&layout), file.as_ref(), &mut hits);
         hits.into_iter().map(|h| (h.code, h.message)).collect()
     }
 

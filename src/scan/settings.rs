@@ -1,10 +1,14 @@
 //! Class 4: agent settings that switch prompts or protections off, broad allow lists, hooks,
 //! and environment exposure. MCP server entries are checked in [`crate::scan::mcp`].
 //!
-//! Every check reads a span-annotated tree (JSON, JSONC, TOML or YAML alike), so each finding
-//! points at the key or value that causes it.
+//! The settings that switch prompts off are the reading agent's `unsafe-settings` from the
+//! agent registry, the same ones `build` refuses to write. Every check reads a span-annotated
+//! tree (JSON, JSONC, TOML or YAML alike), so each finding points at the key or value that
+//! causes it.
 
+use crate::agents::settings as unsafe_settings;
 use crate::diagnostic::ScanCode;
+use crate::model::agent::{Effect, UnsafeSetting};
 use crate::scan::text::quote;
 use crate::scan::{Hit, Location, instructions};
 use crate::syntax::yaml::{Node, NodeKind, Position};
@@ -44,10 +48,6 @@ fn is_true(node: Option<&Node>) -> bool {
     matches!(node.map(|n| &n.kind), Some(NodeKind::Bool(true)))
 }
 
-fn is_false(node: Option<&Node>) -> bool {
-    matches!(node.map(|n| &n.kind), Some(NodeKind::Bool(false)))
-}
-
 fn has_str(node: Option<&Node>, value: &str) -> bool {
     node.and_then(as_str).is_some_and(|s| s == value)
 }
@@ -60,125 +60,30 @@ fn hit(code: ScanCode, position: Position, message: String) -> Hit {
     }
 }
 
-/// Runs every settings check on a config tree.
-pub(super) fn detect(root: &Node, hits: &mut Vec<Hit>) {
-    approvals(root, hits);
-    codex_tables(root, hits);
-    allow_lists(root, hits);
-    hooks(root, hits);
-    if is_true(get(root, "enableAllProjectMcpServers")) {
-        let node = get(root, "enableAllProjectMcpServers").expect("checked");
-        hits.push(hit(
-            ScanCode::AllMcpServersEnabled,
-            node.position,
-            "`enableAllProjectMcpServers: true` starts every MCP server the repository declares without review".to_owned(),
-        ));
-    }
-}
-
-/// Modes that switch approval prompts off (Claude Code, Gemini CLI, VS Code, Zed, Aider,
-/// opencode).
-fn approvals(root: &Node, hits: &mut Vec<Hit>) {
-    let checks: &[(&[&str], &str, ScanCode, &str)] = &[
-        (
-            &["permissions", "defaultMode"],
-            "bypassPermissions",
-            ScanCode::ApprovalBypass,
-            "Claude Code permission mode `bypassPermissions` runs every tool without asking",
-        ),
-        (
-            &["general", "defaultApprovalMode"],
-            "yolo",
-            ScanCode::ApprovalBypass,
-            "Gemini CLI approval mode `yolo` runs every tool without asking",
-        ),
-        (
-            &["permission"],
-            "allow",
-            ScanCode::ApprovalBypass,
-            "opencode `permission: allow` runs every tool without asking",
-        ),
-        (
-            &["permission", "bash"],
-            "allow",
-            ScanCode::BlanketAllow,
-            "opencode `permission.bash: allow` runs any shell command without asking",
-        ),
-        (
-            &["agent", "tool_permissions", "default"],
-            "allow",
-            ScanCode::ApprovalBypass,
-            "Zed `tool_permissions.default: allow` runs every tool without asking",
-        ),
-        (
-            &["agent", "tool_permissions", "tools", "terminal", "default"],
-            "allow",
-            ScanCode::BlanketAllow,
-            "Zed allows every terminal command without asking",
-        ),
-    ];
-    for (path, value, code, message) in checks {
-        if let Some(node) = setting(root, path).filter(|n| has_str(Some(n), value)) {
-            hits.push(hit(*code, node.position, (*message).to_owned()));
-        }
-    }
-    let switches: &[(&[&str], bool, ScanCode, &str)] = &[
-        (
-            &["tools", "autoAccept"],
-            true,
-            ScanCode::ApprovalBypass,
-            "Gemini CLI `tools.autoAccept` runs tools without asking",
-        ),
-        (
-            &["chat", "tools", "global", "autoApprove"],
-            true,
-            ScanCode::ApprovalBypass,
-            "VS Code `chat.tools.global.autoApprove` approves every tool call, terminal included",
-        ),
-        (
-            &["chat", "tools", "autoApprove"],
-            true,
-            ScanCode::ApprovalBypass,
-            "VS Code `chat.tools.autoApprove` approves every tool call, terminal included",
-        ),
-        (
-            &["agent", "always_allow_tool_actions"],
-            true,
-            ScanCode::ApprovalBypass,
-            "Zed `always_allow_tool_actions` runs every tool without asking",
-        ),
-        (
-            &["yes-always"],
-            true,
-            ScanCode::ApprovalBypass,
-            "Aider `yes-always` confirms every action, shell commands included",
-        ),
-        (
-            &["skipDangerousModePermissionPrompt"],
-            true,
-            ScanCode::ProtectionDisabled,
-            "`skipDangerousModePermissionPrompt` hides the warning before bypass-permissions mode",
-        ),
-        (
-            &["security", "folderTrust", "enabled"],
-            false,
-            ScanCode::ProtectionDisabled,
-            "Gemini CLI folder trust is off, so any folder's settings and tools load without review",
-        ),
-    ];
-    for (path, value, code, message) in switches {
-        let node = setting(root, path);
-        let matches = if *value {
-            is_true(node)
-        } else {
-            is_false(node)
-        };
-        if let Some(node) = node.filter(|_| matches) {
-            hits.push(hit(*code, node.position, (*message).to_owned()));
+/// Runs every settings check on a config tree, with the unsafe settings of the agent that
+/// reads it.
+pub(super) fn detect(root: &Node, unsafe_rules: &[UnsafeSetting], hits: &mut Vec<Hit>) {
+    for rule in unsafe_rules {
+        for (_, node) in unsafe_settings::find(root, rule) {
+            hits.push(hit(code_of(rule.effect), node.position, rule.why.clone()));
         }
     }
     if let Some(node) = setting(root, &["chat", "tools", "terminal", "autoApprove"]) {
         terminal_auto_approve(node, hits);
+    }
+    codex_environment(root, hits);
+    allow_lists(root, hits);
+    hooks(root, hits);
+}
+
+/// The scan code of what an unsafe setting switches off.
+fn code_of(effect: Effect) -> ScanCode {
+    match effect {
+        Effect::ApprovalBypass => ScanCode::ApprovalBypass,
+        Effect::ProtectionDisabled => ScanCode::ProtectionDisabled,
+        Effect::AutoApprovedTools => ScanCode::AutoApprovedTools,
+        Effect::BlanketAllow => ScanCode::BlanketAllow,
+        Effect::AllMcpServersEnabled => ScanCode::AllMcpServersEnabled,
     }
 }
 
@@ -222,23 +127,8 @@ fn terminal_auto_approve(node: &Node, hits: &mut Vec<Hit>) {
     }
 }
 
-/// Codex tables: the root and every `[profiles.<name>]`.
-fn codex_tables(root: &Node, hits: &mut Vec<Hit>) {
-    codex_table(root, hits);
-    if let Some(NodeKind::Map(profiles)) = get(root, "profiles").map(|p| &p.kind) {
-        for (_, _, profile) in profiles {
-            codex_table(profile, hits);
-        }
-    }
-    if let Some(node) =
-        get(root, "default_permissions").filter(|n| has_str(Some(n), ":danger-full-access"))
-    {
-        hits.push(hit(
-            ScanCode::ProtectionDisabled,
-            node.position,
-            "Codex permission profile `:danger-full-access` removes the sandbox".to_owned(),
-        ));
-    }
+/// Codex settings that hand commands the environment or the network.
+fn codex_environment(root: &Node, hits: &mut Vec<Hit>) {
     if let Some(policy) = get(root, "shell_environment_policy")
         && let Some(inherit) = get(policy, "inherit").filter(|n| has_str(Some(n), "all"))
     {
@@ -256,29 +146,6 @@ fn codex_tables(root: &Node, hits: &mut Vec<Hit>) {
             node.position,
             "Codex `network_access = true` lets sandboxed commands reach the network".to_owned(),
         ));
-    }
-}
-
-fn codex_table(table: &Node, hits: &mut Vec<Hit>) {
-    let sandbox = get(table, "sandbox_mode").filter(|n| has_str(Some(n), "danger-full-access"));
-    let never = get(table, "approval_policy").filter(|n| has_str(Some(n), "never"));
-    match (sandbox, never) {
-        (Some(node), Some(_)) => hits.push(hit(
-            ScanCode::ApprovalBypass,
-            node.position,
-            "Codex `danger-full-access` with `approval_policy = \"never\"` runs every command unsandboxed without asking".to_owned(),
-        )),
-        (Some(node), None) => hits.push(hit(
-            ScanCode::ProtectionDisabled,
-            node.position,
-            "Codex `sandbox_mode = \"danger-full-access\"` runs commands without a sandbox".to_owned(),
-        )),
-        (None, Some(node)) => hits.push(hit(
-            ScanCode::ProtectionDisabled,
-            node.position,
-            "Codex `approval_policy = \"never\"` never asks before running commands".to_owned(),
-        )),
-        (None, None) => {}
     }
 }
 
@@ -451,21 +318,38 @@ fn collect_commands(node: &Node, out: &mut Vec<(Position, String)>) {
 mod tests {
     use super::*;
 
-    fn run(json: &str) -> Vec<(ScanCode, String)> {
+    use crate::agents::Registry;
+
+    fn rules(path: &str) -> std::sync::Arc<[UnsafeSetting]> {
+        Registry::builtin()
+            .classify(path)
+            .expect("an agent file")
+            .unsafe_settings
+    }
+
+    fn run_at(path: &str, json: &str) -> Vec<(ScanCode, String)> {
         let node = crate::syntax::jsonc::parse(json).unwrap();
-        crate::scan::hits_of(|hits| detect(&node, hits))
+        crate::scan::hits_of(|hits| detect(&node, &rules(path), hits))
+    }
+
+    fn run(json: &str) -> Vec<(ScanCode, String)> {
+        run_at(".claude/settings.json", json)
     }
 
     fn run_toml(text: &str) -> Vec<ScanCode> {
         let node = crate::syntax::toml::parse(text).unwrap();
-        crate::scan::hits_of(|hits| detect(&node, hits))
+        crate::scan::hits_of(|hits| detect(&node, &rules(".codex/config.toml"), hits))
             .into_iter()
             .map(|(code, _)| code)
             .collect()
     }
 
+    fn codes_at(path: &str, json: &str) -> Vec<ScanCode> {
+        run_at(path, json).into_iter().map(|(c, _)| c).collect()
+    }
+
     fn codes_of(json: &str) -> Vec<ScanCode> {
-        run(json).into_iter().map(|(c, _)| c).collect()
+        codes_at(".claude/settings.json", json)
     }
 
     #[test]
@@ -476,10 +360,10 @@ mod tests {
             ),
             [
                 ScanCode::ApprovalBypass,
+                ScanCode::AllMcpServersEnabled,
                 ScanCode::BlanketAllow,
                 ScanCode::BroadAllow,
-                ScanCode::BroadAllow,
-                ScanCode::AllMcpServersEnabled
+                ScanCode::BroadAllow
             ]
         );
         assert!(codes_of(r#"{"permissions": {"defaultMode": "default", "allow": ["Bash(npm run lint)", "Read(./src/**)"], "deny": ["Bash(curl * | sh)"]}}"#).is_empty());
@@ -489,7 +373,7 @@ mod tests {
     fn codex_sandbox_and_approvals() {
         assert_eq!(
             run_toml("sandbox_mode = \"danger-full-access\"\napproval_policy = \"never\"\n"),
-            [ScanCode::ApprovalBypass]
+            [ScanCode::ApprovalBypass, ScanCode::ProtectionDisabled]
         );
         assert_eq!(
             run_toml(
@@ -509,14 +393,21 @@ mod tests {
 
     #[test]
     fn gemini_vscode_and_zed_modes() {
+        let gemini = ".gemini/settings.json";
         assert_eq!(
-            codes_of(
+            codes_at(
+                gemini,
                 r#"{"general": {"defaultApprovalMode": "yolo"}, "security": {"folderTrust": {"enabled": false}}}"#
             ),
             [ScanCode::ApprovalBypass, ScanCode::ProtectionDisabled]
         );
         assert_eq!(
-            codes_of(
+            codes_at(gemini, r#"{"tools": {"autoAccept": true}}"#),
+            [ScanCode::ApprovalBypass]
+        );
+        assert_eq!(
+            codes_at(
+                ".vscode/settings.json",
                 r#"{"chat.tools.global.autoApprove": true, "chat.tools.terminal.autoApprove": {"/.*/": true, "rm": true, "git status": true}}"#
             ),
             [
@@ -526,12 +417,18 @@ mod tests {
             ]
         );
         assert_eq!(
-            codes_of(r#"{"agent": {"always_allow_tool_actions": true}}"#),
+            codes_at(
+                ".zed/settings.json",
+                r#"{"agent": {"always_allow_tool_actions": true}}"#
+            ),
             [ScanCode::ApprovalBypass]
         );
         assert!(
-            codes_of(r#"{"chat.tools.global.autoApprove": false, "editor.fontSize": 14}"#)
-                .is_empty()
+            codes_at(
+                ".vscode/settings.json",
+                r#"{"chat.tools.global.autoApprove": false, "editor.fontSize": 14}"#
+            )
+            .is_empty()
         );
     }
 

@@ -139,8 +139,11 @@ fn built_tree(plan: &Plan) -> Tree {
     let changes = write::preview(&entries, WriteOptions::default()).unwrap();
     let mut tree = Tree::from_texts(changes.into_iter().map(|c| (c.path, c.contents)));
     let paths: Vec<String> = tree.files.keys().cloned().collect();
-    tree.agent_files
-        .extend(paths.into_iter().filter(|p| agents::classify(p).is_some()));
+    tree.agent_files.extend(
+        paths
+            .into_iter()
+            .filter(|p| agents::Registry::builtin().classify(p).is_some()),
+    );
     tree
 }
 
@@ -163,7 +166,11 @@ fn build_then_check_is_clean_for_every_combination_of_targets() {
         for entry in &entries {
             assert_eq!(entry.state, State::Clean, "{targets:?}: {}", entry.path);
         }
-        let is_prose = |path: &str| agents::classify(path).is_some_and(|f| f.kind.is_prose());
+        let is_prose = |path: &str| {
+            agents::Registry::builtin()
+                .classify(path)
+                .is_some_and(|f| f.kind.is_prose())
+        };
         let findings = check::findings(&entries, &tree, is_prose, |_, _| Vec::new());
         assert!(findings.is_empty(), "{targets:?}: {findings:#?}");
         // Every header's digest matches its file, so a later edit is told from a stale build.

@@ -2,6 +2,7 @@
 #![allow(clippy::disallowed_methods)] // tests set up and inspect repositories on disk
 
 mod agent_formats;
+mod agents;
 mod build;
 mod check;
 mod common;

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rulesmith::agents;
+use rulesmith::agents::Registry;
 use rulesmith::compile::{self, Budgets, Build, Plan};
 use rulesmith::diagnostic::SourceFile;
 use rulesmith::diagnostic::finding::Severity;
@@ -517,7 +517,7 @@ fn the_generated_files_scan_clean() {
         for file in &plan.files {
             let findings = scanner::scan_text(
                 &file.path,
-                agents::classify(&file.path),
+                Registry::builtin().classify(&file.path).as_ref(),
                 &file.contents,
                 &config,
             );

@@ -28,6 +28,7 @@ fn rendered(body: &str) -> Rendered {
         format: Format::Markdown,
         mode: HTML,
         groups: Vec::new(),
+        unsafe_settings: Vec::new(),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn planned(request: &SettingsRequest) -> Rendered {
         format: Format::Json,
         mode: OutputMode::Settings,
         groups: Vec::new(),
+        unsafe_settings: Vec::new(),
     }
 }
 
