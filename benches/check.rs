@@ -23,6 +23,7 @@ fn main() {
         .targets
         .values()
         .filter(|t| t.spec.requires.is_empty() && t.spec.id != AGREEMENT_TARGET)
+        .filter(|t| !t.spec.outputs.is_empty())
         .filter(|t| t.spec.budgets.iter().all(|b| b.kind != BudgetKind::Hard))
         .map(|t| t.spec.id.as_str())
         .collect();

@@ -35,7 +35,7 @@ pub fn findings(
     let mut out: Vec<Finding> = entries.iter().filter_map(entry_finding).collect();
     let owned: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
     for path in &tree.agent_files {
-        if owned.contains(path.as_str()) || !is_instructions(path) {
+        if owned.contains(path.as_str()) || tree.nested.contains(path) || !is_instructions(path) {
             continue;
         }
         if let Some(finding) = shadow(path, &tree.files[path], &owned) {

@@ -146,10 +146,12 @@ impl Workspace {
             |path| self.agents.classify(path).is_some(),
         )?;
         let entries = reconcile::reconcile(&plan.files, &tree)?;
+        let mut warnings = build.warnings;
+        warnings.extend(tree.warnings.iter().cloned());
         Ok(Reconciled {
             tree,
             entries,
-            warnings: build.warnings,
+            warnings,
             overrides: build.rules.overrides,
         })
     }

@@ -10,10 +10,9 @@ use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, InputCode};
-use crate::load::walk::{self, repo_walker};
+use crate::load::walk;
 use crate::load::{MAX_INPUT_BYTES, display_path};
 use crate::model::lock::{self, LOCK_PATH};
-use crate::model::manifest::MANIFEST_FILE;
 
 /// What is at one path of the working tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,8 +38,13 @@ pub struct Tree {
     pub files: BTreeMap<String, Existing>,
     /// Agent files found by the walk, a subset of `files`' keys.
     pub agent_files: BTreeSet<String>,
+    /// Agent files that lie in a nested project (a directory below the root with its own
+    /// manifest): their content is scanned, their drift is that project's.
+    pub nested: BTreeSet<String>,
     /// Temporary files a stopped build left behind (see [`walk::is_temporary`]).
     pub stray: BTreeSet<String>,
+    /// What the walk could not read; the command goes on.
+    pub warnings: Vec<Diagnostic>,
     /// Paths the lock lists from the previous build, with their targets.
     pub locked: BTreeMap<String, String>,
     /// The settings entries the previous build managed, by the path of the shared file.
@@ -107,14 +111,18 @@ pub fn read_tree<'a>(
             read(&mut tree, path);
         }
     }
-    let (agent_files, stray) = walk_agent_files(root, &is_agent_file);
-    for path in agent_files {
+    let walked = walk_agent_files(root, &is_agent_file);
+    for (path, nested) in walked.agent_files {
         if !tree.files.contains_key(&path) {
             read(&mut tree, &path);
         }
+        if nested {
+            tree.nested.insert(path.clone());
+        }
         tree.agent_files.insert(path);
     }
-    tree.stray = stray;
+    tree.stray = walked.stray;
+    tree.warnings = walked.warnings;
     if problems.is_empty() {
         Ok(tree)
     } else {
@@ -122,37 +130,40 @@ pub fn read_tree<'a>(
     }
 }
 
-/// Repository-relative paths of the agent files under `root`, sorted, and of the temporary
-/// files stopped builds left.
-fn walk_agent_files(
-    root: &Path,
-    is_agent_file: &impl Fn(&str) -> bool,
-) -> (Vec<String>, BTreeSet<String>) {
-    let mut found = Vec::new();
+/// What the project walk found for the tree.
+struct WalkedTree {
+    /// Repository-relative paths of the agent files, sorted, each with whether it lies in a
+    /// nested project.
+    agent_files: Vec<(String, bool)>,
+    /// Temporary files stopped builds of this project left.
+    stray: BTreeSet<String>,
+    /// What could not be walked.
+    warnings: Vec<Diagnostic>,
+}
+
+/// Walks the repository with the walker `scan` uses: agent files, nested projects' included,
+/// and this project's stray temporary files.
+fn walk_agent_files(root: &Path, is_agent_file: &impl Fn(&str) -> bool) -> WalkedTree {
+    let mut agent_files = Vec::new();
     let mut stray = BTreeSet::new();
-    // Directories with their own manifest are separate projects.
-    let walker = repo_walker(root)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && (entry.file_name() == ".git"
-                    || (entry.depth() > 0 && entry.path().join(MANIFEST_FILE).is_file())))
-        })
-        .build();
-    for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|t| t.is_dir()) {
-            continue;
+    let mut warnings = Vec::new();
+    walk::walk_project(root, root, &mut warnings, |walked| {
+        let is_file = walked.entry.file_type().is_some_and(|t| t.is_file());
+        let name = walked.entry.file_name().to_string_lossy();
+        if is_file && walk::is_temporary(&name) {
+            if !walked.nested {
+                stray.insert(walked.relative);
+            }
+        } else if is_agent_file(&walked.relative) {
+            agent_files.push((walked.relative, walked.nested));
         }
-        let relative = display_path(root, entry.path());
-        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-        if is_file && walk::is_temporary(&entry.file_name().to_string_lossy()) {
-            stray.insert(relative);
-        } else if is_agent_file(&relative) {
-            found.push(relative);
-        }
+    });
+    agent_files.sort();
+    WalkedTree {
+        agent_files,
+        stray,
+        warnings,
     }
-    found.sort();
-    (found, stray)
 }
 
 /// The symlink `relative` passes through under `root`, if any: the path itself or a parent.
@@ -252,8 +263,10 @@ mod tests {
         assert!(!tree.files.contains_key("MISSING.md"));
         assert_eq!(
             tree.agent_files.iter().collect::<Vec<_>>(),
-            ["AGENT.md", "docs/AGENT.md"]
+            ["AGENT.md", "docs/AGENT.md", "nested/AGENT.md"]
         );
+        // A nested project's agent file is read for the scan and marked as that project's.
+        assert_eq!(tree.nested.iter().collect::<Vec<_>>(), ["nested/AGENT.md"]);
         assert_eq!(
             tree.files["AGENT.md"],
             Existing::Opaque {

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::agents::{AgentFile, Registry};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::display_path;
+use crate::model::manifest::MANIFEST_FILE;
 use crate::scan::file::{Body, Discovered, MAX_SCAN_BYTES};
 
 /// How the names of rulesmith's temporary files start: files being written and backups of
@@ -107,6 +108,55 @@ pub fn repo_walker(dir: &Path) -> ignore::WalkBuilder {
     builder
 }
 
+/// A file the project walk found.
+pub struct Walked<'a> {
+    /// The entry, with its absolute path and file type.
+    pub entry: &'a ignore::DirEntry,
+    /// Its path relative to the repository root, `/`-separated.
+    pub relative: String,
+    /// Whether it lies in a directory below the root that holds its own manifest: a separate
+    /// project, whose drift is its own but whose content is still scanned.
+    pub nested: bool,
+}
+
+/// Walks `dir` inside the repository at `root` the one way `check` and `scan` both walk it
+/// ([`repo_walker`]), calling `visit` for every entry that is not a directory. Directories
+/// below the root with their own `rulesmith.yaml` are walked too, their files marked
+/// [`Walked::nested`]. What cannot be walked is reported as a warning in `problems`.
+pub fn walk_project(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+    mut visit: impl FnMut(Walked<'_>),
+) {
+    let mut nested: Vec<String> = Vec::new();
+    for entry in repo_walker(dir).build() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(
+                    Diagnostic::warning(InputCode::ReadFailed, format!("cannot walk: {err}"))
+                        .hint("check the directory's permissions and ignore files"),
+                );
+                continue;
+            }
+        };
+        let relative = display_path(root, entry.path());
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            if entry.path() != root && entry.path().join(MANIFEST_FILE).is_file() {
+                nested.push(format!("{relative}/"));
+            }
+            continue;
+        }
+        let nested = nested.iter().any(|dir| relative.starts_with(dir.as_str()));
+        visit(Walked {
+            entry: &entry,
+            relative,
+            nested,
+        });
+    }
+}
+
 fn walk_dir(
     root: &Path,
     dir: &Path,
@@ -115,35 +165,22 @@ fn walk_dir(
     found: &mut Vec<Discovered>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let walker = repo_walker(dir).build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                problems.push(
-                    Diagnostic::warning(InputCode::ReadFailed, format!("cannot walk: {err}"))
-                        .hint("check the directory's permissions"),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+    let mut read = Vec::new();
+    walk_project(root, dir, problems, |walked| {
+        if !walked.entry.file_type().is_some_and(|t| t.is_file()) {
+            return;
         }
+        let entry = walked.entry;
         let relative = display_path(dir, entry.path());
         let file = agents
             .classify(&relative)
             .or_else(|| agents.classify(&display_path(root, entry.path())));
-        if file.is_none() && !options.all_files {
-            continue;
+        if file.is_some() || options.all_files {
+            read.push((entry.path().to_path_buf(), walked.relative, file));
         }
-        read_into(
-            entry.path(),
-            display_path(root, entry.path()),
-            file,
-            found,
-            problems,
-        );
+    });
+    for (path, relative, file) in read {
+        read_into(&path, relative, file, found, problems);
     }
 }
 
@@ -293,6 +330,48 @@ mod tests {
         );
         assert!(found.is_empty());
         assert_eq!(problems[0].code, InputCode::NotARegularFile);
+    }
+
+    #[test]
+    fn what_cannot_be_walked_is_a_warning_and_the_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut problems = Vec::new();
+        let mut seen = 0;
+        walk_project(dir.path(), &dir.path().join("gone"), &mut problems, |_| {
+            seen += 1
+        });
+        assert_eq!(seen, 0);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].severity, crate::diagnostic::Severity::Warning);
+        assert!(
+            problems[0].message.starts_with("cannot walk"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn files_under_a_nested_manifest_are_marked_nested() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "CLAUDE.md", "x");
+        write(root, "pkg/rulesmith.yaml", "project: p\n");
+        write(root, "pkg/CLAUDE.md", "y");
+        write(root, "pkgs/CLAUDE.md", "z");
+        let mut walked = Vec::new();
+        walk_project(root, root, &mut Vec::new(), |w| {
+            walked.push((w.relative, w.nested))
+        });
+        walked.sort();
+        assert_eq!(
+            walked,
+            [
+                ("CLAUDE.md".to_owned(), false),
+                ("pkg/CLAUDE.md".to_owned(), true),
+                ("pkg/rulesmith.yaml".to_owned(), true),
+                ("pkgs/CLAUDE.md".to_owned(), false),
+            ]
+        );
     }
 
     #[test]

@@ -285,13 +285,11 @@ mod tests {
                 .iter()
                 .map(|(path, text)| (path.to_string(), Existing::Text(text.to_string())))
                 .collect(),
-            agent_files: Default::default(),
-            stray: Default::default(),
-            entries: Default::default(),
             locked: locked
                 .iter()
                 .map(|p| (p.to_string(), "old".into()))
                 .collect(),
+            ..Tree::default()
         }
     }
 
