@@ -264,3 +264,155 @@ fn shadow(
         "move its rules into a policy under .rulesmith/policies/ and delete the file, or select the target that generates it",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::reconcile::ownership::Final;
+    use crate::syntax::header::CommentStyle;
+
+    const HTML: OutputMode = OutputMode::Text(CommentStyle::Html);
+
+    /// A file as rulesmith generates it from `body`.
+    fn generated(body: &str) -> String {
+        format!(
+            "{}{body}",
+            header::render(CommentStyle::Html, "claude", body)
+        )
+    }
+
+    fn entry(state: State) -> Entry {
+        Entry {
+            path: "CLAUDE.md".into(),
+            target: "claude".into(),
+            mode: Some(HTML),
+            state,
+        }
+    }
+
+    /// The state of a file holding `existing` where a build writes `planned` whole.
+    fn differs(existing: &str, planned: &str) -> State {
+        State::Differs {
+            existing: existing.to_owned(),
+            planned: Final {
+                contents: planned.to_owned(),
+                ownership: Ownership::Whole,
+                owned: 0..planned.len(),
+                replaced: 0..existing.len(),
+            },
+        }
+    }
+
+    fn code(state: State) -> Option<DriftCode> {
+        entry_finding(&entry(state)).map(|f| match f.code {
+            Code::Drift(code) => code,
+            other => panic!("not a drift code: {other:?}"),
+        })
+    }
+
+    #[test]
+    fn a_clean_file_is_no_finding() {
+        assert_eq!(code(State::Clean), None);
+    }
+
+    #[test]
+    fn a_missing_output_is_missing() {
+        let state = State::Missing {
+            contents: generated("a\n"),
+        };
+        assert_eq!(code(state), Some(DriftCode::Missing));
+    }
+
+    #[test]
+    fn line_endings_alone_are_told_apart_from_edits() {
+        let new = generated("a\nb\n");
+        assert_eq!(
+            code(differs(&new.replace('\n', "\r\n"), &new)),
+            Some(DriftCode::LineEndings)
+        );
+    }
+
+    #[test]
+    fn an_intact_header_over_old_text_is_stale() {
+        let old = generated("old rules\n");
+        assert_eq!(
+            code(differs(&old, &generated("new rules\n"))),
+            Some(DriftCode::Stale)
+        );
+    }
+
+    #[test]
+    fn a_body_that_no_longer_matches_its_digest_is_a_hand_edit() {
+        let edited = generated("rules\n").replace("rules\n", "my rules\n");
+        assert_eq!(
+            code(differs(&edited, &generated("rules\n"))),
+            Some(DriftCode::HandEdited)
+        );
+    }
+
+    #[test]
+    fn a_missing_header_is_a_change_rulesmith_cannot_explain() {
+        assert_eq!(
+            code(differs("rules\n", &generated("rules\n"))),
+            Some(DriftCode::Changed)
+        );
+    }
+
+    #[test]
+    fn a_hand_written_file_in_the_way_is_not_generated() {
+        let state = State::NotGenerated {
+            contents: generated("a\n"),
+            opaque: None,
+        };
+        let finding = entry_finding(&entry(state)).unwrap();
+        assert_eq!(finding.code, DriftCode::NotGenerated.into());
+        assert!(
+            finding.fix.contains("managed-block markers"),
+            "{}",
+            finding.fix
+        );
+        let binary = State::NotGenerated {
+            contents: generated("a\n"),
+            opaque: Some("is not valid UTF-8".into()),
+        };
+        let finding = entry_finding(&entry(binary)).unwrap();
+        assert!(!finding.fix.contains("markers"), "{}", finding.fix);
+    }
+
+    #[test]
+    fn orphans_and_stray_temporary_files_have_their_own_codes() {
+        let orphan = State::Orphaned {
+            release: Release::Delete,
+        };
+        assert_eq!(code(orphan), Some(DriftCode::Orphaned));
+        assert_eq!(code(State::Stray), Some(DriftCode::StrayTemporary));
+    }
+
+    #[test]
+    fn agent_files_nobody_generates_are_shadow_rules_unless_a_nested_project_owns_them() {
+        let mut tree = Tree::from_texts([
+            ("CLAUDE.md".to_owned(), generated("a\n")),
+            (".cursorrules".to_owned(), "my rules\n".to_owned()),
+            ("pkg/CLAUDE.md".to_owned(), "theirs\n".to_owned()),
+        ]);
+        tree.agent_files
+            .extend(["CLAUDE.md", ".cursorrules", "pkg/CLAUDE.md"].map(str::to_owned));
+        tree.nested.insert("pkg/CLAUDE.md".to_owned());
+        let entries = [entry(State::Clean)];
+        let found = findings(&entries, &tree, |_| true, |_, _| Vec::new());
+        let paths: Vec<(&str, Code)> = found.iter().map(|f| (f.path.as_str(), f.code)).collect();
+        assert_eq!(paths, [(".cursorrules", DriftCode::ShadowRules.into())]);
+    }
+
+    #[test]
+    fn a_symlink_to_an_owned_file_is_not_a_shadow() {
+        let owned = std::collections::BTreeSet::from(["AGENTS.md"]);
+        let link = Existing::Symlink {
+            target: Some("AGENTS.md".into()),
+        };
+        assert!(shadow("CLAUDE.md", &link, &owned).is_none());
+        let outside = Existing::Symlink { target: None };
+        assert!(shadow("CLAUDE.md", &outside, &owned).is_some());
+    }
+}
