@@ -359,31 +359,7 @@ fn check_policy_paths(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for loaded in policies {
         let policy = &loaded.parsed.value;
-        let mut paths: Vec<(String, &str)> = policy
-            .scope
-            .paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (format!("/scope/paths/{i}"), p.as_str()))
-            .collect();
-        for (r, rule) in policy.rules.iter().enumerate() {
-            paths.extend(
-                rule.scope
-                    .paths
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("/rules/{r}/scope/paths/{i}"), p.as_str())),
-            );
-        }
-        paths.extend(
-            policy
-                .permissions
-                .deny_read
-                .iter()
-                .enumerate()
-                .map(|(i, g)| (format!("/permissions/deny-read/{i}"), g.0.as_str())),
-        );
-        for (pointer, path) in paths {
+        for (pointer, path) in policy.path_globs() {
             if let Err(reason) = check_relative(path.trim_end_matches('/')) {
                 let position = loaded
                     .parsed

@@ -39,6 +39,36 @@ pub struct Policy {
     pub permissions: Permissions,
 }
 
+impl Policy {
+    /// Every path glob the policy writes, with the JSON pointer of where it is written: the
+    /// scope paths of the policy and of each rule, and the files agents must not read.
+    pub fn path_globs(&self) -> Vec<(String, &str)> {
+        let scopes = std::iter::once(("/scope".to_owned(), &self.scope)).chain(
+            self.rules
+                .iter()
+                .enumerate()
+                .map(|(index, rule)| (format!("/rules/{index}/scope"), &rule.scope)),
+        );
+        let mut globs: Vec<(String, &str)> = scopes
+            .flat_map(|(pointer, scope)| {
+                scope
+                    .paths
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, path)| (format!("{pointer}/paths/{i}"), path.as_str()))
+            })
+            .collect();
+        globs.extend(
+            self.permissions
+                .deny_read
+                .iter()
+                .enumerate()
+                .map(|(i, glob)| (format!("/permissions/deny-read/{i}"), glob.0.as_str())),
+        );
+        globs
+    }
+}
+
 /// One instruction an agent must follow.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

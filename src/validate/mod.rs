@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Class, Diagnostic, InputCode, SourceFile};
 use crate::model::agreement;
-use crate::model::policy::{Policy, Scope};
+use crate::model::policy::Policy;
 use crate::scan;
 use crate::syntax::yaml::{self, Node, NodeKind, Position};
 use crate::validate::schema::{SchemaKind, schema_value};
@@ -482,20 +482,7 @@ pub fn check_policies(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
 pub fn check_globs(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for loaded in policies {
-        let policy = &loaded.parsed.value;
-        let mut globs: Vec<(String, &str)> = scope_globs("/scope", &policy.scope);
-        for (index, rule) in policy.rules.iter().enumerate() {
-            globs.extend(scope_globs(&format!("/rules/{index}/scope"), &rule.scope));
-        }
-        globs.extend(
-            policy
-                .permissions
-                .deny_read
-                .iter()
-                .enumerate()
-                .map(|(i, g)| (format!("/permissions/deny-read/{i}"), g.0.as_str())),
-        );
-        for (pointer, glob) in globs {
+        for (pointer, glob) in loaded.parsed.value.path_globs() {
             if let Err(wrong) = crate::validate::glob::check_glob(glob) {
                 let position = loaded
                     .parsed
@@ -507,15 +494,6 @@ pub fn check_globs(policies: &[LoadedPolicy]) -> Vec<Diagnostic> {
         }
     }
     problems
-}
-
-fn scope_globs<'a>(pointer: &str, scope: &'a Scope) -> Vec<(String, &'a str)> {
-    scope
-        .paths
-        .iter()
-        .enumerate()
-        .map(|(i, path)| (format!("{pointer}/paths/{i}"), path.as_str()))
-        .collect()
 }
 
 /// The error for a glob that `check_glob` refused: the glob with control characters escaped,
