@@ -23,6 +23,44 @@ pub enum Doc {
     Object(Vec<(String, Doc)>),
 }
 
+/// How a JSON file lays itself out: the whitespace one level of nesting adds, and whether its
+/// lines end in `\r\n`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// One level of indentation: a tab, or some spaces.
+    pub indent: String,
+    /// Whether lines end in `\r\n`.
+    pub crlf: bool,
+}
+
+impl Default for Style {
+    /// Two spaces and `\n`, as `serde_json` writes.
+    fn default() -> Self {
+        Style {
+            indent: "  ".to_owned(),
+            crlf: false,
+        }
+    }
+}
+
+impl Style {
+    /// The style of `text`: the leading whitespace of its first indented line, and the line
+    /// ending of its first line; the default where the text shows neither.
+    pub fn of(text: &str) -> Style {
+        let indent = text
+            .lines()
+            .map(|line| line.trim_end_matches('\r'))
+            .map(|line| &line[..line.len() - line.trim_start_matches([' ', '\t']).len()])
+            .find(|lead| !lead.is_empty())
+            .map_or_else(|| Style::default().indent, str::to_owned);
+        let crlf = text
+            .lines()
+            .next()
+            .is_some_and(|_| text.find('\n').is_some_and(|at| text[..at].ends_with('\r')));
+        Style { indent, crlf }
+    }
+}
+
 /// A JSON syntax error with its one-based position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -98,14 +136,23 @@ impl Doc {
 
     /// Writes the document with two-space indentation and a final newline.
     pub fn to_pretty(&self) -> String {
+        self.to_pretty_in(&Style::default())
+    }
+
+    /// The value as JSON laid out in `style`: a settings file rewritten by a merge keeps its
+    /// indentation and line endings, so only the lines that changed differ.
+    pub fn to_pretty_in(&self, style: &Style) -> String {
         let mut out = String::new();
-        self.write(&mut out, 0);
+        self.write(&mut out, 0, style);
         out.push('\n');
+        if style.crlf {
+            out = out.replace('\n', "\r\n");
+        }
         out
     }
 
-    fn write(&self, out: &mut String, depth: usize) {
-        let indent = |out: &mut String, depth: usize| out.push_str(&"  ".repeat(depth));
+    fn write(&self, out: &mut String, depth: usize, style: &Style) {
+        let indent = |out: &mut String, depth: usize| out.push_str(&style.indent.repeat(depth));
         match self {
             Doc::Null => out.push_str("null"),
             Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -117,7 +164,7 @@ impl Doc {
                 out.push_str("[\n");
                 for (i, item) in items.iter().enumerate() {
                     indent(out, depth + 1);
-                    item.write(out, depth + 1);
+                    item.write(out, depth + 1, style);
                     out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
                 }
                 indent(out, depth);
@@ -129,7 +176,7 @@ impl Doc {
                     indent(out, depth + 1);
                     out.push_str(&quote(key));
                     out.push_str(": ");
-                    value.write(out, depth + 1);
+                    value.write(out, depth + 1, style);
                     out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
                 }
                 indent(out, depth);
@@ -224,6 +271,17 @@ mod tests {
         expected.push('\n');
         assert_eq!(parse(&expected).unwrap().to_value(), sorted);
         assert_eq!(Doc::from_value(&sorted).to_pretty(), expected);
+    }
+
+    #[test]
+    fn a_file_keeps_its_indentation_and_line_endings() {
+        let text = "{\r\n\t\"a\": {\r\n\t\t\"b\": [\r\n\t\t\t1\r\n\t\t]\r\n\t}\r\n}\r\n";
+        let style = Style::of(text);
+        assert_eq!(style.indent, "\t");
+        assert!(style.crlf);
+        assert_eq!(parse(text).unwrap().to_pretty_in(&style), text);
+        assert_eq!(Style::of("{}"), Style::default());
+        assert_eq!(Style::of("{\n    \"a\": 1\n}\n").indent, "    ");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{Final, Ownership, Release};
 use crate::render::{Rendered, SettingsRequest};
 use crate::syntax::yaml::Position;
-use json::Doc;
+use json::{Doc, Style};
 
 /// What a settings output in the plan holds.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -71,7 +71,7 @@ pub fn finalize(
     apply(path, existing, &mut doc, &planned.entries, managed)?;
     let contents = match (existing, original) {
         (Some(text), Some(original)) if original == doc => text.to_owned(),
-        _ => doc.to_pretty(),
+        _ => doc.to_pretty_in(&existing.map_or_else(Style::default, Style::of)),
     };
     Ok(Final {
         owned: 0..contents.len(),
@@ -88,7 +88,7 @@ pub fn release(existing: &str, managed: &Entries) -> Option<Release> {
     let original = json::parse(existing).ok()?;
     let mut doc = original.clone();
     apply("", Some(existing), &mut doc, &Entries::new(), managed).ok()?;
-    (doc != original).then(|| Release::Rewrite(doc.to_pretty()))
+    (doc != original).then(|| Release::Rewrite(doc.to_pretty_in(&Style::of(existing))))
 }
 
 fn parse(path: &str, text: &str) -> Result<Doc, Diagnostic> {
@@ -288,6 +288,27 @@ mod tests {
         );
         assert_eq!(value["permissions"]["ask"], serde_json::json!([]));
         assert_eq!(release(&released, &managed), None);
+    }
+
+    #[test]
+    fn a_merge_into_a_tab_indented_file_changes_only_the_lines_it_adds() {
+        let user = "{\n\t\"model\": \"opus\",\n\t\"permissions\": {\n\t\t\"deny\": [\n\t\t\t\"Read(./secret.txt)\"\n\t\t]\n\t}\n}\n";
+        let planned = plan(&[("/permissions/deny", &["Read(.env)"])]);
+        let merged = merged(&planned, Some(user), &Entries::new());
+        let diff = similar::TextDiff::from_lines(user, merged.as_str());
+        let changed: Vec<String> = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .map(|c| format!("{}{}", c.tag(), c.value()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                "-\t\t\t\"Read(./secret.txt)\"\n",
+                "+\t\t\t\"Read(./secret.txt)\",\n",
+                "+\t\t\t\"Read(.env)\"\n",
+            ]
+        );
     }
 
     #[test]
