@@ -85,6 +85,8 @@ family! {
         UnsafeSetting,
         /// One agent would read another target's file in place of the one meant for it.
         ShadowedFile,
+        /// A policy value a target's frontmatter cannot carry in the form its vendor documents.
+        FrontmatterValue,
         /// An output path leaves the repository.
         PathEscapesRepo,
         /// rulesmith refuses to overwrite a file it did not generate.
@@ -180,6 +182,10 @@ impl InputCode {
             InputCode::ShadowedFile => (
                 "RS0306",
                 "one agent would read another target's file in place of the one meant for it (a warning)",
+            ),
+            InputCode::FrontmatterValue => (
+                "RS0307",
+                "a glob or title a target's frontmatter cannot carry in its vendor's documented form (a comma, a quote or a line break; refused, never escaped)",
             ),
             InputCode::PathEscapesRepo => (
                 "RS0401",

@@ -41,6 +41,10 @@ pub struct Manifest {
     /// How `scan` and `check` judge agent files.
     #[serde(default, skip_serializing_if = "ScanSettings::is_default")]
     pub scan: ScanSettings,
+    /// The languages the repository holds. Language packs and rules scoped to other languages
+    /// are left out; without the list every language's rules are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<crate::model::policy::Language>>,
 }
 
 /// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets

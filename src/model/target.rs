@@ -1,7 +1,7 @@
 //! Target specs: what an agent reads, described as data in `targets/<id>/target.yaml`.
 //!
 //! A spec lists the agent's outputs (which file, from which template, once or per scope), the
-//! frontmatter each file carries (as data, serialized by rulesmith), the size budgets the agent
+//! frontmatter each file carries (line by line in the form the vendor documents), the size budgets the agent
 //! is known to enforce, the permission entries it merges into settings files, and which files it
 //! reads in place of others. It also says which files the agent reads, which of its settings
 //! switch prompts off, where the agent is documented and whether it is maintained (see
@@ -113,9 +113,9 @@ pub struct OutputSpec {
     /// What the file holds; rulesmith parses structured files to refuse unsafe settings.
     #[serde(default)]
     pub format: Format,
-    /// YAML frontmatter, key by key; rulesmith serializes it, so no policy text can break it.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub frontmatter: BTreeMap<String, FrontmatterValue>,
+    /// The frontmatter, written line by line in the form the vendor's documentation shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontmatter: Option<FrontmatterSpec>,
     /// Skip the file when its rendered body is empty (e.g. an ignore file with nothing to
     /// ignore, since some agents read an empty ignore file as "ignore everything").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -169,44 +169,76 @@ pub enum Format {
     Json,
 }
 
-/// One frontmatter value.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
-#[serde(untagged)]
-pub enum FrontmatterValue {
-    /// A boolean, written as is.
-    Bool(bool),
-    /// A handlebars template rendered with the output's fields; the key is left out when it
-    /// renders empty.
-    Text(String),
-    /// The group's path globs.
-    Globs(GlobsValue),
-}
-
-/// The group's path globs as a frontmatter value.
+/// An output's frontmatter: the vendor's documented example and the keys written after it.
+///
+/// Agents read frontmatter with readers of their own, some of them not YAML at all (Cursor takes
+/// `key: rest-of-line` verbatim), so each key is written in exactly one documented form and a
+/// value that form cannot carry is refused, never escaped.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct GlobsValue {
-    /// How the globs are written.
-    pub globs: GlobStyle,
-    /// The separator of `joined` globs.
-    #[serde(default = "default_separator")]
-    pub separator: String,
+pub struct FrontmatterSpec {
+    /// The vendor page that documents the frontmatter.
+    pub follows: String,
+    /// The example on that page the fields follow, quoted as the page shows it.
+    pub example: String,
+    /// The keys, in the order they are written.
+    pub fields: Vec<FrontmatterField>,
 }
 
-fn default_separator() -> String {
-    ",".to_owned()
+/// One frontmatter key and how its value is written.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub struct FrontmatterField {
+    /// The key.
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9_]*$"))]
+    pub key: String,
+    /// The value and its form.
+    #[serde(flatten)]
+    pub value: FieldValue,
+}
+
+/// A frontmatter value and the form it is written in.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldValue {
+    /// A fixed word written as is (`true`, `always_on`, `fileMatch`).
+    Literal(String),
+    /// A handlebars template rendered with the output's fields and written verbatim after the
+    /// key, for agents that read the rest of the line as the value; the key is left out when
+    /// it renders empty.
+    Text(String),
+    /// Like `text`, written inside double quotes for agents that read YAML.
+    QuotedText(String),
+    /// The group's path globs, braces expanded, in one documented form.
+    Globs(GlobForm),
 }
 
 /// How a list of globs is written in frontmatter.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
-pub enum GlobStyle {
-    /// A YAML list.
-    List,
-    /// One string, globs joined by the separator.
-    Joined,
-    /// A string for one glob, a YAML list for several.
-    SingleOrList,
+pub enum GlobForm {
+    /// `key: a,b`: one unquoted line, joined by commas without spaces.
+    CommaList,
+    /// `key: "a,b"`: one double-quoted line, joined by commas without spaces.
+    QuotedCommaList,
+    /// `key: ["a", "b"]`: a one-line list of double-quoted globs.
+    QuotedFlowList,
+    /// `key: "a"` for one glob, `key: ["a", "b"]` for several.
+    QuotedSingleOrFlowList,
+    /// `key:` followed by one `  - "a"` line per glob.
+    QuotedList,
+}
+
+impl GlobForm {
+    /// Whether the form separates globs with commas, so a glob may not hold one.
+    pub fn comma_separated(self) -> bool {
+        !matches!(self, GlobForm::QuotedList)
+    }
+
+    /// Whether the form writes globs inside double quotes.
+    pub fn quoted(self) -> bool {
+        !matches!(self, GlobForm::CommaList)
+    }
 }
 
 /// Permission entries merged into a JSON settings file. Keys and entries the user wrote stay;

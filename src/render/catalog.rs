@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::agents::{self, Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::embedded;
-use crate::model::target::{Each, Format, TargetSpec};
+use crate::model::target::{Each, FieldValue, Format, TargetSpec};
 use crate::render::guard;
 use crate::validate::parse_document;
 use crate::validate::schema::SchemaKind;
@@ -331,11 +331,39 @@ fn check_spec(
                 "render a file from a template, or merge entries into a JSON settings file".into(),
             ),
         }
-        if !output.frontmatter.is_empty() && output.format != Format::Markdown {
-            problem(
-                format!("output `{path}` has frontmatter but is not Markdown"),
-                "remove `frontmatter` or set `format: markdown`".into(),
-            );
+        if let Some(frontmatter) = &output.frontmatter {
+            if output.format != Format::Markdown {
+                problem(
+                    format!("output `{path}` has frontmatter but is not Markdown"),
+                    "remove `frontmatter` or set `format: markdown`".into(),
+                );
+            }
+            let word = |w: &str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            };
+            for field in &frontmatter.fields {
+                let bad_word = match &field.value {
+                    FieldValue::Literal(literal) => (!word(literal)).then_some(literal),
+                    _ => None,
+                };
+                if !word(&field.key) || field.key.starts_with('-') {
+                    problem(
+                        format!("output `{path}` has the frontmatter key `{}`", field.key),
+                        "keys are words of letters, digits, `_` and `-`".into(),
+                    );
+                }
+                if let Some(literal) = bad_word {
+                    problem(
+                        format!(
+                            "output `{path}` writes `{literal}` as a literal for `{}`",
+                            field.key
+                        ),
+                        "a literal is one word of letters, digits, `_` and `-`, written as is; use `text` or `quoted-text` for anything else".into(),
+                    );
+                }
+            }
         }
         let (needs, placeholder) = match output.each {
             Each::Once => (None, ""),

@@ -1,7 +1,7 @@
 //! The render stage: one handlebars registry, built once, turns a rule set into files.
 //!
 //! Each output of a target spec becomes one file, one per rule group, or one per directory.
-//! Templates write the body; rulesmith adds the frontmatter (serialized, never pasted) and the
+//! Templates write the body; rulesmith adds the frontmatter (in each vendor's form) and the
 //! header. Settings outputs become entry lists that the merge stage folds into existing files.
 
 pub mod budget;
@@ -21,7 +21,7 @@ use crate::model::agent::UnsafeSetting;
 use crate::model::manifest::Tier;
 use crate::model::target::OutputMode;
 use crate::model::target::{
-    Each, EntrySpec, Format, FrontmatterValue, GlobStyle, Intent, OutputSpec, Select,
+    Each, EntrySpec, FieldValue, Format, FrontmatterSpec, Intent, OutputSpec, Select,
 };
 use crate::render::catalog::{Catalog, Target};
 use crate::resolve::agreement::AgreementView;
@@ -276,11 +276,9 @@ impl<'c> Renderer<'c> {
         if output.skip_empty && body.trim().is_empty() {
             return Ok(None);
         }
-        let fields = self.frontmatter(target, output, instance, scene)?;
-        let before = if fields.is_empty() {
-            String::new()
-        } else {
-            frontmatter::render(&fields)
+        let before = match &output.frontmatter {
+            Some(spec) => self.frontmatter(target, spec, instance, scene)?,
+            None => String::new(),
         };
         let style = output
             .comment
@@ -299,43 +297,51 @@ impl<'c> Renderer<'c> {
     fn frontmatter(
         &self,
         target: &Target,
-        output: &OutputSpec,
+        spec: &FrontmatterSpec,
         instance: &Instance<'_>,
         scene: &Scene,
-    ) -> Result<Map<String, Value>, Diagnostic> {
-        let mut fields = Map::new();
-        for (key, value) in &output.frontmatter {
-            let value = match value {
-                FrontmatterValue::Bool(b) => Value::Bool(*b),
-                FrontmatterValue::Text(text) => {
-                    let rendered = self
-                        .registry
-                        .render_template_with_context(text, &scene.context)
-                        .map_err(|err| render_error(&target.source, &target.spec.id, &err))?;
-                    let rendered = rendered.trim();
-                    if rendered.is_empty() {
-                        continue;
-                    }
-                    Value::from(rendered)
-                }
-                FrontmatterValue::Globs(globs) => {
-                    let mut all: Vec<&str> = Vec::new();
+    ) -> Result<String, Diagnostic> {
+        let id = &target.spec.id;
+        let mut fields = Vec::new();
+        for field in &spec.fields {
+            let text = |template: &str| -> Result<String, Diagnostic> {
+                let rendered = self
+                    .registry
+                    .render_template_with_context(template, &scene.context)
+                    .map_err(|err| render_error(&target.source, id, &err))?;
+                Ok(rendered.trim().to_owned())
+            };
+            let value = match &field.value {
+                FieldValue::Literal(word) => frontmatter::Value::Literal(word.clone()),
+                FieldValue::Text(template) => frontmatter::Value::Text(text(template)?),
+                FieldValue::QuotedText(template) => frontmatter::Value::QuotedText(text(template)?),
+                FieldValue::Globs(form) => {
+                    let mut all: Vec<String> = Vec::new();
                     for glob in instance.groups.iter().flat_map(|(_, g)| &g.globs) {
-                        if !all.contains(&glob.as_str()) {
-                            all.push(glob);
+                        let expanded = frontmatter::expand_braces(glob)
+                            .map_err(|reason| refused(id, instance, &field.key, glob, &reason))?;
+                        for glob in expanded {
+                            if !all.contains(&glob) {
+                                all.push(glob);
+                            }
                         }
                     }
-                    match (globs.globs, all.as_slice()) {
-                        (_, []) => continue,
-                        (GlobStyle::Joined, _) => Value::from(all.join(&globs.separator)),
-                        (GlobStyle::SingleOrList, [one]) => Value::from(*one),
-                        (GlobStyle::List | GlobStyle::SingleOrList, _) => Value::from(all),
-                    }
+                    frontmatter::Value::Globs(*form, all)
                 }
             };
-            fields.insert(key.clone(), value);
+            let empty = match &value {
+                frontmatter::Value::Text(t) | frontmatter::Value::QuotedText(t) => t.is_empty(),
+                frontmatter::Value::Globs(_, globs) => globs.is_empty(),
+                frontmatter::Value::Literal(_) => false,
+            };
+            if !empty {
+                fields.push((field.key.clone(), value));
+            }
         }
-        Ok(fields)
+        if fields.is_empty() {
+            return Ok(String::new());
+        }
+        frontmatter::render(&fields).map_err(|r| refused(id, instance, &r.key, &r.value, &r.reason))
     }
 
     fn settings(
@@ -516,6 +522,27 @@ fn template_name(target: &str, file: &str) -> String {
     format!("{target}/{file}")
 }
 
+/// A policy value the target's frontmatter cannot carry.
+fn refused(id: &str, instance: &Instance<'_>, key: &str, value: &str, reason: &str) -> Diagnostic {
+    let policies: Vec<&str> = instance
+        .groups
+        .iter()
+        .map(|(_, g)| g.policy.as_str())
+        .collect();
+    Diagnostic::error(
+        InputCode::FrontmatterValue,
+        format!(
+            "target `{id}` cannot write `{key}` in `{}`: `{}` {reason} (policy `{}`)",
+            instance.path,
+            crate::syntax::safe::one_line(value),
+            policies.join("`, `")
+        ),
+    )
+    .hint(
+        "rewrite the glob or title without it (braces `{a,b}` for alternatives), or leave the target out; frontmatter is written in the form the agent's documentation shows, never escaped",
+    )
+}
+
 fn render_error(source: &SourceFile, id: &str, err: &handlebars::RenderError) -> Diagnostic {
     let position = Position {
         line: err.line_no.unwrap_or(0) as u32,
@@ -667,6 +694,63 @@ mod tests {
                 assert!(!text.contains("{{>"), "{}: {text}", template.name);
             }
         }
+    }
+
+    #[test]
+    fn every_frontmatter_cites_the_vendor_page_and_example_it_follows() {
+        let catalog = Catalog::builtin();
+        let mut cited = 0;
+        for target in catalog.targets.values() {
+            for output in &target.spec.outputs {
+                let Some(frontmatter) = &output.frontmatter else {
+                    continue;
+                };
+                assert!(
+                    target.spec.docs.contains(&frontmatter.follows)
+                        || frontmatter.follows.starts_with("https://"),
+                    "{}: {}",
+                    target.spec.id,
+                    frontmatter.follows
+                );
+                for field in &frontmatter.fields {
+                    assert!(
+                        frontmatter.example.contains(&format!("{}:", field.key))
+                            || !matches!(field.value, FieldValue::Globs(_)),
+                        "{}: the example shows no `{}`",
+                        target.spec.id,
+                        field.key
+                    );
+                }
+                cited += 1;
+            }
+        }
+        assert!(cited >= 10, "{cited}");
+    }
+
+    #[test]
+    fn a_glob_a_vendor_form_cannot_carry_is_refused_with_rs0307() {
+        let catalog = Catalog::builtin();
+        let renderer = Renderer::new(&catalog, &["cursor".into(), "claude".into()]).unwrap();
+        let mut rules = empty_rules();
+        let mut group = Group::unscoped("odd", "Odd");
+        group.scoped = true;
+        group.globs = vec!["data/a,b.csv".into()];
+        rules.groups.push(group);
+        let errors = renderer
+            .render("cursor", &rules, &mut Scene::new(&rules))
+            .unwrap_err();
+        assert_eq!(errors[0].code, InputCode::FrontmatterValue);
+        assert!(errors[0].message.contains("`data/a,b.csv` holds a comma"));
+        // A YAML list has no comma to split on.
+        let files = renderer
+            .render("claude", &rules, &mut Scene::new(&rules))
+            .unwrap()
+            .files;
+        assert!(
+            files
+                .iter()
+                .any(|f| f.contents.contains("  - \"data/a,b.csv\"\n"))
+        );
     }
 
     #[test]

@@ -125,8 +125,8 @@ fn describe_output(output: &OutputSpec) -> String {
     if output.skip_empty {
         text.push_str("; only when not empty");
     }
-    if !output.frontmatter.is_empty() {
-        let keys: Vec<&str> = output.frontmatter.keys().map(String::as_str).collect();
+    if let Some(frontmatter) = &output.frontmatter {
+        let keys: Vec<&str> = frontmatter.fields.iter().map(|f| f.key.as_str()).collect();
         text.push_str(&format!("; frontmatter {}", keys.join(", ")));
     }
     text

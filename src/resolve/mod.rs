@@ -11,7 +11,7 @@ pub mod scope;
 use serde::Serialize;
 
 use crate::model::manifest::{Manifest, Tier};
-use crate::model::policy::{Level, Permissions, Policy, Rule, Scope};
+use crate::model::policy::{Language, Level, Permissions, Policy, Rule, Scope};
 use crate::resolve::agreement::AgreementView;
 use crate::resolve::overrides::{Action, Overrides};
 
@@ -241,6 +241,9 @@ pub fn resolve(
                 .rules
                 .iter()
                 .filter(|rule| applies(&rule.tiers, tier))
+                .filter(|rule| {
+                    in_repository(&policy.scope, &rule.scope, manifest.languages.as_deref())
+                })
                 .filter_map(|rule| resolve_rule(&policy.id, rule, overrides))
                 .collect();
             if rules.is_empty() {
@@ -270,6 +273,22 @@ pub fn resolve(
         policies: resolved,
         permissions,
         overrides: show_overrides(overrides),
+    }
+}
+
+/// Whether a rule concerns the repository's languages: its effective languages (its own, or
+/// else its policy's) are none, or one of them is in `repository`, or the manifest lists none.
+fn in_repository(policy: &Scope, rule: &Scope, repository: Option<&[Language]>) -> bool {
+    let languages = if rule.languages.is_empty() {
+        &policy.languages
+    } else {
+        &rule.languages
+    };
+    match repository {
+        None => true,
+        Some(repository) => {
+            languages.is_empty() || languages.iter().any(|l| repository.contains(l))
+        }
     }
 }
 
@@ -411,6 +430,7 @@ mod tests {
             agreement: None,
             overrides: vec![],
             scan: Default::default(),
+            languages: None,
         }
     }
 
@@ -461,6 +481,40 @@ mod tests {
         assert_eq!(set.policies[0].rules.len(), 1);
         assert_eq!(set.policies[0].rules[0].qualified_id, "b/x");
         assert_eq!(set.policies[0].rules[0].keyword, "MUST NOT");
+    }
+
+    #[test]
+    fn rules_for_languages_the_repository_lacks_drop_out() {
+        let lang = |names: &[&str]| names.iter().map(|n| Language((*n).into())).collect();
+        let mut go = policy("lang-go", vec![rule("a", vec![])]);
+        go.policy.scope.languages = lang(&["go"]);
+        let mut mixed = policy("mixed", vec![rule("plain", vec![]), rule("py", vec![])]);
+        mixed.policy.rules[1].scope.languages = lang(&["python"]);
+        let mut ts = rule("ts", vec![]);
+        ts.scope.languages = lang(&["typescript", "go"]);
+        mixed.policy.rules.push(ts);
+        let ids = |languages: Option<Vec<Language>>| {
+            let mut manifest = manifest(Tier::Production);
+            manifest.languages = languages;
+            let set = resolve(
+                &manifest,
+                vec![go.clone(), mixed.clone()],
+                &Overrides::default(),
+            );
+            set.policies
+                .iter()
+                .flat_map(|p| p.rules.iter().map(|r| r.qualified_id.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(Some(lang(&["typescript"]))),
+            ["mixed/plain", "mixed/ts"]
+        );
+        assert_eq!(ids(Some(vec![])), ["mixed/plain"]);
+        assert_eq!(
+            ids(None),
+            ["lang-go/a", "mixed/plain", "mixed/py", "mixed/ts"]
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ struct Documented {
     files: &'static str,
     /// Whether the file may start with frontmatter at all.
     frontmatter: bool,
+    /// Whether the agent reads the frontmatter as YAML; Cursor reads `key: rest-of-line`.
+    yaml: bool,
     /// Keys that must be present.
     required: &'static [(&'static str, Ty)],
     /// Keys that may be present.
@@ -75,6 +77,7 @@ fn documented() -> Vec<Documented> {
     let plain = |files| Documented {
         files,
         frontmatter: false,
+        yaml: true,
         required: &[],
         optional: &[],
         when: None,
@@ -84,14 +87,17 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".claude/rules/*.md",
             frontmatter: true,
+            yaml: true,
             required: &[],
             optional: &[("paths", Ty::TextList)],
             when: None,
         },
-        // cursor.com/docs/rules: description, globs (comma-separated), alwaysApply.
+        // cursor.com/docs/rules: description, globs (comma-separated), alwaysApply; read as
+        // `key: rest-of-line`, not YAML.
         Documented {
             files: ".cursor/rules/*.mdc",
             frontmatter: true,
+            yaml: false,
             required: &[("alwaysApply", Ty::Bool)],
             optional: &[("description", Ty::Text), ("globs", Ty::Text)],
             when: Some(("alwaysApply", Value::Bool(false), "globs")),
@@ -100,6 +106,7 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".github/instructions/*.instructions.md",
             frontmatter: true,
+            yaml: true,
             required: &[("applyTo", Ty::Text)],
             optional: &[("excludeAgent", Ty::OneOf(&["code-review", "coding-agent"]))],
             when: None,
@@ -108,6 +115,7 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".windsurf/rules/*.md",
             frontmatter: true,
+            yaml: true,
             required: &[(
                 "trigger",
                 Ty::OneOf(&["always_on", "manual", "model_decision", "glob"]),
@@ -119,6 +127,7 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".clinerules/*.md",
             frontmatter: true,
+            yaml: true,
             required: &[],
             optional: &[("paths", Ty::TextList)],
             when: None,
@@ -127,6 +136,7 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".kiro/steering/*.md",
             frontmatter: true,
+            yaml: true,
             required: &[("inclusion", Ty::OneOf(&["always", "fileMatch", "manual"]))],
             optional: &[("fileMatchPattern", Ty::TextOrList)],
             when: Some(("inclusion", Value::from("fileMatch"), "fileMatchPattern")),
@@ -135,6 +145,7 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".continue/rules/*.md",
             frontmatter: true,
+            yaml: true,
             required: &[("name", Ty::Text)],
             optional: &[
                 ("globs", Ty::TextOrList),
@@ -148,6 +159,7 @@ fn documented() -> Vec<Documented> {
         Documented {
             files: ".augment/rules/*.md",
             frontmatter: true,
+            yaml: true,
             required: &[(
                 "type",
                 Ty::OneOf(&["always_apply", "agent_requested", "manual"]),
@@ -170,18 +182,91 @@ fn documented() -> Vec<Documented> {
     ]
 }
 
-/// The frontmatter mapping at the top of `text`, parsed by a YAML parser.
-fn frontmatter(path: &str, text: &str) -> Option<serde_json::Map<String, Value>> {
+/// The lines of the frontmatter block at the top of `text`, fences left out.
+fn block<'t>(path: &str, text: &'t str) -> Option<&'t str> {
     let rest = text.strip_prefix("---\n")?;
     let end = rest
         .find("\n---\n")
         .unwrap_or_else(|| panic!("{path}: unclosed frontmatter"));
-    let node =
-        yaml::parse(&rest[..=end]).unwrap_or_else(|err| panic!("{path}: invalid YAML: {err:?}"));
+    Some(&rest[..=end])
+}
+
+/// The frontmatter mapping at the top of `text`, parsed by a YAML parser.
+fn frontmatter(path: &str, text: &str) -> Option<serde_json::Map<String, Value>> {
+    let node = yaml::parse(block(path, text)?)
+        .unwrap_or_else(|err| panic!("{path}: invalid YAML: {err:?}"));
     match node.to_json() {
         Value::Object(map) => Some(map),
         other => panic!("{path}: frontmatter is not a mapping: {other}"),
     }
+}
+
+/// A frontmatter value as a deliberately naive reader sees it.
+#[derive(Debug, PartialEq)]
+enum Naive {
+    /// `key: rest-of-line`, verbatim.
+    Line(String),
+    /// `key:` followed by `  - item` lines, each item verbatim.
+    Items(Vec<String>),
+}
+
+/// Reads frontmatter the way the simplest agent readers do (Cursor's, by public reports): each
+/// `key: rest-of-line` verbatim, `  - item` lines under a key with nothing after it. No YAML,
+/// no escapes, no trimming.
+fn naive(path: &str, text: &str) -> Option<Vec<(String, Naive)>> {
+    let mut fields: Vec<(String, Naive)> = Vec::new();
+    for line in block(path, text)?.lines() {
+        if let Some(item) = line.strip_prefix("  - ") {
+            match fields.last_mut() {
+                Some((_, Naive::Items(items))) => items.push(item.to_owned()),
+                _ => panic!("{path}: list item outside a list: {line:?}"),
+            }
+        } else if let Some(key) = line.strip_suffix(':') {
+            fields.push((key.to_owned(), Naive::Items(Vec::new())));
+        } else {
+            let (key, rest) = line
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("{path}: not `key: value`: {line:?}"));
+            fields.push((key.to_owned(), Naive::Line(rest.to_owned())));
+        }
+    }
+    Some(fields)
+}
+
+/// The globs a naive reader takes from a value: a `[…]` line is a list written with `, `
+/// between items, any other line is split on commas without trimming, and each item loses one
+/// pair of enclosing double quotes, nothing else.
+fn naive_globs(value: &Naive) -> Vec<String> {
+    let unquote = |item: &str| {
+        item.strip_prefix('"')
+            .and_then(|i| i.strip_suffix('"'))
+            .unwrap_or(item)
+            .to_owned()
+    };
+    match value {
+        Naive::Items(items) => items.iter().map(|i| unquote(i)).collect(),
+        Naive::Line(line) => match line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            Some(list) => list.split(", ").map(unquote).collect(),
+            None => unquote(line).split(',').map(str::to_owned).collect(),
+        },
+    }
+}
+
+/// A naive reading as JSON, for the documented-keys check of agents that do not read YAML.
+fn naive_json(fields: Vec<(String, Naive)>) -> serde_json::Map<String, Value> {
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Naive::Line(word) if word == "true" || word == "false" => {
+                    Value::Bool(word == "true")
+                }
+                Naive::Line(line) => Value::from(line),
+                Naive::Items(items) => Value::from(items),
+            };
+            (key, value)
+        })
+        .collect()
 }
 
 #[test]
@@ -205,7 +290,12 @@ fn every_rules_file_has_the_documented_frontmatter() {
             })
             .unwrap_or_else(|| panic!("{path}: no documented format to check it against"));
         let text = read(path);
-        let Some(fields) = frontmatter(path, &text) else {
+        let fields = if doc.yaml {
+            frontmatter(path, &text)
+        } else {
+            naive(path, &text).map(naive_json)
+        };
+        let Some(fields) = fields else {
             assert!(
                 doc.required.is_empty(),
                 "{path}: the agent needs frontmatter with {:?}",
@@ -250,19 +340,90 @@ fn every_rules_file_has_the_documented_frontmatter() {
     assert!(checked > 40, "only {checked} files checked");
 }
 
+/// The globs each scoped rule group of the example applies to, braces expanded.
+fn intended_globs(group: &str) -> Vec<&'static str> {
+    match group {
+        "web-output" => vec!["web/**/*.ts", "web/**/*.tsx", "**/*.html"],
+        "api-handlers" => vec![
+            "services/api/**/*.ts",
+            "services/api/**/*.tsx",
+            "services/api/**/*.mts",
+            "services/api/**/*.cts",
+        ],
+        "conventions-reversible-migrations" => vec!["migrations/**/*.sql"],
+        other => panic!("{other} is not a scoped group of the example"),
+    }
+}
+
+#[test]
+fn every_frontmatter_reads_back_its_globs_in_a_naive_reader() {
+    let mut all = Vec::new();
+    files(&example(), &mut all);
+    let mut read_back = std::collections::BTreeSet::new();
+    for path in &all {
+        let text = read(path);
+        let Some(fields) = naive(path, &text) else {
+            continue;
+        };
+        let yaml = (!path.ends_with(".mdc")).then(|| frontmatter(path, &text).unwrap());
+        for (key, value) in &fields {
+            if !["paths", "globs", "applyTo", "fileMatchPattern"].contains(&key.as_str()) {
+                continue;
+            }
+            let name = path.rsplit('/').next().unwrap();
+            let group = name.split('.').next().unwrap();
+            let intended = intended_globs(group);
+            assert_eq!(naive_globs(value), intended, "{path}: `{key}`");
+            // Agents that read YAML get the same globs.
+            if let Some(yaml) = &yaml {
+                let parsed = match &yaml[key] {
+                    Value::String(one) => one.split(',').map(Value::from).collect(),
+                    Value::Array(items) => items.clone(),
+                    other => panic!("{path}: `{key}` is {other}"),
+                };
+                assert_eq!(parsed, intended, "{path}: `{key}` as YAML");
+            }
+            read_back.insert((path.split('/').next().unwrap().to_owned(), group.to_owned()));
+        }
+    }
+    // Every agent that scopes by globs carried every scoped group.
+    let folders = [
+        ".claude",
+        ".clinerules",
+        ".continue",
+        ".cursor",
+        ".github",
+        ".kiro",
+        ".windsurf",
+    ];
+    for folder in folders {
+        for group in [
+            "web-output",
+            "api-handlers",
+            "conventions-reversible-migrations",
+        ] {
+            assert!(
+                read_back.contains(&(folder.to_owned(), group.to_owned())),
+                "{folder}: no globs for {group}"
+            );
+        }
+    }
+}
+
 #[test]
 fn scoped_rules_use_each_agents_own_mechanism() {
     let globs = |path: &str| frontmatter(path, &read(path)).unwrap();
+    let cursor = |path: &str| naive_json(naive(path, &read(path)).unwrap());
     assert_eq!(
         globs(".claude/rules/api-handlers.md")["paths"][0],
         "services/api/**/*.ts"
     );
     assert_eq!(
-        globs(".cursor/rules/web-output.mdc")["globs"],
-        "web/**/*.tsx, **/*.html"
+        cursor(".cursor/rules/web-output.mdc")["globs"],
+        "web/**/*.ts,web/**/*.tsx,**/*.html"
     );
-    assert_eq!(globs(".cursor/rules/web-output.mdc")["alwaysApply"], false);
-    assert_eq!(globs(".cursor/rules/conventions.mdc")["alwaysApply"], true);
+    assert_eq!(cursor(".cursor/rules/web-output.mdc")["alwaysApply"], false);
+    assert_eq!(cursor(".cursor/rules/conventions.mdc")["alwaysApply"], true);
     assert_eq!(
         globs(".github/instructions/conventions-reversible-migrations.instructions.md")["applyTo"],
         "migrations/**/*.sql"
@@ -276,15 +437,21 @@ fn scoped_rules_use_each_agents_own_mechanism() {
     // heading that names where they apply.
     assert!(read("services/api/AGENTS.md").contains("## API handlers"));
     assert!(!read("AGENTS.md").contains("## API handlers"));
-    assert!(read("AGENTS.md").contains("(applies to files matching `web/**/*.tsx`, `**/*.html`)"));
+    assert!(
+        read("AGENTS.md").contains("(applies to files matching `web/**/*.{ts,tsx}`, `**/*.html`)")
+    );
     assert!(
         read(".rules")
             .contains("## API handlers (applies to typescript files matching `services/api/**`)")
     );
-    // Policy text that looks like YAML stays text.
+    // Policy text that looks like YAML stays text: verbatim for Cursor, quoted for YAML readers.
     assert_eq!(
-        globs(".cursor/rules/web-output.mdc")["description"],
-        "Web UI: \"escaping\" & rendering"
+        cursor(".cursor/rules/web-output.mdc")["description"],
+        "Web UI: escaping & rendering"
+    );
+    assert_eq!(
+        globs(".continue/rules/web-output.md")["name"],
+        "Web UI: escaping & rendering"
     );
 }
 

@@ -11,6 +11,7 @@ mod errors;
 mod examples;
 mod init;
 mod inputs;
+mod languages;
 mod layering;
 mod overrides_cli;
 mod pack;
