@@ -411,6 +411,7 @@ mod tests {
             agreement: None,
             overrides: vec![],
             scan: Default::default(),
+            acknowledge: vec![],
         }
     }
 
