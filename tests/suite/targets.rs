@@ -424,7 +424,10 @@ fn an_acknowledged_warning_is_silent_and_a_quiet_build_prints_nothing() {
 #[test]
 fn only_warnings_can_be_acknowledged_and_only_with_a_reason() {
     let repo = Repo::new();
-    for entry in ["code: RS0303\n    reason: too big", "code: RS0304\n    reason: \"  \""] {
+    for entry in [
+        "code: RS0303\n    reason: too big",
+        "code: RS0304\n    reason: \"  \"",
+    ] {
         repo.write(
             "rulesmith.yaml",
             &format!("{}acknowledge:\n  - {entry}\n", manifest("[claude]")),
@@ -462,7 +465,10 @@ fn targets_says_which_protections_are_not_a_security_boundary() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("  caveat   `.cursorignore` is not a security boundary"));
+    assert!(
+        run.stdout
+            .contains("  caveat   `.cursorignore` is not a security boundary")
+    );
 }
 
 #[test]
@@ -470,7 +476,11 @@ fn augment_scoped_groups_are_agent_requested() {
     let repo = Repo::new();
     repo.write(
         "rulesmith.yaml",
-        &manifest_keeping("production", "[augment]", &["agent-permissions", "lang-python"]),
+        &manifest_keeping(
+            "production",
+            "[augment]",
+            &["agent-permissions", "lang-python"],
+        ),
     );
     assert_eq!(repo.run(&["build"]).code, 0);
     let scoped = repo.read(".augment/rules/lang-python.md");
