@@ -104,6 +104,9 @@ pub struct BuildArgs {
     /// Write nothing and report drift instead, exactly as `rulesmith check` does.
     #[arg(long, conflicts_with = "dry_run")]
     pub check: bool,
+    /// Print nothing on success (no warnings, no summary); errors still print.
+    #[arg(long, short, conflicts_with = "dry_run")]
+    pub quiet: bool,
 }
 
 /// Flags of `rulesmith init`.

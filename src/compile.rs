@@ -205,6 +205,8 @@ pub fn compile_sources(
     for file in &mut files {
         file.unsafe_settings = agents.unsafe_settings_for(&file.path, &file.target);
     }
+    // Warnings the manifest acknowledges, with a reason, are not printed again.
+    problems.retain(|problem| !manifest.acknowledges(problem.code.as_str()));
     Ok(Build {
         rules,
         plan: Plan::with_lock(files),

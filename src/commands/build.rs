@@ -6,14 +6,17 @@ use crate::diagnostic::Diagnostic;
 use crate::report::Reporter;
 use crate::write::{self, WriteOptions};
 
-/// Runs `rulesmith build`; with `--dry-run` it shows the diffs and writes nothing.
+/// Runs `rulesmith build`; with `--dry-run` it shows the diffs and writes nothing, with
+/// `--quiet` it prints nothing unless it fails.
 pub(super) fn run(
     workspace: &Workspace,
     args: &BuildArgs,
     reporter: &mut Reporter,
 ) -> Result<ExitStatus, Vec<Diagnostic>> {
     let project = workspace.reconcile()?;
-    reporter.diagnostics(&project.warnings, false);
+    if !args.quiet {
+        reporter.diagnostics(&project.warnings, false);
+    }
     let options = WriteOptions { force: args.force };
     let changes = write::preview(&project.entries, options)?;
     if args.dry_run {
@@ -26,6 +29,8 @@ pub(super) fn run(
     } else {
         write::apply(&workspace.root, &changes, options)?;
     }
-    reporter.build_summary(&changes, args.dry_run);
+    if !args.quiet {
+        reporter.build_summary(&changes, args.dry_run);
+    }
     Ok(ExitStatus::Success)
 }

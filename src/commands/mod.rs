@@ -94,7 +94,11 @@ fn dispatch(cli: &Cli, cwd: &Path, reporter: &mut Reporter) -> Result<ExitStatus
     let workspace = |need| Workspace::load(cli.manifest.as_deref(), cwd, need);
     match &cli.command {
         Command::Build(args) if args.check => {
-            check::run(&workspace(Need::Project)?, &ReportArgs::default(), reporter)
+            let report = ReportArgs {
+                quiet: args.quiet,
+                ..ReportArgs::default()
+            };
+            check::run(&workspace(Need::Project)?, &report, reporter)
         }
         Command::Build(args) => build::run(&workspace(Need::Project)?, args, reporter),
         Command::Check(args) => check::run(&workspace(Need::Project)?, &args.report, reporter),

@@ -157,3 +157,14 @@ pub enum Effect {
     /// The review of project MCP servers before they start.
     AllMcpServersEnabled,
 }
+
+/// A protection rulesmith writes for an agent that the agent's own documentation says is not a
+/// security boundary; `rulesmith targets` says so instead of implying protection.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Caveat {
+    /// The mechanism, as the file and key rulesmith writes (`.gemini/settings.json` `tools.exclude`).
+    pub mechanism: String,
+    /// What the vendor's documentation says about it, as one clause without a final stop.
+    pub why: String,
+}

@@ -9,6 +9,45 @@ use crate::diagnostic::finding::Severity;
 use crate::model::agreement::Agreement;
 use crate::model::policy::Level;
 
+/// A reviewed warning: `build` and `check` no longer print it.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Acknowledgement {
+    /// The warning's code.
+    pub code: WarningCode,
+    /// Why the project accepts it.
+    #[schemars(regex(pattern = r"\S"))]
+    pub reason: String,
+}
+
+/// A warning a manifest can acknowledge.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum WarningCode {
+    /// A generated file over the size its agent's documentation advises.
+    #[serde(rename = "RS0304")]
+    BudgetAdvisory,
+    /// One agent would read another target's file in place of the one meant for it.
+    #[serde(rename = "RS0306")]
+    ShadowedFile,
+}
+
+impl WarningCode {
+    /// The code as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::BudgetAdvisory => "RS0304",
+            WarningCode::ShadowedFile => "RS0306",
+        }
+    }
+}
+
+impl Manifest {
+    /// Whether the manifest acknowledges the warning printed with `code`.
+    pub fn acknowledges(&self, code: &str) -> bool {
+        self.acknowledge.iter().any(|a| a.code.as_str() == code)
+    }
+}
+
 /// The default directory, relative to the manifest, holding the repo's own policy files.
 pub const DEFAULT_POLICY_DIR: &str = ".rulesmith/policies";
 
@@ -45,6 +84,9 @@ pub struct Manifest {
     /// are left out; without the list every language's rules are kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::model::policy::Language>>,
+    /// Known warnings this project has reviewed, each silenced with the reason it is accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledge: Vec<Acknowledgement>,
 }
 
 /// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::agent::{ReadSpec, Status, TargetKind, UnsafeSetting};
+use crate::model::agent::{Caveat, ReadSpec, Status, TargetKind, UnsafeSetting};
 use crate::syntax::header::CommentStyle;
 
 /// One agent's target: the files rulesmith renders for it.
@@ -53,6 +53,10 @@ pub struct TargetSpec {
     /// them, `check` and `scan` report them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unsafe_settings: Vec<UnsafeSetting>,
+    /// Protections this target writes that the agent's documentation says are not a security
+    /// boundary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_a_boundary: Vec<Caveat>,
     /// Size limits the agent is known to have.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<Budget>,

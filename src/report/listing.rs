@@ -74,6 +74,12 @@ fn agent_facts(spec: &TargetSpec, out: &mut String) {
             .collect();
         out.push_str(&format!("  refuses  {}\n", settings.join(", ")));
     }
+    for caveat in &spec.not_a_boundary {
+        out.push_str(&format!(
+            "  caveat   {} is not a security boundary: {}\n",
+            caveat.mechanism, caveat.why
+        ));
+    }
     out.push_str(&format!("  status   {}\n", spec.status.as_str()));
     for link in &spec.docs {
         out.push_str(&format!("  docs     {link}\n"));
@@ -212,4 +218,94 @@ pub fn stats(build: &Build) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::Status;
+
+    /// The README's agent table, one row per built-in agent, as the catalogue describes it.
+    fn readme_table(catalog: &Catalog) -> String {
+        let mut out = String::from(
+            "| Target | Agent | Files rulesmith writes | Scoping | Limits | Status | Docs |\n| --- | --- | --- | --- | --- | --- | --- |\n",
+        );
+        for target in catalog.targets.values() {
+            let spec = &target.spec;
+            if spec.kind != TargetKind::Agent {
+                continue;
+            }
+            let (files, scoping) = if spec.outputs.is_empty() {
+                ("none: read only".to_owned(), "–".to_owned())
+            } else {
+                let mut paths: Vec<String> = Vec::new();
+                for output in &spec.outputs {
+                    let path = format!("`{}`", output.path);
+                    if !paths.contains(&path) {
+                        paths.push(path);
+                    }
+                }
+                (paths.join(", "), spec.scoping.as_str().to_owned())
+            };
+            let mut limits: Vec<String> = spec.budgets.iter().map(describe_budget).collect();
+            limits.dedup();
+            let limits = if limits.is_empty() {
+                "–".to_owned()
+            } else {
+                limits.join("; ")
+            };
+            let docs: Vec<String> = spec
+                .docs
+                .iter()
+                .enumerate()
+                .map(|(i, link)| format!("[{}]({link})", i + 1))
+                .collect();
+            out.push_str(&format!(
+                "| `{}` | {} | {files} | {scoping} | {limits} | {} | {} |\n",
+                spec.id,
+                spec.name,
+                spec.status.as_str(),
+                docs.join(" ")
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn the_readme_agent_table_matches_the_catalogue() {
+        let table = readme_table(&Catalog::builtin());
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&table),
+            "README.md's agent table is out of date; it should read:\n\n{table}"
+        );
+    }
+
+    #[test]
+    fn every_builtin_agent_has_a_doc_link_and_there_are_at_least_34() {
+        let catalog = Catalog::builtin();
+        let agents: Vec<&TargetSpec> = catalog
+            .targets
+            .values()
+            .map(|t| &t.spec)
+            .filter(|s| s.kind == TargetKind::Agent)
+            .collect();
+        assert!(agents.len() >= 34, "{} agents", agents.len());
+        for spec in agents {
+            assert!(
+                spec.docs.iter().any(|d| d.starts_with("https://")),
+                "{} has no documentation link",
+                spec.id
+            );
+        }
+        let listing = targets(&catalog);
+        assert!(listing.contains("continue: Continue\n") && listing.contains("roo: Roo Code\n"));
+        for id in ["continue", "roo"] {
+            assert_eq!(
+                catalog.targets[id].spec.status,
+                Status::EndOfLife,
+                "{id} is end of life"
+            );
+        }
+    }
 }

@@ -431,6 +431,7 @@ mod tests {
             overrides: vec![],
             scan: Default::default(),
             languages: None,
+            acknowledge: vec![],
         }
     }
 

@@ -177,6 +177,8 @@ fn documented() -> Vec<Documented> {
         plain(".rules"),
         plain("CONVENTIONS.md"),
         plain(".roo/rules/*.md"),
+        plain(".kilocode/rules/*.md"),
+        plain("QWEN.md"),
         plain(".openhands/microagents/repo.md"),
         plain(".idx/airules.md"),
     ]

@@ -318,11 +318,11 @@ fn orphaned_output_is_reported_then_removed_by_build() {
                = fix: run `rulesmith build` to remove it, and commit the removal
 
     .rulesmith/lock.json
-          121  high     RS1005 .rulesmith/lock.json lists other files than the targets now generate  [stale]
+          124  high     RS1005 .rulesmith/lock.json lists other files than the targets now generate  [stale]
                = fix: run `rulesmith build` and commit the result
     --- a/.rulesmith/lock.json
     +++ b/.rulesmith/lock.json
-    @@ -118,10 +118,6 @@
+    @@ -121,10 +121,6 @@
            }
          },
          {

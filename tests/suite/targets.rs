@@ -395,3 +395,97 @@ fn targets_lists_every_target_with_files_scoping_and_limits() {
     assert_eq!(run.code, 0);
     insta::assert_snapshot!(run.stdout);
 }
+
+#[test]
+fn an_acknowledged_warning_is_silent_and_a_quiet_build_prints_nothing() {
+    let repo = Repo::new();
+    repo.write("rulesmith.yaml", &manifest("[claude]"));
+    repo.write(
+        ".rulesmith/policies/long.yaml",
+        &big_policy("long", 200, 10),
+    );
+    let quiet = repo.run(&["build", "--quiet"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.render());
+    assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""));
+    assert!(repo.exists("CLAUDE.md"));
+
+    let acknowledged = format!(
+        "{}acknowledge:\n  - code: RS0304\n    reason: The team reads the long file in full.\n",
+        manifest("[claude]")
+    );
+    repo.write("rulesmith.yaml", &acknowledged);
+    for command in ["build", "check"] {
+        let run = repo.run(&[command]);
+        assert_eq!(run.code, 0, "{}", run.render());
+        assert!(!run.render().contains("RS0304"), "{}", run.render());
+    }
+}
+
+#[test]
+fn only_warnings_can_be_acknowledged_and_only_with_a_reason() {
+    let repo = Repo::new();
+    for entry in [
+        "code: RS0303\n    reason: too big",
+        "code: RS0304\n    reason: \"  \"",
+    ] {
+        repo.write(
+            "rulesmith.yaml",
+            &format!("{}acknowledge:\n  - {entry}\n", manifest("[claude]")),
+        );
+        let run = repo.run(&["build"]);
+        assert_eq!(run.code, 2, "{}", run.render());
+        assert!(run.stderr.contains("RS0104"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn claude_denies_piped_shells_with_and_without_arguments() {
+    let repo = Repo::new();
+    repo.write("rulesmith.yaml", &manifest("[claude]"));
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let value: serde_json::Value =
+        serde_json::from_str(&repo.read(".claude/settings.json")).unwrap();
+    let deny = value["permissions"]["deny"].as_array().unwrap();
+    for shell in ["sh", "bash", "zsh"] {
+        for rule in [format!("Bash({shell})"), format!("Bash({shell} *)")] {
+            assert!(deny.contains(&serde_json::json!(rule)), "{rule}: {deny:?}");
+        }
+    }
+}
+
+#[test]
+fn targets_says_which_protections_are_not_a_security_boundary() {
+    let repo = Repo::new();
+    let run = repo.run(&["targets"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(
+        run.stdout.contains(
+            "  caveat   `.gemini/settings.json` `tools.exclude` is not a security boundary: Gemini CLI's shell tool docs say"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  caveat   `.cursorignore` is not a security boundary")
+    );
+}
+
+#[test]
+fn augment_scoped_groups_are_agent_requested() {
+    let repo = Repo::new();
+    repo.write(
+        "rulesmith.yaml",
+        &manifest_keeping(
+            "production",
+            "[augment]",
+            &["agent-permissions", "lang-python"],
+        ),
+    );
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let scoped = repo.read(".augment/rules/lang-python.md");
+    assert!(scoped.contains("type: agent_requested"), "{scoped}");
+    assert!(scoped.contains("applies to"), "{scoped}");
+    let unscoped = repo.read(".augment/rules/agent-permissions.md");
+    assert!(unscoped.contains("type: always_apply"), "{unscoped}");
+}
