@@ -1,6 +1,6 @@
 //! rulesmith checks itself: every example's committed files are what a build would write.
 //!
-//! `RULESMITH_BLESS=1 cargo test --test examples` rebuilds the examples.
+//! `RULESMITH_BLESS=1 cargo test --test suite examples::` rebuilds the examples.
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +46,7 @@ fn committed_outputs_match_the_policies() {
     }
     assert!(
         stale.is_empty(),
-        "committed outputs differ from what the policies compile to (run `RULESMITH_BLESS=1 cargo test --test examples`):\n{}",
+        "committed outputs differ from what the policies compile to (run `RULESMITH_BLESS=1 cargo test --test suite examples::`):\n{}",
         stale.join("\n")
     );
 }

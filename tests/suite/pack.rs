@@ -632,7 +632,7 @@ fn the_coverage_table_is_current() {
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == expected,
-        "docs/coverage.md is out of date; run `RULESMITH_BLESS=1 cargo test --test pack` and commit it"
+        "docs/coverage.md is out of date; run `RULESMITH_BLESS=1 cargo test --test suite pack::` and commit it"
     );
 }
 
@@ -658,8 +658,8 @@ fn coverage_markdown(policies: &[Policy]) -> String {
     let mut out = String::new();
     out.push_str("# Coverage of the built-in policy pack\n\n");
     out.push_str(&format!(
-        "Generated from `policies/` (pack {}) by `tests/pack.rs`; run \
-         `RULESMITH_BLESS=1 cargo test --test pack` after changing the pack. Every rule lists its \
+        "Generated from `policies/` (pack {}) by `tests/suite/pack.rs`; run \
+         `RULESMITH_BLESS=1 cargo test --test suite pack::` after changing the pack. Every rule lists its \
          own CWE and OWASP ids; `rulesmith explain <policy>/<rule>` shows them with the rule.\n\n",
         pack::VERSION
     ));

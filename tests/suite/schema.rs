@@ -12,7 +12,7 @@ fn ensure(expected: String, path: &str) {
     let committed = std::fs::read_to_string(&full).unwrap_or_default();
     assert!(
         committed == expected,
-        "{path} is out of date; run `RULESMITH_BLESS=1 cargo test --test schema` and commit it"
+        "{path} is out of date; run `RULESMITH_BLESS=1 cargo test --test suite schema::` and commit it"
     );
 }
 
