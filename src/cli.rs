@@ -1,15 +1,29 @@
 //! Command-line flags, as clap parses them. Validation happens in [`crate::commands`].
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::finding::Severity;
 use crate::report::findings::{Format, Verbosity};
+use crate::resolve::pack;
+
+/// The version `--version` prints: the binary's, and the built-in policy pack's it carries.
+fn version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (policy pack {})",
+            env!("CARGO_PKG_VERSION"),
+            pack::VERSION
+        )
+    })
+}
 
 /// A secure-by-default compiler for AI coding-agent context files.
 #[derive(Debug, Parser)]
-#[command(name = "rulesmith", version, about, long_about = None)]
+#[command(name = "rulesmith", version = version(), about, long_about = None)]
 #[command(after_help = "Exit status: 0 success, 1 drift or findings, 2 error.")]
 pub struct Cli {
     /// Path to rulesmith.yaml (default: search the current directory and its parents).

@@ -62,6 +62,13 @@ pub fn inspect_init_dir(dir: &Path) -> Result<bool, Diagnostic> {
             .hint("give `rulesmith init` a directory you can read and write"));
         }
     };
+    if exists && dir.join(MANIFEST_FILE).is_file() {
+        return Err(Diagnostic::error(
+            InputCode::InitConflict,
+            format!("{shown} is already a rulesmith project: its {MANIFEST_FILE} exists"),
+        )
+        .hint("run `rulesmith build` to regenerate its files and `rulesmith check` to verify them; `init` sets up new projects only"));
+    }
     // The nearest directory that exists, resolved, so `..` and symlinks cannot hide a parent.
     let Some(existing) = dir.ancestors().find(|a| a.is_dir()) else {
         return Ok(exists);

@@ -338,13 +338,20 @@ fn bad_directories_are_clear_errors() {
             run.stderr
         );
     }
-    let run = repo.run(&["init", "--yes", "--adopt", "outer"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("rulesmith.yaml already exists"),
-        "{}",
-        run.stderr
-    );
+    for args in [
+        &["init", "--yes", "--adopt", "outer"][..],
+        &["init", "--yes", "outer"],
+    ] {
+        // A set-up project is one clear error, not one per file init would write.
+        let run = repo.run(args);
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains("is already a rulesmith project")
+                && run.stderr.contains("error: 1 error"),
+            "{}",
+            run.stderr
+        );
+    }
     assert_eq!(repo.tree(), before);
 }
 

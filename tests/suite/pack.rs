@@ -723,3 +723,17 @@ fn coverage_markdown(policies: &[Policy]) -> String {
     }
     out
 }
+
+#[test]
+fn version_names_the_binary_and_the_policy_pack_it_carries() {
+    let run = crate::common::Repo::new().run(&["--version"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!(
+            "rulesmith {} (policy pack {})",
+            env!("CARGO_PKG_VERSION"),
+            pack::VERSION
+        )
+    );
+}
