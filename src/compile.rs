@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::agents::TargetKind;
+use crate::agents::{Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
 use crate::model::manifest::{ALL_TARGETS, Manifest};
@@ -31,16 +31,21 @@ pub struct Plan {
 
 impl Plan {
     /// The plan of `files` (sorted by path) plus the lock file that lists them, with the
-    /// settings entries rulesmith manages in each shared file.
-    pub fn with_lock(mut files: Vec<Rendered>) -> Plan {
-        let contents = lock::render(files.iter().map(|f| LockedFile {
-            path: f.path.clone(),
-            target: f.target.clone(),
-            entries: match f.mode {
-                OutputMode::Settings => merge::entries_of(&f.contents),
-                _ => lock::Entries::new(),
-            },
-        }));
+    /// settings entries rulesmith manages in each shared file and, given the digest of the
+    /// inputs and the compilation's warnings, the record of the up-to-date fast path.
+    pub fn with_lock(mut files: Vec<Rendered>, fresh: Option<(&str, &[Diagnostic])>) -> Plan {
+        let record = fresh.and_then(|(inputs, warnings)| record(inputs, &files, warnings));
+        let contents = lock::render_fresh(
+            files.iter().map(|f| LockedFile {
+                path: f.path.clone(),
+                target: f.target.clone(),
+                entries: match f.mode {
+                    OutputMode::Settings => merge::entries_of(&f.contents),
+                    _ => lock::Entries::new(),
+                },
+            }),
+            record,
+        );
         let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
         files.insert(
             at,
@@ -56,6 +61,102 @@ impl Plan {
         );
         Plan { files }
     }
+}
+
+/// The record of the up-to-date fast path for `files` compiled from inputs with digest `inputs`;
+/// none when a warning points into a source file, which the lock cannot carry.
+fn record(inputs: &str, files: &[Rendered], warnings: &[Diagnostic]) -> Option<lock::Unsealed> {
+    let warnings = warnings
+        .iter()
+        .map(|w| {
+            (w.severity == Severity::Warning && w.span.is_none()).then(|| lock::LockedWarning {
+                code: w.code.as_str().to_owned(),
+                message: w.message.clone(),
+                hint: w.hint.clone(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let outputs = files
+        .iter()
+        .map(|f| {
+            let recorded = lock::RecordedOutput {
+                format: f.format,
+                mode: lock::mode_name(f.mode).to_owned(),
+                digest: lock::sha256(f.contents.as_bytes()),
+                contents: (f.mode == OutputMode::Settings).then(|| f.contents.clone()),
+            };
+            (f.path.clone(), recorded)
+        })
+        .collect();
+    Some(lock::Unsealed {
+        inputs: inputs.to_owned(),
+        warnings,
+        outputs,
+    })
+}
+
+/// The plan a sealed lock records, when every output on disk still has the rendered bytes the
+/// lock records: the same plan a compilation of the same inputs produces, rebuilt from the files
+/// themselves (settings outputs, which are merged into the user's file, from the lock). `None`
+/// when any output differs (or is missing), so the caller compiles.
+pub fn recorded_plan<'a>(
+    lock_text: &str,
+    lock: &lock::Lock,
+    text_of: impl Fn(&str) -> Option<&'a str>,
+    agents: &Registry,
+) -> Option<(Plan, Vec<Diagnostic>)> {
+    let fresh = lock.fresh.as_ref()?;
+    let mut files = Vec::with_capacity(lock.files.len() + 1);
+    for locked in &lock.files {
+        let recorded = fresh.outputs.get(&locked.path)?;
+        let contents = match &recorded.contents {
+            Some(contents) => contents.as_str(),
+            None => text_of(&locked.path)?,
+        };
+        if crate::model::boundary::violation(&locked.path).is_some()
+            || lock::sha256(contents.as_bytes()) != recorded.digest
+        {
+            return None;
+        }
+        files.push(Rendered {
+            path: locked.path.clone(),
+            target: locked.target.clone(),
+            contents: contents.to_owned(),
+            format: recorded.format,
+            mode: lock::mode_named(&recorded.mode)?,
+            groups: Vec::new(),
+            unsafe_settings: agents.unsafe_settings_for(&locked.path, &locked.target),
+        });
+    }
+    if fresh.outputs.len() != files.len() {
+        return None;
+    }
+    let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
+    files.insert(
+        at,
+        Rendered {
+            path: LOCK_PATH.to_owned(),
+            target: LOCK_TARGET.to_owned(),
+            contents: lock_text.to_owned(),
+            format: Format::Json,
+            mode: OutputMode::Owned,
+            groups: Vec::new(),
+            unsafe_settings: Vec::new(),
+        },
+    );
+    let warnings = fresh
+        .warnings
+        .iter()
+        .map(|w| {
+            let code = InputCode::ALL.iter().find(|c| c.as_str() == w.code)?;
+            let mut warning = Diagnostic::warning(*code, w.message.clone());
+            if let Some(hint) = &w.hint {
+                warning = warning.hint(hint.clone());
+            }
+            Some(warning)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((Plan { files }, warnings))
 }
 
 /// The target name the lock file is listed under in a plan.
@@ -91,6 +192,9 @@ pub struct Sources {
     pub policies: Vec<SourcedPolicy>,
     /// The checked overrides.
     pub overrides: Overrides,
+    /// The digest of every input the outputs depend on, when the caller computed one; the lock
+    /// then records what the up-to-date fast path needs.
+    pub inputs: Option<String>,
 }
 
 /// Parses the built-in pack and the repo's policies and checks the manifest against them.
@@ -112,6 +216,7 @@ pub fn load_sources(
         Ok(overrides) if names.is_empty() => Ok(Sources {
             policies,
             overrides,
+            inputs: None,
         }),
         Ok(_) => Err(names),
         Err(problems) => Err(names.into_iter().chain(problems).collect()),
@@ -166,6 +271,7 @@ pub fn compile_sources(
     catalog: &Catalog,
     budgets: Budgets,
 ) -> Result<Build, Vec<Diagnostic>> {
+    let sources_inputs = sources.inputs;
     let rules = resolve(manifest, sources.policies, &sources.overrides);
     let mut problems = Vec::new();
     let targets = selected_targets(manifest, catalog);
@@ -207,7 +313,10 @@ pub fn compile_sources(
     }
     Ok(Build {
         rules,
-        plan: Plan::with_lock(files),
+        plan: Plan::with_lock(
+            files,
+            sources_inputs.as_deref().map(|i| (i, problems.as_slice())),
+        ),
         targets,
         measurements,
         warnings: problems,

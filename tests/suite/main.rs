@@ -19,3 +19,4 @@ mod safety;
 mod scan;
 mod schema;
 mod targets;
+mod up_to_date;
