@@ -221,9 +221,33 @@ fn stale_output_after_a_policy_change() {
     );
     let (code, out) = run(&repo, &["check"]);
     assert_eq!(code, 1);
-    insta::assert_snapshot!(out, @"
+    insta::assert_snapshot!(out, @r#"
     exit: 1
     --- stdout
+    .rulesmith/lock.json
+          126  high     RS1005 .rulesmith/lock.json lists other files than the targets now generate  [stale]
+               = fix: run `rulesmith build` and commit the result
+    --- a/.rulesmith/lock.json
+    +++ b/.rulesmith/lock.json
+    @@ -123,7 +123,7 @@
+         }
+       ],
+       "fresh": {
+    -    "fingerprint": "8c54e07bb90158354e672e669ed3b1dc0244d284584e09767c2ad20cf702cfeb",
+    +    "fingerprint": "03f121a6df7618d9695096ad001aec5944a65f20254f703c773591a15a2ee030",
+         "outputs": {
+           ".claude/rules/infrastructure.md": {
+             "format": "markdown",
+    @@ -179,7 +179,7 @@
+           "CLAUDE.md": {
+             "format": "markdown",
+             "mode": "html",
+    -        "digest": "a46c6aa83f3011fdabd71312befe3917fbaebb191e6394fef94939a08b72b96c"
+    +        "digest": "ea0236af06fe6d10fb607fa18fcb97108481e5446563747135dbe962ef488869"
+           }
+         }
+       }
+
     CLAUDE.md
             1  high     RS1005 CLAUDE.md is out of date: the policies or templates changed since it was generated  [stale]
                = fix: run `rulesmith build` and commit the result
@@ -245,8 +269,8 @@ fn stale_output_after_a_policy_change() {
      
      ## Cryptography and randomness
     --- stderr
-    check: 1 finding (1 high) in 1 file
-    ");
+    check: 2 findings (2 high) in 2 files
+    "#);
 }
 
 #[test]
@@ -322,7 +346,7 @@ fn orphaned_output_is_reported_then_removed_by_build() {
                = fix: run `rulesmith build` and commit the result
     --- a/.rulesmith/lock.json
     +++ b/.rulesmith/lock.json
-    @@ -118,10 +118,6 @@
+    @@ -118,16 +118,12 @@
            }
          },
          {
@@ -333,6 +357,25 @@ fn orphaned_output_is_reported_then_removed_by_build() {
            "path": "CLAUDE.md",
            "target": "claude"
          }
+       ],
+       "fresh": {
+    -    "fingerprint": "cef61499039003cdca732b8307c1e0542f2212d833ce35ed16d624f307054bda",
+    +    "fingerprint": "8c54e07bb90158354e672e669ed3b1dc0244d284584e09767c2ad20cf702cfeb",
+         "outputs": {
+           ".claude/rules/infrastructure.md": {
+             "format": "markdown",
+    @@ -180,11 +176,6 @@
+             "digest": "23c277b231cdcd31b84c21d39b9f2fdb22349b1898dabd50a83538d30e953c31",
+             "contents": "{\"initial\":{\"$schema\":\"https://json.schemastore.org/claude-code-settings.json\"},\"entries\":{\"/permissions/ask\":[\"Bash(curl)\",\"Bash(curl *)\",\"Bash(wget)\",\"Bash(wget *)\",\"Bash(npm install)\",\"Bash(npm install *)\",\"Bash(npm add)\",\"Bash(npm add *)\",\"Bash(pnpm add)\",\"Bash(pnpm add *)\",\"Bash(pnpm install)\",\"Bash(pnpm install *)\",\"Bash(yarn add)\",\"Bash(yarn add *)\",\"Bash(pip install)\",\"Bash(pip install *)\",\"Bash(pip3 install)\",\"Bash(pip3 install *)\",\"Bash(uv add)\",\"Bash(uv add *)\",\"Bash(uv pip install)\",\"Bash(uv pip install *)\",\"Bash(cargo add)\",\"Bash(cargo add *)\",\"Bash(cargo install)\",\"Bash(cargo install *)\",\"Bash(go get)\",\"Bash(go get *)\",\"Bash(go install)\",\"Bash(go install *)\",\"Bash(gem install)\",\"Bash(gem install *)\",\"Bash(bundle add)\",\"Bash(bundle add *)\",\"Bash(composer require)\",\"Bash(composer require *)\",\"Bash(brew install)\",\"Bash(brew install *)\",\"Bash(apt-get install)\",\"Bash(apt-get install *)\",\"Bash(git push)\",\"Bash(git push *)\",\"WebFetch\"],\"/permissions/deny\":[\"Read(**/.env)\",\"Read(**/.env.*)\",\"Read(**/*.pem)\",\"Read(**/*.key)\",\"Read(**/*.p12)\",\"Read(**/*.pfx)\",\"Read(**/id_rsa)\",\"Read(**/id_ecdsa)\",\"Read(**/id_ed25519)\",\"Read(**/.netrc)\",\"Read(**/.pgpass)\",\"Read(**/credentials.json)\",\"Bash(rm -rf /)\",\"Bash(rm -rf / *)\",\"Bash(rm -rf ~)\",\"Bash(rm -rf ~ *)\",\"Bash(git commit --no-verify)\",\"Bash(git commit --no-verify *)\",\"Bash(git commit * --no-verify)\",\"Bash(git commit * --no-verify *)\",\"Bash(git push --no-verify)\",\"Bash(git push --no-verify *)\",\"Bash(git push * --no-verify)\",\"Bash(git push * --no-verify *)\",\"Bash(sh)\",\"Bash(bash)\",\"Bash(zsh)\"]}}"
+           },
+    -      ".cursorrules": {
+    -        "format": "markdown",
+    -        "mode": "html",
+    -        "digest": "8114c553b9f11e49249149066472450004195d44150df6581150dadbb7adbbf6"
+    -      },
+           "CLAUDE.md": {
+             "format": "markdown",
+             "mode": "html",
     --- stderr
     check: 2 findings (2 high) in 2 files
     "#);
