@@ -6,7 +6,8 @@
 #
 # Usage: benches/peers.sh [N...]   (default: 40 200 1000); RULESMITH=path/to/rulesmith
 set -euo pipefail
-rulesmith=${RULESMITH:-$(cd "$(dirname "$0")/.." && pwd)/target/release/rulesmith}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+rulesmith=${RULESMITH:-$repo/target/release/rulesmith}
 sizes=("${@:-40 200 1000}")
 
 # Median wall time in ms of five runs of "$@", and the peak RSS in MiB of one.
@@ -25,7 +26,12 @@ measure() {
 fixture() { # $1 dir, $2 N: the same rules for each tool
   local dir=$1 n=$2
   mkdir -p "$dir/rulesmith/.rulesmith/policies" "$dir/ruler/.ruler" "$dir/rulesync/.rulesync/rules"
-  printf 'project: bench\ntier: production\ntargets: [claude, cursor, agents, copilot]\n' >"$dir/rulesmith/rulesmith.yaml"
+  printf 'project: bench\ntier: production\ntargets: [claude, cursor, agents-md, copilot]\n' >"$dir/rulesmith/rulesmith.yaml"
+  # AGENTS.md from a copy of the built-in target without its 32 KiB hard limit, as in benches/support.
+  mkdir -p "$dir/rulesmith/.rulesmith/targets/agents-md"
+  awk '/^[a-z]/ { skip = /^(budgets|reads):/ } !skip { sub(/^id: agents$/, "id: agents-md"); print }' \
+    "$repo/targets/agents/target.yaml" >"$dir/rulesmith/.rulesmith/targets/agents-md/target.yaml"
+  cp "$repo/targets/agents/AGENTS.md.hbs" "$dir/rulesmith/.rulesmith/targets/agents-md/"
   printf '[agents.claude]\nenabled = true\n[agents.cursor]\nenabled = true\n[agents.codex]\nenabled = true\n[agents.copilot]\nenabled = true\n' >"$dir/ruler/.ruler/ruler.toml"
   printf '{"targets":["claudecode","cursor","codexcli","copilot"],"features":["rules"]}\n' >"$dir/rulesync/rulesync.jsonc"
   for ((p = 0; p < n; p++)); do
@@ -46,7 +52,7 @@ fixture() { # $1 dir, $2 N: the same rules for each tool
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 for n in ${sizes[*]}; do
   fixture "$work/$n" "$n"
-  (cd "$work/$n/rulesmith" && "$rulesmith" build --force >/dev/null 2>&1 || true)
+  (cd "$work/$n/rulesmith" && "$rulesmith" build >/dev/null 2>&1)
   read -r ours ours_rss < <(cd "$work/$n/rulesmith" && measure "$rulesmith" build)
   echo "N=$n rulesmith build (up to date): ${ours} ms, ${ours_rss} MiB"
   if command -v ruler >/dev/null; then
