@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::agents::{Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
+use crate::embedded;
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
 use crate::model::manifest::{ALL_TARGETS, Manifest};
 use crate::model::policy::Policy;
@@ -250,6 +251,45 @@ pub fn parse_policies(sources: Vec<SourceFile>) -> Result<Vec<SourcedPolicy>, Ve
             policy: l.parsed.value,
         })
         .collect())
+}
+
+/// SHA-256 over `parts`, each preceded by its length so that no two lists share a digest.
+pub fn digest_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut all = Vec::new();
+    for part in parts {
+        all.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        all.extend_from_slice(part.as_bytes());
+    }
+    lock::sha256(&all)
+}
+
+/// The digest of every input a build's outputs depend on: this binary (its version and embedded
+/// pack, targets and templates), the manifest, the repository's targets (`targets_digest`, from
+/// [`digest_of`] over their paths and texts) and its policy files, each with its name.
+pub fn inputs_digest(manifest: &SourceFile, targets_digest: &str, repo: &[SourceFile]) -> String {
+    let mut inputs: Vec<&str> = Vec::with_capacity(2 * repo.len() + 4);
+    inputs.extend([
+        embedded_digest(),
+        targets_digest,
+        &manifest.name,
+        &manifest.text,
+    ]);
+    for file in repo {
+        inputs.extend([file.name.as_str(), file.text.as_str()]);
+    }
+    digest_of(inputs)
+}
+
+/// The digest of this binary's version and everything it embeds, computed once.
+fn embedded_digest() -> &'static str {
+    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIGEST.get_or_init(|| {
+        let files = [embedded::POLICIES, embedded::TARGETS, embedded::TEMPLATES]
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, text)| [*path, *text]);
+        digest_of([env!("CARGO_PKG_VERSION")].into_iter().chain(files))
+    })
 }
 
 /// Compiles a manifest and the repo's policy sources into a plan.

@@ -12,7 +12,6 @@ use crate::check;
 use crate::compile::{self, Budgets, Build, Sources};
 use crate::diagnostic::finding::Finding;
 use crate::diagnostic::{Diagnostic, InputCode, ScanCode, SourceFile};
-use crate::embedded;
 use crate::load::{self, tree::Tree};
 use crate::model::boundary;
 use crate::model::lock::{self, LOCK_PATH};
@@ -143,21 +142,9 @@ impl Workspace {
         Ok(sources)
     }
 
-    /// The digest of every input a build's outputs depend on: this binary (its version and
-    /// embedded pack, targets and templates), the manifest, the repository's targets and its
-    /// policy files, each with its name.
+    /// The digest of every input a build's outputs depend on; see [`compile::inputs_digest`].
     fn inputs_digest(&self, repo: &[SourceFile]) -> String {
-        let manifest = &self.manifest().source;
-        let mut inputs = Vec::with_capacity(repo.len() + 3);
-        inputs.push(embedded_digest());
-        inputs.push(&self.targets_digest);
-        inputs.push(&manifest.name);
-        inputs.push(&manifest.text);
-        for file in repo {
-            inputs.push(&file.name);
-            inputs.push(&file.text);
-        }
-        digest_of(inputs.iter().map(|s| s.as_str()))
+        compile::inputs_digest(&self.manifest().source, &self.targets_digest, repo)
     }
 
     /// Compiles the policies into the files a build would write; nothing is written.
@@ -306,33 +293,11 @@ impl Workspace {
     }
 }
 
-/// SHA-256 over `parts`, each preceded by its length so that no two lists share a digest.
-fn digest_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
-    let mut all = Vec::new();
-    for part in parts {
-        all.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        all.extend_from_slice(part.as_bytes());
-    }
-    lock::sha256(&all)
-}
-
-/// The digest of this binary's version and everything it embeds, computed once.
-fn embedded_digest() -> &'static String {
-    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DIGEST.get_or_init(|| {
-        let files = [embedded::POLICIES, embedded::TARGETS, embedded::TEMPLATES]
-            .into_iter()
-            .flatten()
-            .flat_map(|(path, text)| [*path, *text]);
-        digest_of([env!("CARGO_PKG_VERSION")].into_iter().chain(files))
-    })
-}
-
 /// The built-in targets plus the repository's own under `.rulesmith/targets/`, and the digest
 /// of the repository's target files.
 fn catalog(root: &Path) -> Result<(Catalog, String), Vec<Diagnostic>> {
     let files = load::read_target_dir(root)?;
-    let digest = digest_of(
+    let digest = compile::digest_of(
         files
             .iter()
             .flat_map(|(path, source)| [path.as_str(), source.text.as_str()]),
