@@ -1,49 +1,57 @@
-//! Benchmark: `rulesmith build` on a generated repository of 200 policies × 8 rules.
+//! Benchmark: `rulesmith build` on the four-target repository (Claude, Cursor, AGENTS.md,
+//! Copilot) of N policies × 8 rules: up to date, and rewriting every output.
 //!
-//! `cargo bench --bench build` measures; `cargo test` runs it once as a smoke test.
+//! `cargo bench --bench build` measures; `cargo test` runs it once as a smoke test. See
+//! `support::sizes` for the policy counts.
 #![allow(clippy::disallowed_methods)] // benchmarks and the build script work on disk
 
 mod support;
 
-use std::process::Command;
-
 use rulesmith::commands::{Need, Workspace};
 use rulesmith::compile::Budgets;
-use support::{benchmarking, generate_repo, peak_rss_kib, report, time};
+use support::{four_target_repo, peak_rss_kib, report, run, runs_for, sizes, time};
 
 fn main() {
-    let runs = if benchmarking() { 30 } else { 1 };
-    let dir = tempfile::tempdir().unwrap();
-    generate_repo(dir.path(), 200, 8, "[claude, cursorrules, zed]");
-    let binary = env!("CARGO_BIN_EXE_rulesmith");
+    for n in sizes() {
+        let runs = runs_for(n);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        four_target_repo(root, n);
+        run(root, &["build"], 0);
 
-    let build = || {
-        let status = Command::new(binary)
-            .arg("build")
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
+        let up_to_date = time(runs, || run(root, &["build"], 0));
+        let peak = peak_rss_kib(root, &["build"]);
+        report(
+            &format!("build {n}x8, 4 targets, up to date"),
+            up_to_date,
+            peak,
         );
-    };
-    build();
-    let cold = time(runs, || {
-        for path in ["CLAUDE.md", ".cursorrules", ".rules"] {
-            let _ = std::fs::remove_file(dir.path().join(path));
-        }
-        build();
-    });
-    let warm = time(runs, build);
-    let peak = peak_rss_kib(dir.path(), &["build"]);
-    report("build 200x8, 3 targets, writes (process)", cold, peak);
-    report("build 200x8, 3 targets, up to date (process)", warm, peak);
 
-    let in_process = time(runs, || {
-        let workspace = Workspace::load(None, dir.path(), Need::Project).unwrap();
-        workspace.compile(Budgets::Enforce).unwrap();
-    });
-    report("load + compile 200x8 (in process)", in_process, None);
+        // Renaming the project changes every output's title, so every file is rewritten.
+        let manifest = std::fs::read_to_string(root.join("rulesmith.yaml")).unwrap();
+        let mut round = 0;
+        let rewrite = time(runs, || {
+            round += 1;
+            let renamed = manifest.replace("project: bench", &format!("project: bench{round}"));
+            std::fs::write(root.join("rulesmith.yaml"), renamed).unwrap();
+            run(root, &["build"], 0);
+        });
+        std::fs::write(
+            root.join("rulesmith.yaml"),
+            manifest.replace("project: bench", "project: rss"),
+        )
+        .unwrap();
+        let peak = peak_rss_kib(root, &["build"]);
+        report(
+            &format!("build {n}x8, 4 targets, rewrite all"),
+            rewrite,
+            peak,
+        );
+
+        let compile = time(runs, || {
+            let workspace = Workspace::load(None, root, Need::Project).unwrap();
+            workspace.compile(Budgets::Enforce).unwrap();
+        });
+        report(&format!("load + compile {n}x8 (in process)"), compile, None);
+    }
 }

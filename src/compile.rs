@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::agents::TargetKind;
+use crate::agents::{Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
+use crate::embedded;
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
 use crate::model::manifest::{ALL_TARGETS, Manifest};
 use crate::model::policy::Policy;
@@ -31,16 +32,21 @@ pub struct Plan {
 
 impl Plan {
     /// The plan of `files` (sorted by path) plus the lock file that lists them, with the
-    /// settings entries rulesmith manages in each shared file.
-    pub fn with_lock(mut files: Vec<Rendered>) -> Plan {
-        let contents = lock::render(files.iter().map(|f| LockedFile {
-            path: f.path.clone(),
-            target: f.target.clone(),
-            entries: match f.mode {
-                OutputMode::Settings => merge::entries_of(&f.contents),
-                _ => lock::Entries::new(),
-            },
-        }));
+    /// settings entries rulesmith manages in each shared file and, given the digest of the
+    /// inputs and the compilation's warnings, the record of the up-to-date fast path.
+    pub fn with_lock(mut files: Vec<Rendered>, fresh: Option<(&str, &[Diagnostic])>) -> Plan {
+        let record = fresh.and_then(|(inputs, warnings)| record(inputs, &files, warnings));
+        let contents = lock::render_fresh(
+            files.iter().map(|f| LockedFile {
+                path: f.path.clone(),
+                target: f.target.clone(),
+                entries: match f.mode {
+                    OutputMode::Settings => merge::entries_of(&f.contents),
+                    _ => lock::Entries::new(),
+                },
+            }),
+            record,
+        );
         let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
         files.insert(
             at,
@@ -56,6 +62,102 @@ impl Plan {
         );
         Plan { files }
     }
+}
+
+/// The record of the up-to-date fast path for `files` compiled from inputs with digest `inputs`;
+/// none when a warning points into a source file, which the lock cannot carry.
+fn record(inputs: &str, files: &[Rendered], warnings: &[Diagnostic]) -> Option<lock::Unsealed> {
+    let warnings = warnings
+        .iter()
+        .map(|w| {
+            (w.severity == Severity::Warning && w.span.is_none()).then(|| lock::LockedWarning {
+                code: w.code.as_str().to_owned(),
+                message: w.message.clone(),
+                hint: w.hint.clone(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let outputs = files
+        .iter()
+        .map(|f| {
+            let recorded = lock::RecordedOutput {
+                format: f.format,
+                mode: lock::mode_name(f.mode).to_owned(),
+                digest: lock::sha256(f.contents.as_bytes()),
+                contents: (f.mode == OutputMode::Settings).then(|| f.contents.clone()),
+            };
+            (f.path.clone(), recorded)
+        })
+        .collect();
+    Some(lock::Unsealed {
+        inputs: inputs.to_owned(),
+        warnings,
+        outputs,
+    })
+}
+
+/// The plan a sealed lock records, when every output on disk still has the rendered bytes the
+/// lock records: the same plan a compilation of the same inputs produces, rebuilt from the files
+/// themselves (settings outputs, which are merged into the user's file, from the lock). `None`
+/// when any output differs (or is missing), so the caller compiles.
+pub fn recorded_plan<'a>(
+    lock_text: &str,
+    lock: &lock::Lock,
+    text_of: impl Fn(&str) -> Option<&'a str>,
+    agents: &Registry,
+) -> Option<(Plan, Vec<Diagnostic>)> {
+    let fresh = lock.fresh.as_ref()?;
+    let mut files = Vec::with_capacity(lock.files.len() + 1);
+    for locked in &lock.files {
+        let recorded = fresh.outputs.get(&locked.path)?;
+        let contents = match &recorded.contents {
+            Some(contents) => contents.as_str(),
+            None => text_of(&locked.path)?,
+        };
+        if crate::model::boundary::violation(&locked.path).is_some()
+            || lock::sha256(contents.as_bytes()) != recorded.digest
+        {
+            return None;
+        }
+        files.push(Rendered {
+            path: locked.path.clone(),
+            target: locked.target.clone(),
+            contents: contents.to_owned(),
+            format: recorded.format,
+            mode: lock::mode_named(&recorded.mode)?,
+            groups: Vec::new(),
+            unsafe_settings: agents.unsafe_settings_for(&locked.path, &locked.target),
+        });
+    }
+    if fresh.outputs.len() != files.len() {
+        return None;
+    }
+    let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
+    files.insert(
+        at,
+        Rendered {
+            path: LOCK_PATH.to_owned(),
+            target: LOCK_TARGET.to_owned(),
+            contents: lock_text.to_owned(),
+            format: Format::Json,
+            mode: OutputMode::Owned,
+            groups: Vec::new(),
+            unsafe_settings: Vec::new(),
+        },
+    );
+    let warnings = fresh
+        .warnings
+        .iter()
+        .map(|w| {
+            let code = InputCode::ALL.iter().find(|c| c.as_str() == w.code)?;
+            let mut warning = Diagnostic::warning(*code, w.message.clone());
+            if let Some(hint) = &w.hint {
+                warning = warning.hint(hint.clone());
+            }
+            Some(warning)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((Plan { files }, warnings))
 }
 
 /// The target name the lock file is listed under in a plan.
@@ -91,6 +193,9 @@ pub struct Sources {
     pub policies: Vec<SourcedPolicy>,
     /// The checked overrides.
     pub overrides: Overrides,
+    /// The digest of every input the outputs depend on, when the caller computed one; the lock
+    /// then records what the up-to-date fast path needs.
+    pub inputs: Option<String>,
 }
 
 /// Parses the built-in pack and the repo's policies and checks the manifest against them.
@@ -112,6 +217,7 @@ pub fn load_sources(
         Ok(overrides) if names.is_empty() => Ok(Sources {
             policies,
             overrides,
+            inputs: None,
         }),
         Ok(_) => Err(names),
         Err(problems) => Err(names.into_iter().chain(problems).collect()),
@@ -147,6 +253,45 @@ pub fn parse_policies(sources: Vec<SourceFile>) -> Result<Vec<SourcedPolicy>, Ve
         .collect())
 }
 
+/// SHA-256 over `parts`, each preceded by its length so that no two lists share a digest.
+pub fn digest_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut all = Vec::new();
+    for part in parts {
+        all.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        all.extend_from_slice(part.as_bytes());
+    }
+    lock::sha256(&all)
+}
+
+/// The digest of every input a build's outputs depend on: this binary (its version and embedded
+/// pack, targets and templates), the manifest, the repository's targets (`targets_digest`, from
+/// [`digest_of`] over their paths and texts) and its policy files, each with its name.
+pub fn inputs_digest(manifest: &SourceFile, targets_digest: &str, repo: &[SourceFile]) -> String {
+    let mut inputs: Vec<&str> = Vec::with_capacity(2 * repo.len() + 4);
+    inputs.extend([
+        embedded_digest(),
+        targets_digest,
+        &manifest.name,
+        &manifest.text,
+    ]);
+    for file in repo {
+        inputs.extend([file.name.as_str(), file.text.as_str()]);
+    }
+    digest_of(inputs)
+}
+
+/// The digest of this binary's version and everything it embeds, computed once.
+fn embedded_digest() -> &'static str {
+    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIGEST.get_or_init(|| {
+        let files = [embedded::POLICIES, embedded::TARGETS, embedded::TEMPLATES]
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, text)| [*path, *text]);
+        digest_of([env!("CARGO_PKG_VERSION")].into_iter().chain(files))
+    })
+}
+
 /// Compiles a manifest and the repo's policy sources into a plan.
 pub fn compile(
     manifest_source: &SourceFile,
@@ -166,6 +311,7 @@ pub fn compile_sources(
     catalog: &Catalog,
     budgets: Budgets,
 ) -> Result<Build, Vec<Diagnostic>> {
+    let sources_inputs = sources.inputs;
     let rules = resolve(manifest, sources.policies, &sources.overrides);
     let mut problems = Vec::new();
     let targets = selected_targets(manifest, catalog);
@@ -209,7 +355,10 @@ pub fn compile_sources(
     problems.retain(|problem| !manifest.acknowledges(problem.code.as_str()));
     Ok(Build {
         rules,
-        plan: Plan::with_lock(files),
+        plan: Plan::with_lock(
+            files,
+            sources_inputs.as_deref().map(|i| (i, problems.as_slice())),
+        ),
         targets,
         measurements,
         warnings: problems,

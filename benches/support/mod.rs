@@ -41,6 +41,69 @@ pub(crate) fn generate_repo(root: &Path, policies: usize, rules: usize, targets:
     }
 }
 
+/// The four targets the comparison with other tools uses: Claude, Cursor, AGENTS.md and Copilot.
+///
+/// AGENTS.md comes from a repository target that copies the built-in `agents` target without its
+/// 32 KiB hard limit, which a few dozen generated policies exceed and which would stop the build.
+pub(crate) fn four_target_repo(root: &Path, policies: usize) {
+    generate_repo(root, policies, 8, "[claude, cursor, agents-md, copilot]");
+    let builtin = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/targets/agents"));
+    let dir = root.join(".rulesmith/targets/agents-md");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = std::fs::read_to_string(builtin.join("target.yaml")).unwrap();
+    let mut kept = String::new();
+    let mut skipping = false;
+    for line in spec.lines() {
+        if !line.starts_with(' ') && !line.starts_with('-') {
+            skipping = line.starts_with("budgets:") || line.starts_with("reads:");
+        }
+        if !skipping {
+            kept.push_str(&line.replace("id: agents", "id: agents-md"));
+            kept.push('\n');
+        }
+    }
+    std::fs::write(dir.join("target.yaml"), kept).unwrap();
+    std::fs::copy(builtin.join("AGENTS.md.hbs"), dir.join("AGENTS.md.hbs")).unwrap();
+}
+
+/// The policy counts to measure: `RULESMITH_BENCH_N` (comma-separated) if set, else 40, 200,
+/// 500 and 1,000. From about 1,100 policies on, CLAUDE.md and AGENTS.md pass the 1 MiB that
+/// rulesmith reads back, and the build refuses them. A smoke test measures only the first.
+pub(crate) fn sizes() -> Vec<usize> {
+    let mut sizes: Vec<usize> = match std::env::var("RULESMITH_BENCH_N") {
+        Ok(list) => list.split(',').map(|n| n.trim().parse().unwrap()).collect(),
+        Err(_) => vec![40, 200, 500, 1_000],
+    };
+    if !benchmarking() {
+        sizes.truncate(1);
+    }
+    sizes
+}
+
+/// How many times to repeat a measurement at `policies` policies: fewer for larger repositories.
+pub(crate) fn runs_for(policies: usize) -> usize {
+    if benchmarking() {
+        (4_000 / policies).clamp(3, 30)
+    } else {
+        1
+    }
+}
+
+/// Runs the real binary in `root` with `args` and checks its exit code.
+pub(crate) fn run(root: &Path, args: &[&str], expected: i32) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulesmith"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(expected),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Runs `f` `runs` times and returns the fastest and the median duration.
 pub(crate) fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
     let mut samples: Vec<Duration> = (0..runs)
@@ -83,7 +146,7 @@ pub(crate) fn report(name: &str, (fastest, median): (Duration, Duration), peak_k
         |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
     );
     println!(
-        "{name:<44} fastest {:>8.2} ms   median {:>8.2} ms   peak RSS {memory}",
+        "{name:<52} fastest {:>8.2} ms   median {:>8.2} ms   peak RSS {memory}",
         fastest.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3
     );

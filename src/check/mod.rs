@@ -10,6 +10,7 @@ use crate::diagnostic::DriftCode;
 use crate::diagnostic::finding::Finding;
 use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::AGREEMENT_TARGET;
+use crate::model::lock;
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{Ownership, Release};
 use crate::reconcile::{Entry, State};
@@ -112,6 +113,17 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
             };
             Some(finding(DriftCode::Missing, path, message, REBUILD))
         }
+        State::Differs { existing, planned } if is_lock => {
+            // Only the list of generated files is drift; the up-to-date record is a cache.
+            (!lock::same_files(existing, &planned.contents)).then(|| {
+                finding(
+                    DriftCode::Stale,
+                    path,
+                    format!("{path} lists other files than the targets now generate"),
+                    REBUILD,
+                )
+            })
+        }
         State::Differs { existing, planned } | State::Edited { existing, planned } => {
             let new = &planned.contents;
             if let Some(difference) = diff::newline_only(existing, new) {
@@ -132,13 +144,7 @@ fn entry_finding(entry: &Entry) -> Option<Finding> {
                 Ownership::Block => format!("the managed block in {path}"),
                 Ownership::Entries => format!("rulesmith's entries in {path}"),
             };
-            let (kind, message, fix) = if is_lock {
-                (
-                    DriftCode::Stale,
-                    format!("{path} lists other files than the targets now generate"),
-                    REBUILD.to_owned(),
-                )
-            } else if planned.ownership == Ownership::Entries {
+            let (kind, message, fix) = if planned.ownership == Ownership::Entries {
                 // A settings file carries no header: whoever changed the entries, a build puts
                 // back the ones the policies ask for and keeps everything else.
                 (

@@ -13,6 +13,8 @@ use crate::compile::{self, Budgets, Build, Sources};
 use crate::diagnostic::finding::Finding;
 use crate::diagnostic::{Diagnostic, InputCode, ScanCode, SourceFile};
 use crate::load::{self, tree::Tree};
+use crate::model::boundary;
+use crate::model::lock::{self, LOCK_PATH};
 use crate::model::manifest::{Manifest, ScanSettings};
 use crate::reconcile::{self, Entry};
 use crate::render::catalog::Catalog;
@@ -52,6 +54,9 @@ pub struct Workspace {
     pub scan: ScanConfig,
     /// Files reviewed and trusted, from `.rulesmith/trust.yaml`.
     pub trust: TrustFile,
+    /// The digest of the repository's own targets under `.rulesmith/targets/`, an input of
+    /// every build.
+    pub targets_digest: String,
 }
 
 /// A compiled project next to what the working tree holds.
@@ -80,6 +85,7 @@ impl Workspace {
         };
         let Some(path) = path else {
             return Ok(Workspace {
+                targets_digest: String::new(),
                 agents: Registry::builtin().clone(),
                 catalog: Catalog::builtin(),
                 scan: ScanConfig::default(),
@@ -91,8 +97,9 @@ impl Workspace {
         let (root, source) = load::read_manifest(cwd, &path).map_err(|d| vec![d])?;
         let parsed = validate::manifest::parse(&source)?;
         let scan = scan_config(&parsed.value.scan, &source, &parsed)?;
-        let catalog = catalog(&root)?;
+        let (catalog, targets_digest) = catalog(&root)?;
         Ok(Workspace {
+            targets_digest,
             agents: catalog.registry(),
             catalog,
             scan,
@@ -112,13 +119,32 @@ impl Workspace {
     /// Reads the repository's policies and checks them, with the built-in pack, against the
     /// manifest.
     pub fn sources(&self) -> Result<Sources, Vec<Diagnostic>> {
+        self.parse_sources(&self.read_policies()?)
+    }
+
+    /// Reads the repository's policy files, unparsed.
+    fn read_policies(&self) -> Result<Vec<SourceFile>, Vec<Diagnostic>> {
         let manifest = self.manifest();
-        let repo = load::read_policy_dir(
+        load::read_policy_dir(
             &self.root,
             &manifest.parsed.value.policies.dir,
             validate::manifest::policy_dir_span(&manifest.source, &manifest.parsed),
-        )?;
-        compile::load_sources(&manifest.source, &manifest.parsed, &repo, &self.catalog)
+        )
+    }
+
+    /// Parses policy files read with [`Workspace::read_policies`], with the digest of the
+    /// inputs they and the manifest make up.
+    fn parse_sources(&self, repo: &[SourceFile]) -> Result<Sources, Vec<Diagnostic>> {
+        let manifest = self.manifest();
+        let mut sources =
+            compile::load_sources(&manifest.source, &manifest.parsed, repo, &self.catalog)?;
+        sources.inputs = Some(self.inputs_digest(repo));
+        Ok(sources)
+    }
+
+    /// The digest of every input a build's outputs depend on; see [`compile::inputs_digest`].
+    fn inputs_digest(&self, repo: &[SourceFile]) -> String {
+        compile::inputs_digest(&self.manifest().source, &self.targets_digest, repo)
     }
 
     /// Compiles the policies into the files a build would write; nothing is written.
@@ -137,8 +163,69 @@ impl Workspace {
     }
 
     /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
+    ///
+    /// When the lock records a build of exactly these inputs and every output still has the
+    /// bytes that build rendered, the plan is rebuilt from the files and nothing is compiled.
     pub fn reconcile(&self) -> Result<Reconciled, Vec<Diagnostic>> {
-        let build = self.compile(Budgets::Enforce)?;
+        let repo = self.read_policies()?;
+        if let Some(project) = self.recorded(&repo)? {
+            return Ok(project);
+        }
+        self.reconcile_sources(self.parse_sources(&repo)?)
+    }
+
+    /// What [`Workspace::reconcile`] returns without compiling, when the lock shows that a
+    /// compilation would produce the outputs on disk; `None` when it would not, or may not.
+    pub fn up_to_date(&self) -> Result<Option<Reconciled>, Vec<Diagnostic>> {
+        self.recorded(&self.read_policies()?)
+    }
+
+    /// What [`Workspace::reconcile`] returns when it compiles, whatever the lock says.
+    pub fn reconcile_compiled(&self) -> Result<Reconciled, Vec<Diagnostic>> {
+        self.reconcile_sources(self.sources()?)
+    }
+
+    /// [`Workspace::up_to_date`] for policy files already read.
+    ///
+    /// Overrides are shown by `check` from the compiled rules, so a manifest with overrides
+    /// always compiles.
+    fn recorded(&self, repo: &[SourceFile]) -> Result<Option<Reconciled>, Vec<Diagnostic>> {
+        if !self.manifest().parsed.value.overrides.is_empty() {
+            return Ok(None);
+        }
+        let Some(lock_file) = load::read_repo_file(&self.root, LOCK_PATH).map_err(|d| vec![d])?
+        else {
+            return Ok(None);
+        };
+        let Some(lock) = lock::sealed(&lock_file.text, &self.inputs_digest(repo)) else {
+            return Ok(None);
+        };
+        let paths = lock
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|path| boundary::violation(path).is_none())
+            .chain([LOCK_PATH]);
+        let tree = load::tree::read_tree(&self.root, paths, |path| {
+            self.agents.classify(path).is_some()
+        })?;
+        let Some((plan, warnings)) =
+            compile::recorded_plan(&lock_file.text, &lock, |path| tree.text(path), &self.agents)
+        else {
+            return Ok(None);
+        };
+        let entries = reconcile::reconcile(&plan.files, &tree)?;
+        Ok(Some(Reconciled {
+            tree,
+            entries,
+            warnings,
+            overrides: Vec::new(),
+        }))
+    }
+
+    /// Compiles sources already read and reads the tree, without the fast path.
+    pub fn reconcile_sources(&self, sources: Sources) -> Result<Reconciled, Vec<Diagnostic>> {
+        let build = self.compile_sources(sources, Budgets::Enforce)?;
         let plan = &build.plan;
         let tree = load::tree::read_tree(
             &self.root,
@@ -208,11 +295,17 @@ impl Workspace {
     }
 }
 
-/// The built-in targets plus the repository's own under `.rulesmith/targets/`.
-fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
+/// The built-in targets plus the repository's own under `.rulesmith/targets/`, and the digest
+/// of the repository's target files.
+fn catalog(root: &Path) -> Result<(Catalog, String), Vec<Diagnostic>> {
     let files = load::read_target_dir(root)?;
+    let digest = compile::digest_of(
+        files
+            .iter()
+            .flat_map(|(path, source)| [path.as_str(), source.text.as_str()]),
+    );
     if files.is_empty() {
-        return Ok(Catalog::builtin());
+        return Ok((Catalog::builtin(), digest));
     }
     let prefix = format!("{}/", load::REPO_TARGETS_DIR);
     let repo = Catalog::from_files(
@@ -221,7 +314,7 @@ fn catalog(root: &Path) -> Result<Catalog, Vec<Diagnostic>> {
             .map(|(path, source)| (path.as_str(), source.text.as_str())),
         &prefix,
     )?;
-    Catalog::builtin().with(repo)
+    Ok((Catalog::builtin().with(repo)?, digest))
 }
 
 /// The trust records under `root`; none when the file does not exist.

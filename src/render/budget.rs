@@ -3,13 +3,13 @@
 //! A hard budget is one the agent enforces by truncating or dropping text, so a build over it
 //! fails; an advisory budget comes from the agent's documentation, so a build over it warns.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::target::{Across, Budget, BudgetKind, Unit};
 use crate::render::Rendered;
 use crate::render::catalog::{Catalog, output_glob};
-use crate::resolve::RuleSet;
+use crate::resolve::{Group, RuleSet};
 
 /// One budget applied to one file, chain of files or set of files.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,7 +24,8 @@ pub struct Measurement {
     pub budget: Budget,
     /// The budget's position in its target's list, to tell budgets apart.
     pub index: usize,
-    /// Policies in the measured files with their approximate sizes, largest first.
+    /// Policies in the measured files with their approximate sizes, largest first; only for a
+    /// measurement over its limit, the only one that names them.
     pub largest: Vec<(String, u64)>,
 }
 
@@ -38,6 +39,7 @@ impl Measurement {
 /// Measures every file of every selected target against the target's budgets.
 pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Measurement> {
     let mut out = Vec::new();
+    let mut sizes = GroupSizes::new(rules);
     for target in catalog.targets.values() {
         let own: Vec<&Rendered> = files
             .iter()
@@ -56,13 +58,18 @@ pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Me
                 .filter(|f| matcher.is_match(&f.path))
                 .collect();
             let mut add = |subject: String, set: &[&Rendered]| {
+                let size = set.iter().map(|f| budget.unit.measure(&f.contents)).sum();
                 out.push(Measurement {
                     target: target.spec.id.clone(),
                     subject,
-                    size: set.iter().map(|f| budget.unit.measure(&f.contents)).sum(),
+                    size,
                     budget: budget.clone(),
                     index,
-                    largest: largest_policies(set, rules, budget.unit),
+                    largest: if size > budget.limit {
+                        sizes.largest_policies(set, budget.unit)
+                    } else {
+                        Vec::new()
+                    },
                 });
             };
             match budget.across {
@@ -153,30 +160,70 @@ fn diagnose(m: &Measurement, others: usize) -> Diagnostic {
     diagnostic.hint(hint)
 }
 
-/// Approximate sizes of the policies in `files`: the text of each rule group, counted once per
-/// file it appears in, summed by policy.
-fn largest_policies(files: &[&Rendered], rules: &RuleSet, unit: Unit) -> Vec<(String, u64)> {
-    let mut sizes: BTreeMap<&str, u64> = BTreeMap::new();
-    for file in files {
-        for group in rules.groups.iter().filter(|g| file.groups.contains(&g.id)) {
-            let mut text = format!("## {}\n", group.title);
-            if let Some(description) = &group.description {
-                text.push_str(&format!("{description}\n"));
-            }
-            for rule in &group.rules {
-                text.push_str(&format!("- **{}** {}", rule.keyword, rule.text));
-                if let Some(rationale) = &rule.rationale {
-                    text.push_str(&format!(" _Why: {rationale}_"));
-                }
-                text.push('\n');
-            }
-            let size = unit.measure(&text);
-            *sizes.entry(&group.policy).or_default() += size;
+/// Each group's policy and size, by group id.
+type SizesById<'a> = HashMap<&'a str, (&'a str, u64)>;
+
+/// The approximate size of each rule group's text, by group id, measured once per unit and
+/// only when a measurement over its limit asks.
+struct GroupSizes<'a> {
+    rules: &'a RuleSet,
+    by_unit: Vec<(Unit, SizesById<'a>)>,
+}
+
+impl<'a> GroupSizes<'a> {
+    fn new(rules: &'a RuleSet) -> Self {
+        GroupSizes {
+            rules,
+            by_unit: Vec::new(),
         }
     }
-    let mut out: Vec<(String, u64)> = sizes.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out
+
+    /// Approximate sizes of the policies in `files`: the text of each rule group, counted once
+    /// per file it appears in, summed by policy, largest first.
+    fn largest_policies(&mut self, files: &[&Rendered], unit: Unit) -> Vec<(String, u64)> {
+        let rules = self.rules;
+        let at = match self.by_unit.iter().position(|(u, _)| *u == unit) {
+            Some(at) => at,
+            None => {
+                let groups = rules
+                    .groups
+                    .iter()
+                    .map(|g| (g.id.as_str(), (g.policy.as_str(), group_size(g, unit))))
+                    .collect();
+                self.by_unit.push((unit, groups));
+                self.by_unit.len() - 1
+            }
+        };
+        let groups = &self.by_unit[at].1;
+        let mut sizes: HashMap<&str, u64> = HashMap::new();
+        for file in files {
+            for id in &file.groups {
+                if let Some((policy, size)) = groups.get(id.as_str()) {
+                    *sizes.entry(policy).or_default() += size;
+                }
+            }
+        }
+        let mut out: Vec<(String, u64)> =
+            sizes.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// The size of one rule group's text as a Markdown section, in `unit`.
+fn group_size(group: &Group, unit: Unit) -> u64 {
+    let mut text = format!("## {}\n", group.title);
+    if let Some(description) = &group.description {
+        text.push_str(&format!("{description}\n"));
+    }
+    for rule in &group.rules {
+        text.push_str(&format!("- **{}** {}", rule.keyword, rule.text));
+        if let Some(rationale) = &rule.rationale {
+            text.push_str(&format!(" _Why: {rationale}_"));
+        }
+        text.push('\n');
+    }
+    unit.measure(&text)
 }
 
 fn parent(path: &str) -> &str {
@@ -184,7 +231,10 @@ fn parent(path: &str) -> &str {
 }
 
 fn is_ancestor_or_self(ancestor: &str, dir: &str) -> bool {
-    ancestor.is_empty() || dir == ancestor || dir.starts_with(&format!("{ancestor}/"))
+    ancestor.is_empty()
+        || dir
+            .strip_prefix(ancestor)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// `12345` as `12,345`.

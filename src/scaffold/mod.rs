@@ -191,7 +191,11 @@ pub fn plan(
     let text = manifest_text(answers, harness).map_err(|d| vec![d])?;
     let source = SourceFile::new(MANIFEST_FILE, text);
     let parsed = crate::validate::manifest::parse(&source)?;
-    let build = compile::compile(&source, &parsed, repo_policies, catalog, Budgets::Enforce)?;
+    let mut sources = compile::load_sources(&source, &parsed, repo_policies, catalog)?;
+    // A new repository has no targets of its own: the digest a later build computes.
+    let no_targets = compile::digest_of([]);
+    sources.inputs = Some(compile::inputs_digest(&source, &no_targets, repo_policies));
+    let build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Enforce)?;
     let (rules, outputs) = (&build.rules, &build.plan);
     let stack = &harness.stacks[&answers.stack];
     let scaffolded: Vec<&str> = harness

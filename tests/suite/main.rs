@@ -20,4 +20,5 @@ mod safety;
 mod scan;
 mod schema;
 mod targets;
+mod up_to_date;
 mod walk;
