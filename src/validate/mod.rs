@@ -19,6 +19,7 @@ use crate::diagnostic::{Class, Diagnostic, InputCode, SourceFile};
 use crate::model::agreement;
 use crate::model::policy::{Policy, Scope};
 use crate::scan;
+use crate::syntax::safe;
 use crate::syntax::yaml::{self, Node, NodeKind, Position};
 use crate::validate::schema::{SchemaKind, schema_value};
 
@@ -155,6 +156,7 @@ fn schema_problems(
             .unwrap_or_default()
             .replace("~1", "/")
             .replace("~0", "~");
+        let key = safe::quote(&key);
         let at_value = |diagnostic: Diagnostic| {
             let width = scalar_width(target);
             (
@@ -173,9 +175,12 @@ fn schema_problems(
                     };
                     problems.push((
                         position,
-                        Diagnostic::error(InputCode::UnknownKey, format!("unknown key `{name}`"))
-                            .at(source.span(position, name.chars().count()))
-                            .hint(hint),
+                        Diagnostic::error(
+                            InputCode::UnknownKey,
+                            format!("unknown key `{}`", safe::quote(name)),
+                        )
+                        .at(source.span(position, name.chars().count()))
+                        .hint(hint),
                     ));
                 }
             }
@@ -219,7 +224,7 @@ fn schema_problems(
                 };
                 let diagnostic = Diagnostic::error(
                     InputCode::InvalidValue,
-                    format!("invalid `{key}` value `{found}`"),
+                    format!("invalid `{key}` value `{}`", safe::quote(&found)),
                 )
                 .hint(hint);
                 problems.push(at_value(diagnostic));
@@ -238,7 +243,10 @@ fn schema_problems(
                 };
                 let diagnostic = Diagnostic::error(
                     InputCode::InvalidValue,
-                    format!("invalid `{key}` value `{}`", scalar_text(target)),
+                    format!(
+                        "invalid `{key}` value `{}`",
+                        safe::quote(&scalar_text(target))
+                    ),
                 )
                 .hint(hint);
                 problems.push(at_value(diagnostic));
@@ -256,16 +264,18 @@ fn schema_problems(
                     InputCode::InvalidValue,
                     format!(
                         "`{key}` {}",
-                        error.to_string().trim_start_matches(|c| c != ' ').trim()
+                        safe::quote(error.to_string().trim_start_matches(|c| c != ' ').trim())
                     ),
                 )
                 .hint(format!("shorten or fill in `{key}`"));
                 problems.push(at_value(diagnostic));
             }
             _ => {
-                let diagnostic =
-                    Diagnostic::error(InputCode::InvalidValue, format!("`{key}`: {error}"))
-                        .hint("see `rulesmith schema` for what is allowed here");
+                let diagnostic = Diagnostic::error(
+                    InputCode::InvalidValue,
+                    format!("`{key}`: {}", safe::quote(&error.to_string())),
+                )
+                .hint("see `rulesmith schema` for what is allowed here");
                 problems.push(at_value(diagnostic));
             }
         }
@@ -389,7 +399,7 @@ fn describe(node: &Node) -> String {
         NodeKind::Null => "nothing".to_owned(),
         NodeKind::Bool(b) => format!("`{b}`"),
         NodeKind::Number(n) => format!("the number `{n}`"),
-        NodeKind::String(s) => format!("the string `{s}`"),
+        NodeKind::String(s) => format!("the string `{}`", safe::quote(s)),
         NodeKind::Seq(_) => "a list".to_owned(),
         NodeKind::Map(_) => "a mapping".to_owned(),
     }
@@ -529,7 +539,10 @@ pub fn glob_problem(
     let width = glob.lines().next().map_or(1, |line| line.chars().count());
     Diagnostic::error(
         InputCode::InvalidValue,
-        format!("invalid glob `{}`: {wrong}", glob.escape_debug()),
+        format!(
+            "invalid glob `{}`: {wrong}",
+            safe::quote(&glob.escape_debug().to_string())
+        ),
     )
     .at(source.span(position, width))
     .hint("write a glob relative to the repository root on one line, such as `src/**/*.ts`: `*` matches within a directory, `**` any number of directories, `[abc]` one character")
