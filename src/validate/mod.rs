@@ -83,13 +83,23 @@ pub fn parse_document<T: DeserializeOwned>(
     }
 }
 
+/// Most hidden-text or secret problems reported for one file; a file full of them gets a count
+/// of the rest, so hostile input cannot make a report of millions of lines.
+const MAX_TEXT_PROBLEMS: usize = 20;
+
 /// Reports every string that hides text or carries a secret: hidden Unicode, HTML comments or
 /// hidden HTML, and credentials. rulesmith never copies such text into an agent file. Naming a
 /// risky command in order to forbid it is fine, so risky instructions are not checked here.
 fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    let mut unlisted = 0;
     node.for_each_string(&mut |position, text| {
-        let found = scan::policy_text_problems(text);
+        let mut found = scan::policy_text_problems(text);
+        let room = MAX_TEXT_PROBLEMS.saturating_sub(problems.len());
+        if found.len() > room {
+            unlisted += found.len() - room;
+            found.truncate(room);
+        }
         if found.is_empty() {
             return;
         }
@@ -136,6 +146,20 @@ fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
             );
         }
     });
+    if unlisted > 0 {
+        let code = problems.last().map_or(InputCode::HiddenUnicode, |p| p.code);
+        problems.push(
+            Diagnostic::error(
+                code,
+                format!(
+                    "`{}`: {unlisted} more hidden characters or secrets are not listed",
+                    source.name
+                ),
+            )
+            .at(source.whole())
+            .hint("fix the ones listed above, then run again to see the rest"),
+        );
+    }
     problems
 }
 
@@ -562,6 +586,39 @@ mod tests {
             policy("id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\n")
                 .unwrap();
         assert_eq!(parsed.value.rules[0].id, "r");
+    }
+
+    #[test]
+    fn a_file_full_of_hidden_characters_gives_a_bounded_report() {
+        let text = format!(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: \"{}\"\n",
+            "\u{feff}x".repeat(10_000)
+        );
+        let errors = policy(&text).err().unwrap();
+        let hidden: Vec<&Diagnostic> = errors
+            .iter()
+            .filter(|e| e.code == InputCode::HiddenUnicode)
+            .collect();
+        assert_eq!(hidden.len(), MAX_TEXT_PROBLEMS + 1);
+        let last = hidden.last().unwrap();
+        assert!(
+            last.message
+                .contains("more hidden characters or secrets are not listed")
+        );
+    }
+
+    #[test]
+    fn messages_quote_at_most_a_bounded_part_of_user_text() {
+        let key = "k".repeat(1_000);
+        let errors = policy(&format!(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: T\n{key}: 1\n"
+        ))
+        .err()
+        .unwrap();
+        assert_eq!(errors[0].code, InputCode::UnknownKey);
+        assert!(errors[0].message.len() < 200, "{}", errors[0].message);
+        let errors = policy(&format!("{}\n", "v".repeat(100_000))).err().unwrap();
+        assert!(errors[0].message.len() < 300, "{}", errors[0].message);
     }
 
     #[test]

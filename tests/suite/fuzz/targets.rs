@@ -290,7 +290,23 @@ fn check_tree(text: &str, node: &Node) {
         }
     }
     let json = node.to_json();
-    // JSON is YAML: the tree's JSON text parses back to the same value.
+    // JSON is YAML: the tree's JSON text parses back to the same value, unless a key is too
+    // long for YAML's flow form (1,024 characters at most).
+    let mut long_key = false;
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        match &node.kind {
+            NodeKind::Seq(items) => pending.extend(items),
+            NodeKind::Map(entries) => {
+                long_key |= entries.iter().any(|(_, key, _)| key.len() > 1000);
+                pending.extend(entries.iter().map(|(_, _, v)| v));
+            }
+            _ => {}
+        }
+    }
+    if long_key {
+        return;
+    }
     let printed = serde_json::to_string(&json).expect("a tree serializes");
     match yaml::parse(&printed) {
         Ok(again) => assert_eq!(again.to_json(), json, "JSON round trip of {printed}"),
