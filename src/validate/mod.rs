@@ -83,6 +83,9 @@ pub fn parse_document<T: DeserializeOwned>(
     }
 }
 
+/// Most schema problems reported for one file; a file with more gets a count of the rest.
+const MAX_SCHEMA_PROBLEMS: usize = 50;
+
 /// Most hidden-text or secret problems reported for one file; a file full of them gets a count
 /// of the rest, so hostile input cannot make a report of millions of lines.
 const MAX_TEXT_PROBLEMS: usize = 20;
@@ -170,7 +173,8 @@ fn schema_problems(
     schema: &Schema,
 ) -> Vec<Diagnostic> {
     let mut problems: Vec<(Position, Diagnostic)> = Vec::new();
-    for error in schema.validator.iter_errors(json) {
+    let mut errors = schema.validator.iter_errors(json);
+    for error in errors.by_ref().take(MAX_SCHEMA_PROBLEMS) {
         let pointer = error.instance_path().to_string();
         let target = node.at_pointer(&pointer).unwrap_or(node);
         // The key the value belongs to; a list item is named by its list's key.
@@ -306,7 +310,19 @@ fn schema_problems(
     }
     problems.sort_by_key(|(position, _)| *position);
     problems.dedup_by(|a, b| a.1 == b.1);
-    problems.into_iter().map(|(_, d)| d).collect()
+    let mut problems: Vec<Diagnostic> = problems.into_iter().map(|(_, d)| d).collect();
+    let unlisted = errors.count();
+    if unlisted > 0 {
+        problems.push(
+            Diagnostic::error(
+                InputCode::InvalidValue,
+                format!("`{}`: {unlisted} more problems are not listed", source.name),
+            )
+            .at(source.whole())
+            .hint("fix the ones listed above, then run again to see the rest"),
+        );
+    }
+    problems
 }
 
 /// The error for a document that is not a mapping, naming the keys it must have.
@@ -605,6 +621,21 @@ mod tests {
             last.message
                 .contains("more hidden characters or secrets are not listed")
         );
+    }
+
+    #[test]
+    fn a_file_full_of_schema_errors_gives_a_bounded_report() {
+        let text = format!("id: a\ntitle: A\nrules:\n{}", "  - \n".repeat(10_000));
+        let started = std::time::Instant::now();
+        let errors = policy(&text).err().unwrap();
+        assert_eq!(errors.len(), MAX_SCHEMA_PROBLEMS + 1);
+        let last = errors.last().unwrap();
+        assert!(
+            last.message.contains("9950 more problems"),
+            "{}",
+            last.message
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -398,7 +398,7 @@ pub(crate) fn campaign(target: &Target, budget: Budget) -> Report {
     let done = Arc::new(Mutex::new(false));
     let watchdog = watchdog(
         target.name,
-        budget.slow * 10,
+        budget.slow * 24,
         in_flight.clone(),
         done.clone(),
     );
