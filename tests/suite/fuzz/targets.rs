@@ -635,11 +635,14 @@ fn settings(bytes: &[u8]) -> u64 {
                     keeps_user_data(before, &rest, &pointers, &managed);
                 }
             }
-            sig.push("ok".into());
+            let changed = original
+                .as_ref()
+                .map_or(0, |before| usize::from(*before != after));
+            sig.push(format!("ok {changed} {}", pointers.len()));
         }
         Err(problem) => {
             check_diagnostics(&text, std::slice::from_ref(&problem));
-            sig.push(problem.message.split_whitespace().take(6).collect());
+            sig.push(problem.message.split_whitespace().skip(3).take(8).collect());
         }
     }
     signature(sig)
