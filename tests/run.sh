@@ -1,5 +1,6 @@
 #!/usr/bin/env sh
-# The whole test suite: formatting, lints, then every test (unit, CLI snapshots, examples).
+# The whole test suite: formatting, lints, every test (unit, CLI snapshots, examples), then a
+# time-bounded fuzz campaign of every target (RULESMITH_FUZZ_SECONDS each, 20 by default).
 set -eu
 cd "$(dirname "$0")/.."
 for component in rustfmt clippy; do
@@ -8,3 +9,5 @@ done
 cargo fmt --all --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
+RULESMITH_FUZZ_SECONDS="${RULESMITH_FUZZ_SECONDS:-20}" \
+  cargo test --test suite --locked fuzz::campaign -- --ignored --exact --nocapture

@@ -8,6 +8,7 @@ use crate::model::target::{
 };
 use crate::render::budget::thousands;
 use crate::render::catalog::Catalog;
+use crate::syntax::safe;
 
 /// Every target with its files, scoping, limits and requirements, and what the registry knows
 /// about its agent.
@@ -20,9 +21,13 @@ pub fn targets(catalog: &Catalog) -> String {
         } else {
             " (this repository)"
         };
-        out.push_str(&format!("{}: {}{origin}\n", spec.id, spec.name));
+        out.push_str(&format!(
+            "{}: {}{origin}\n",
+            shown(&spec.id),
+            shown(&spec.name)
+        ));
         if let Some(description) = &spec.description {
-            out.push_str(&format!("  {description}\n"));
+            out.push_str(&format!("  {}\n", shown(description)));
         }
         if spec.outputs.is_empty() {
             out.push_str("  writes   nothing: rulesmith only reads this agent's files\n");
@@ -30,8 +35,8 @@ pub fn targets(catalog: &Catalog) -> String {
         for output in &spec.outputs {
             out.push_str(&format!(
                 "  file     {} ({})\n",
-                output.path,
-                describe_output(output)
+                shown(&output.path),
+                shown(&describe_output(output))
             ));
         }
         if !spec.outputs.is_empty() {
@@ -43,18 +48,27 @@ pub fn targets(catalog: &Catalog) -> String {
         for budget in &spec.budgets {
             out.push_str(&format!(
                 "  limit    {}: {}\n",
-                budget.files,
+                shown(&budget.files),
                 describe_budget(budget)
             ));
         }
         if !spec.requires.is_empty() {
-            out.push_str(&format!("  requires {}\n", spec.requires.join(", ")));
+            out.push_str(&format!(
+                "  requires {}\n",
+                shown(&spec.requires.join(", "))
+            ));
         }
         agent_facts(spec, &mut out);
         out.push('\n');
     }
     out.push_str(TEMPLATE_FIELDS);
     out
+}
+
+/// Text from a target spec or a plan, which a repository can write, on one line with every
+/// control or hidden character escaped.
+fn shown(text: &str) -> String {
+    safe::one_line(text)
 }
 
 /// What the registry knows about the target's agent: the files it reads, the settings
@@ -72,7 +86,7 @@ fn agent_facts(spec: &TargetSpec, out: &mut String) {
             .iter()
             .map(|rule| rule.setting.as_str())
             .collect();
-        out.push_str(&format!("  refuses  {}\n", settings.join(", ")));
+        out.push_str(&format!("  refuses  {}\n", shown(&settings.join(", "))));
     }
     for caveat in &spec.not_a_boundary {
         out.push_str(&format!(
@@ -82,7 +96,7 @@ fn agent_facts(spec: &TargetSpec, out: &mut String) {
     }
     out.push_str(&format!("  status   {}\n", spec.status.as_str()));
     for link in &spec.docs {
-        out.push_str(&format!("  docs     {link}\n"));
+        out.push_str(&format!("  docs     {}\n", shown(link)));
     }
 }
 
@@ -172,8 +186,8 @@ pub fn stats(build: &Build) -> String {
             (true, BudgetKind::Advisory) => "over advice",
         };
         rows.push([
-            m.target.clone(),
-            m.subject.clone(),
+            shown(&m.target),
+            shown(&m.subject),
             format!("{} {}", thousands(m.size), m.budget.unit.as_str()),
             describe_budget(&m.budget),
             status.into(),
@@ -196,8 +210,8 @@ pub fn stats(build: &Build) -> String {
     for file in rules_files {
         if !measured.contains(&file.path.as_str()) {
             rows.push([
-                file.target.clone(),
-                file.path.clone(),
+                shown(&file.target),
+                shown(&file.path),
                 format!("{} bytes", thousands(file.contents.len() as u64)),
                 "-".into(),
                 "-".into(),

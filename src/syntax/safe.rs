@@ -16,6 +16,20 @@ pub fn multi_line(text: &str) -> String {
     escape(text, true)
 }
 
+/// How many characters of user text a message quotes before it cuts the rest.
+pub const QUOTE_CHARS: usize = 80;
+
+/// User text as a message quotes it: whole when short, else its first [`QUOTE_CHARS`]
+/// characters and how many there were, so a huge key or value cannot make a huge message.
+pub fn quote(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= QUOTE_CHARS {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(QUOTE_CHARS).collect();
+    format!("{kept}…({count} characters)")
+}
+
 fn escape(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -45,6 +59,16 @@ mod tests {
         assert_eq!(
             shown,
             "ok\\u{001B}[2J\\u{001B}[31mred\\u{009B}1m\\u{202E}rev\\u{200B}"
+        );
+    }
+
+    #[test]
+    fn quoted_user_text_is_bounded() {
+        assert_eq!(quote("short"), "short");
+        let quoted = quote(&"k".repeat(100_000));
+        assert_eq!(
+            quoted,
+            format!("{}…(100000 characters)", "k".repeat(QUOTE_CHARS))
         );
     }
 

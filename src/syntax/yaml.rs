@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Tag};
 
+use crate::syntax::safe;
+
 /// Deepest nesting accepted.
 const MAX_DEPTH: usize = 64;
 /// Most nodes accepted in one document, counting every node an alias repeats.
@@ -143,7 +145,7 @@ impl Builder {
                 Some(Frame::Map(_, _, Some((key_position, key)))) => {
                     return Err(SyntaxError {
                         position: key_position,
-                        message: format!("key `{key}` has no value"),
+                        message: format!("key `{}` has no value", safe::quote(&key)),
                     });
                 }
                 None => {}
@@ -162,7 +164,10 @@ impl Builder {
                 self.place(Node { position, ..node })?;
             }
             Event::UnresolvedAlias(name) => {
-                return Err(fail(format!("alias `*{name}` has no anchor")));
+                return Err(fail(format!(
+                    "alias `*{}` has no anchor",
+                    safe::quote(&name)
+                )));
             }
             _ => {}
         }
@@ -215,7 +220,7 @@ impl Builder {
                         if entries.iter().any(|(_, existing, _)| *existing == key) {
                             return Err(SyntaxError {
                                 position: key_position,
-                                message: format!("duplicate key `{key}`"),
+                                message: format!("duplicate key `{}`", safe::quote(&key)),
                             });
                         }
                         entries.push((key_position, key, node));
@@ -264,10 +269,13 @@ fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<NodeKind
         return match suffix {
             "str" => Ok(NodeKind::String(value.to_owned())),
             "null" | "bool" | "int" | "float" => match plain(value) {
-                NodeKind::String(_) => Err(format!("`{value}` is not a valid !!{suffix}")),
+                NodeKind::String(_) => Err(format!(
+                    "`{}` is not a valid !!{suffix}",
+                    safe::quote(value)
+                )),
                 kind => Ok(kind),
             },
-            other => Err(format!("unsupported tag `!!{other}`")),
+            other => Err(format!("unsupported tag `!!{}`", safe::quote(other))),
         };
     }
     Ok(match style {

@@ -19,6 +19,7 @@ use crate::diagnostic::{Class, Diagnostic, InputCode, SourceFile};
 use crate::model::agreement;
 use crate::model::policy::Policy;
 use crate::scan;
+use crate::syntax::safe;
 use crate::syntax::yaml::{self, Node, NodeKind, Position};
 use crate::validate::schema::{SchemaKind, schema_value};
 
@@ -82,13 +83,26 @@ pub fn parse_document<T: DeserializeOwned>(
     }
 }
 
+/// Most schema problems reported for one file; a file with more gets a count of the rest.
+const MAX_SCHEMA_PROBLEMS: usize = 50;
+
+/// Most hidden-text or secret problems reported for one file; a file full of them gets a count
+/// of the rest, so hostile input cannot make a report of millions of lines.
+const MAX_TEXT_PROBLEMS: usize = 20;
+
 /// Reports every string that hides text or carries a secret: hidden Unicode, HTML comments or
 /// hidden HTML, and credentials. rulesmith never copies such text into an agent file. Naming a
 /// risky command in order to forbid it is fine, so risky instructions are not checked here.
 fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    let mut unlisted = 0;
     node.for_each_string(&mut |position, text| {
-        let found = scan::policy_text_problems(text);
+        let mut found = scan::policy_text_problems(text);
+        let room = MAX_TEXT_PROBLEMS.saturating_sub(problems.len());
+        if found.len() > room {
+            unlisted += found.len() - room;
+            found.truncate(room);
+        }
         if found.is_empty() {
             return;
         }
@@ -135,6 +149,20 @@ fn hidden_characters(source: &SourceFile, node: &Node) -> Vec<Diagnostic> {
             );
         }
     });
+    if unlisted > 0 {
+        let code = problems.last().map_or(InputCode::HiddenUnicode, |p| p.code);
+        problems.push(
+            Diagnostic::error(
+                code,
+                format!(
+                    "`{}`: {unlisted} more hidden characters or secrets are not listed",
+                    source.name
+                ),
+            )
+            .at(source.whole())
+            .hint("fix the ones listed above, then run again to see the rest"),
+        );
+    }
     problems
 }
 
@@ -145,7 +173,8 @@ fn schema_problems(
     schema: &Schema,
 ) -> Vec<Diagnostic> {
     let mut problems: Vec<(Position, Diagnostic)> = Vec::new();
-    for error in schema.validator.iter_errors(json) {
+    let mut errors = schema.validator.iter_errors(json);
+    for error in errors.by_ref().take(MAX_SCHEMA_PROBLEMS) {
         let pointer = error.instance_path().to_string();
         let target = node.at_pointer(&pointer).unwrap_or(node);
         // The key the value belongs to; a list item is named by its list's key.
@@ -155,6 +184,7 @@ fn schema_problems(
             .unwrap_or_default()
             .replace("~1", "/")
             .replace("~0", "~");
+        let key = safe::quote(&key);
         let at_value = |diagnostic: Diagnostic| {
             let width = scalar_width(target);
             (
@@ -173,9 +203,12 @@ fn schema_problems(
                     };
                     problems.push((
                         position,
-                        Diagnostic::error(InputCode::UnknownKey, format!("unknown key `{name}`"))
-                            .at(source.span(position, name.chars().count()))
-                            .hint(hint),
+                        Diagnostic::error(
+                            InputCode::UnknownKey,
+                            format!("unknown key `{}`", safe::quote(name)),
+                        )
+                        .at(source.span(position, name.chars().count()))
+                        .hint(hint),
                     ));
                 }
             }
@@ -219,7 +252,7 @@ fn schema_problems(
                 };
                 let diagnostic = Diagnostic::error(
                     InputCode::InvalidValue,
-                    format!("invalid `{key}` value `{found}`"),
+                    format!("invalid `{key}` value `{}`", safe::quote(&found)),
                 )
                 .hint(hint);
                 problems.push(at_value(diagnostic));
@@ -238,7 +271,10 @@ fn schema_problems(
                 };
                 let diagnostic = Diagnostic::error(
                     InputCode::InvalidValue,
-                    format!("invalid `{key}` value `{}`", scalar_text(target)),
+                    format!(
+                        "invalid `{key}` value `{}`",
+                        safe::quote(&scalar_text(target))
+                    ),
                 )
                 .hint(hint);
                 problems.push(at_value(diagnostic));
@@ -256,23 +292,37 @@ fn schema_problems(
                     InputCode::InvalidValue,
                     format!(
                         "`{key}` {}",
-                        error.to_string().trim_start_matches(|c| c != ' ').trim()
+                        safe::quote(error.to_string().trim_start_matches(|c| c != ' ').trim())
                     ),
                 )
                 .hint(format!("shorten or fill in `{key}`"));
                 problems.push(at_value(diagnostic));
             }
             _ => {
-                let diagnostic =
-                    Diagnostic::error(InputCode::InvalidValue, format!("`{key}`: {error}"))
-                        .hint("see `rulesmith schema` for what is allowed here");
+                let diagnostic = Diagnostic::error(
+                    InputCode::InvalidValue,
+                    format!("`{key}`: {}", safe::quote(&error.to_string())),
+                )
+                .hint("see `rulesmith schema` for what is allowed here");
                 problems.push(at_value(diagnostic));
             }
         }
     }
     problems.sort_by_key(|(position, _)| *position);
     problems.dedup_by(|a, b| a.1 == b.1);
-    problems.into_iter().map(|(_, d)| d).collect()
+    let mut problems: Vec<Diagnostic> = problems.into_iter().map(|(_, d)| d).collect();
+    let unlisted = errors.count();
+    if unlisted > 0 {
+        problems.push(
+            Diagnostic::error(
+                InputCode::InvalidValue,
+                format!("`{}`: {unlisted} more problems are not listed", source.name),
+            )
+            .at(source.whole())
+            .hint("fix the ones listed above, then run again to see the rest"),
+        );
+    }
+    problems
 }
 
 /// The error for a document that is not a mapping, naming the keys it must have.
@@ -389,7 +439,7 @@ fn describe(node: &Node) -> String {
         NodeKind::Null => "nothing".to_owned(),
         NodeKind::Bool(b) => format!("`{b}`"),
         NodeKind::Number(n) => format!("the number `{n}`"),
-        NodeKind::String(s) => format!("the string `{s}`"),
+        NodeKind::String(s) => format!("the string `{}`", safe::quote(s)),
         NodeKind::Seq(_) => "a list".to_owned(),
         NodeKind::Map(_) => "a mapping".to_owned(),
     }
@@ -507,7 +557,10 @@ pub fn glob_problem(
     let width = glob.lines().next().map_or(1, |line| line.chars().count());
     Diagnostic::error(
         InputCode::InvalidValue,
-        format!("invalid glob `{}`: {wrong}", glob.escape_debug()),
+        format!(
+            "invalid glob `{}`: {wrong}",
+            safe::quote(&glob.escape_debug().to_string())
+        ),
     )
     .at(source.span(position, width))
     .hint("write a glob relative to the repository root on one line, such as `src/**/*.ts`: `*` matches within a directory, `**` any number of directories, `[abc]` one character")
@@ -527,6 +580,54 @@ mod tests {
             policy("id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\n")
                 .unwrap();
         assert_eq!(parsed.value.rules[0].id, "r");
+    }
+
+    #[test]
+    fn a_file_full_of_hidden_characters_gives_a_bounded_report() {
+        let text = format!(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: \"{}\"\n",
+            "\u{feff}x".repeat(10_000)
+        );
+        let errors = policy(&text).err().unwrap();
+        let hidden: Vec<&Diagnostic> = errors
+            .iter()
+            .filter(|e| e.code == InputCode::HiddenUnicode)
+            .collect();
+        assert_eq!(hidden.len(), MAX_TEXT_PROBLEMS + 1);
+        let last = hidden.last().unwrap();
+        assert!(
+            last.message
+                .contains("more hidden characters or secrets are not listed")
+        );
+    }
+
+    #[test]
+    fn a_file_full_of_schema_errors_gives_a_bounded_report() {
+        let text = format!("id: a\ntitle: A\nrules:\n{}", "  - \n".repeat(10_000));
+        let started = std::time::Instant::now();
+        let errors = policy(&text).err().unwrap();
+        assert_eq!(errors.len(), MAX_SCHEMA_PROBLEMS + 1);
+        let last = errors.last().unwrap();
+        assert!(
+            last.message.contains("9950 more problems"),
+            "{}",
+            last.message
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn messages_quote_at_most_a_bounded_part_of_user_text() {
+        let key = "k".repeat(1_000);
+        let errors = policy(&format!(
+            "id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: T\n{key}: 1\n"
+        ))
+        .err()
+        .unwrap();
+        assert_eq!(errors[0].code, InputCode::UnknownKey);
+        assert!(errors[0].message.len() < 200, "{}", errors[0].message);
+        let errors = policy(&format!("{}\n", "v".repeat(100_000))).err().unwrap();
+        assert!(errors[0].message.len() < 300, "{}", errors[0].message);
     }
 
     #[test]

@@ -370,6 +370,115 @@ mod tests {
         }
     }
 
+    /// The paths the property below draws changes for; the lock is among them.
+    const PATHS: [&str; 5] = ["A.md", "dir/B.md", "dir/sub/C.md", "D.json", LOCK_PATH];
+
+    /// One path's old text (none when the file does not exist) and what the build does to it.
+    fn plan_for(
+        old: Option<String>,
+        action: u8,
+        new: String,
+        path: &str,
+    ) -> (Option<String>, Option<FileChange>) {
+        let change = match (&old, action % 3) {
+            (Some(_), 0) => Some(change(path, Change::Update, &new)),
+            (Some(_), 1) => Some(change(path, Change::Remove, "")),
+            (None, 0 | 1) => Some(change(path, Change::Create, &new)),
+            _ => None,
+        };
+        (old, change)
+    }
+
+    /// What the test files hold, without the temporary files a stopped build may leave.
+    fn user_files(dir: &Path) -> BTreeMap<String, String> {
+        files(dir)
+            .into_iter()
+            .filter(|(path, _)| {
+                !path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(path)
+                    .starts_with(TEMP_PREFIX)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+        /// Whatever the change set and wherever a build stops, every file is old or new: a
+        /// failed rename rolls every file back to old; a build that dies there (a panic stands
+        /// for a kill) leaves the files renamed so far new and the rest old, the lock last.
+        #[test]
+        fn any_interrupted_build_leaves_each_file_old_or_new(
+            plans in proptest::collection::vec(
+                (proptest::option::of("[a-z\\n]{0,12}"), 0u8..3, "[a-z\\n]{0,12}"),
+                PATHS.len(),
+            ),
+            stop in 0usize..6,
+            dies in proptest::bool::ANY,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut old = BTreeMap::new();
+            let mut new = BTreeMap::new();
+            let mut changes = Vec::new();
+            for (path, (before, action, after)) in PATHS.iter().zip(plans) {
+                let (before, planned) = plan_for(before, action, after, path);
+                if let Some(text) = &before {
+                    let full = dir.path().join(path);
+                    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+                    std::fs::write(full, text).unwrap();
+                    old.insert(path.to_string(), text.clone());
+                }
+                let after = match &planned {
+                    Some(c) if c.change == Change::Remove => None,
+                    Some(c) => Some(c.contents.clone()),
+                    None => before.clone(),
+                };
+                if let Some(text) = after {
+                    new.insert(path.to_string(), text);
+                }
+                changes.extend(planned);
+            }
+            let mut hook = |index: usize| {
+                if index == stop && dies {
+                    panic!("the build is killed before rename {index}");
+                }
+                if index == stop {
+                    return Err(std::io::Error::other("stopped"));
+                }
+                Ok(())
+            };
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                commit(dir.path(), &changes, WriteOptions::default(), &mut hook)
+            }));
+            let after = user_files(dir.path());
+            let stopped = stop < changes.len();
+            match outcome {
+                Ok(Ok(())) => {
+                    proptest::prop_assert!(!stopped);
+                    proptest::prop_assert_eq!(&after, &new);
+                }
+                Ok(Err(_)) => proptest::prop_assert_eq!(&after, &old),
+                Err(_) => {
+                    for path in PATHS {
+                        let now = after.get(path);
+                        proptest::prop_assert!(
+                            now == old.get(path) || now == new.get(path),
+                            "{} is neither old nor new", path
+                        );
+                    }
+                    if after.get(LOCK_PATH) != old.get(LOCK_PATH) {
+                        proptest::prop_assert_eq!(&after, &new, "the lock is new before every file is");
+                    }
+                }
+            }
+            if !dies {
+                proptest::prop_assert_eq!(files(dir.path()).len(), after.len(), "a temporary file is left");
+            }
+        }
+    }
+
     #[test]
     fn a_whole_build_writes_the_lock_last_and_leaves_no_temporary_file() {
         let (dir, changes) = repo();

@@ -126,3 +126,39 @@ fn gemini_auto_accept_is_refused_by_build_and_reported_by_check_and_scan() {
         assert_reported(&repo, "check", "critical RS2401 Gemini CLI");
     }
 }
+
+#[test]
+fn names_from_repository_targets_are_escaped_in_targets_and_stats() {
+    // Hidden and control characters are refused in a spec; line breaks are not, and must not
+    // forge lines of the listing.
+    let repo = acme_repo();
+    let spec = include_str!("../fixtures/agents/acme/target.yaml")
+        .replace("name: Acme Agent", "name: \"Acme\\nfake: name\"")
+        .replace(
+            "  - https://acme.example/docs/rules",
+            "  - \"https://acme.example/docs\\nfake: link\"",
+        );
+    repo.write(".rulesmith/targets/acme/target.yaml", &spec);
+
+    let listed = repo.run(&["targets"]);
+    assert_eq!(listed.code, 0, "{}", listed.render());
+    assert!(
+        listed
+            .stdout
+            .contains("acme: Acme\\nfake: name (this repository)")
+            && listed
+                .stdout
+                .contains("  docs     https://acme.example/docs\\nfake: link"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        !listed.stdout.lines().any(|line| line.starts_with("fake:")),
+        "{}",
+        listed.stdout
+    );
+
+    let stats = repo.run(&["stats"]);
+    assert_eq!(stats.code, 0, "{}", stats.render());
+    assert!(stats.stdout.contains(".acme/rules.md"), "{}", stats.stdout);
+}

@@ -9,6 +9,7 @@ mod common;
 mod error_formats;
 mod errors;
 mod examples;
+mod fuzz;
 mod init;
 mod inputs;
 mod languages;
