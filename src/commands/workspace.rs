@@ -5,6 +5,7 @@
 //! trust records, the way ripgrep turns low-level arguments into high-level ones. Commands then
 //! ask it to compile, reconcile or check, and never read the manifest themselves.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use crate::agents::Registry;
@@ -17,6 +18,7 @@ use crate::model::manifest::{Manifest, ScanSettings};
 use crate::reconcile::{self, Entry};
 use crate::render::catalog::Catalog;
 use crate::resolve::ShownOverride;
+use crate::resolve::languages::Languages;
 use crate::scan::trust::{TRUST_FILE, TrustFile};
 use crate::scan::{self, ScanConfig};
 use crate::validate::{self, Parsed};
@@ -52,6 +54,8 @@ pub struct Workspace {
     pub scan: ScanConfig,
     /// Files reviewed and trusted, from `.rulesmith/trust.yaml`.
     pub trust: TrustFile,
+    /// The languages rules are selected for, decided on first use.
+    languages: OnceCell<Languages>,
 }
 
 /// A compiled project next to what the working tree holds.
@@ -64,6 +68,8 @@ pub struct Reconciled {
     pub warnings: Vec<Diagnostic>,
     /// The manifest's overrides with their reasons.
     pub overrides: Vec<ShownOverride>,
+    /// The languages the rules were selected for.
+    pub languages: Languages,
 }
 
 impl Workspace {
@@ -86,6 +92,7 @@ impl Workspace {
                 trust: read_trust(cwd)?,
                 root: cwd.to_path_buf(),
                 manifest: None,
+                languages: OnceCell::new(),
             });
         };
         let (root, source) = load::read_manifest(cwd, &path).map_err(|d| vec![d])?;
@@ -99,6 +106,7 @@ impl Workspace {
             trust: read_trust(&root)?,
             root,
             manifest: Some(ManifestFile { source, parsed }),
+            languages: OnceCell::new(),
         })
     }
 
@@ -132,8 +140,20 @@ impl Workspace {
         sources: Sources,
         budgets: Budgets,
     ) -> Result<Build, Vec<Diagnostic>> {
-        let manifest = &self.manifest().parsed.value;
-        compile::compile_sources(manifest, sources, &self.catalog, budgets)
+        let mut manifest = self.manifest().parsed.value.clone();
+        manifest.languages = self.languages().selected();
+        compile::compile_sources(&manifest, sources, &self.catalog, budgets)
+    }
+
+    /// The languages rules are selected for: the manifest's `languages:` list, or else the
+    /// languages of the project's files, agent files left out.
+    pub fn languages(&self) -> &Languages {
+        self.languages.get_or_init(|| {
+            let listed = self.manifest().parsed.value.languages.as_deref();
+            Languages::choose(listed, || {
+                load::walk::project_files(&self.root, |path| self.agents.classify(path).is_some())
+            })
+        })
     }
 
     /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
@@ -153,6 +173,7 @@ impl Workspace {
             entries,
             warnings,
             overrides: build.rules.overrides,
+            languages: self.languages().clone(),
         })
     }
 

@@ -23,6 +23,7 @@ use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
 use crate::model::manifest::MANIFEST_FILE;
+use crate::model::policy::Language;
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{self, Refusal};
 use crate::render::catalog::Catalog;
@@ -144,6 +145,7 @@ struct ManifestView<'a> {
     project: &'a str,
     tier: &'static str,
     agents: &'a [String],
+    languages: &'a [Language],
     lanes: Lanes,
 }
 
@@ -171,6 +173,7 @@ pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Dia
         project: &answers.project,
         tier: answers.tier.as_str(),
         agents: &answers.agents,
+        languages: &harness.stacks[&answers.stack].languages,
         lanes,
     })
 }
