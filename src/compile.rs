@@ -265,9 +265,19 @@ pub fn digest_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 
 /// The digest of every input a build's outputs depend on: this binary (its version and embedded
 /// pack, targets and templates), the manifest, the repository's targets (`targets_digest`, from
-/// [`digest_of`] over their paths and texts) and its policy files, each with its name.
-pub fn inputs_digest(manifest: &SourceFile, targets_digest: &str, repo: &[SourceFile]) -> String {
-    let mut inputs: Vec<&str> = Vec::with_capacity(2 * repo.len() + 4);
+/// [`digest_of`] over their paths and texts), its policy files, each with its name, and the
+/// languages detected from its files when the manifest lists none (`detected`), since they
+/// select rules as much as the manifest does.
+pub fn inputs_digest(
+    manifest: &SourceFile,
+    targets_digest: &str,
+    repo: &[SourceFile],
+    detected: Option<&str>,
+) -> String {
+    let mut inputs: Vec<&str> = Vec::with_capacity(2 * repo.len() + 6);
+    if let Some(languages) = detected {
+        inputs.extend(["<detected languages>", languages]);
+    }
     inputs.extend([
         embedded_digest(),
         targets_digest,

@@ -30,6 +30,7 @@ pub(super) fn run(
         write::apply(&workspace.root, &changes, options)?;
     }
     if !args.quiet {
+        reporter.languages(&project.languages);
         reporter.build_summary(&changes, args.dry_run);
     }
     Ok(ExitStatus::Success)

@@ -5,6 +5,7 @@
 //! trust records, the way ripgrep turns low-level arguments into high-level ones. Commands then
 //! ask it to compile, reconcile or check, and never read the manifest themselves.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use crate::agents::Registry;
@@ -19,6 +20,7 @@ use crate::model::manifest::{Manifest, ScanSettings};
 use crate::reconcile::{self, Entry};
 use crate::render::catalog::Catalog;
 use crate::resolve::ShownOverride;
+use crate::resolve::languages::{Languages, Provenance};
 use crate::scan::trust::{TRUST_FILE, TrustFile};
 use crate::scan::{self, ScanConfig};
 use crate::validate::{self, Parsed};
@@ -57,6 +59,8 @@ pub struct Workspace {
     /// The digest of the repository's own targets under `.rulesmith/targets/`, an input of
     /// every build.
     pub targets_digest: String,
+    /// The languages rules are selected for, decided on first use.
+    languages: OnceCell<Languages>,
 }
 
 /// A compiled project next to what the working tree holds.
@@ -69,6 +73,8 @@ pub struct Reconciled {
     pub warnings: Vec<Diagnostic>,
     /// The manifest's overrides with their reasons.
     pub overrides: Vec<ShownOverride>,
+    /// The languages the rules were selected for.
+    pub languages: Languages,
 }
 
 impl Workspace {
@@ -92,6 +98,7 @@ impl Workspace {
                 trust: read_trust(cwd)?,
                 root: cwd.to_path_buf(),
                 manifest: None,
+                languages: OnceCell::new(),
             });
         };
         let (root, source) = load::read_manifest(cwd, &path).map_err(|d| vec![d])?;
@@ -106,6 +113,7 @@ impl Workspace {
             trust: read_trust(&root)?,
             root,
             manifest: Some(ManifestFile { source, parsed }),
+            languages: OnceCell::new(),
         })
     }
 
@@ -144,7 +152,17 @@ impl Workspace {
 
     /// The digest of every input a build's outputs depend on; see [`compile::inputs_digest`].
     fn inputs_digest(&self, repo: &[SourceFile]) -> String {
-        compile::inputs_digest(&self.manifest().source, &self.targets_digest, repo)
+        let languages = self.languages();
+        let detected = (languages.provenance != Provenance::Manifest).then(|| {
+            let names: Vec<&str> = languages.list.iter().map(|l| l.0.as_str()).collect();
+            names.join(",")
+        });
+        compile::inputs_digest(
+            &self.manifest().source,
+            &self.targets_digest,
+            repo,
+            detected.as_deref(),
+        )
     }
 
     /// Compiles the policies into the files a build would write; nothing is written.
@@ -158,8 +176,20 @@ impl Workspace {
         sources: Sources,
         budgets: Budgets,
     ) -> Result<Build, Vec<Diagnostic>> {
-        let manifest = &self.manifest().parsed.value;
-        compile::compile_sources(manifest, sources, &self.catalog, budgets)
+        let mut manifest = self.manifest().parsed.value.clone();
+        manifest.languages = self.languages().selected();
+        compile::compile_sources(&manifest, sources, &self.catalog, budgets)
+    }
+
+    /// The languages rules are selected for: the manifest's `languages:` list, or else the
+    /// languages of the project's files, agent files left out.
+    pub fn languages(&self) -> &Languages {
+        self.languages.get_or_init(|| {
+            let listed = self.manifest().parsed.value.languages.as_deref();
+            Languages::choose(listed, || {
+                load::walk::project_files(&self.root, |path| self.agents.classify(path).is_some())
+            })
+        })
     }
 
     /// The one load path of `build` and `check`: compile the policies, read the tree, compare.
@@ -220,6 +250,7 @@ impl Workspace {
             entries,
             warnings,
             overrides: Vec::new(),
+            languages: self.languages().clone(),
         }))
     }
 
@@ -240,6 +271,7 @@ impl Workspace {
             entries,
             warnings,
             overrides: build.rules.overrides,
+            languages: self.languages().clone(),
         })
     }
 

@@ -157,6 +157,20 @@ pub fn walk_project(
     }
 }
 
+/// The repository-relative paths of the project's own files under `root`: what
+/// [`walk_project`] yields, without nested projects and without the files `skip` names.
+/// Directories that cannot be walked are left out; `check` and `scan` report them.
+pub fn project_files(root: &Path, skip: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut paths = Vec::new();
+    walk_project(root, root, &mut Vec::new(), |walked| {
+        let file = walked.entry.file_type().is_some_and(|t| t.is_file());
+        if file && !walked.nested && !skip(&walked.relative) {
+            paths.push(walked.relative);
+        }
+    });
+    paths
+}
+
 fn walk_dir(
     root: &Path,
     dir: &Path,

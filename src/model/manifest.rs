@@ -81,7 +81,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "ScanSettings::is_default")]
     pub scan: ScanSettings,
     /// The languages the repository holds. Language packs and rules scoped to other languages
-    /// are left out; without the list every language's rules are kept.
+    /// are left out. Without the list, each build detects them from the repository's files
+    /// (extensions and project manifests, `.gitignore` honoured); when no source is recognised,
+    /// every language's rules are kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::model::policy::Language>>,
     /// Known warnings this project has reviewed, each silenced with the reason it is accepted.

@@ -14,6 +14,7 @@ use std::io::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::findings::{FindingsView, Format, Verbosity};
+use crate::resolve::languages::{Languages, Provenance};
 use crate::scaffold::{Action, InitFile};
 use crate::syntax::safe;
 use crate::write::{Change, FileChange};
@@ -128,6 +129,24 @@ impl Reporter {
             let _ = self.out.write_all(findings::paint_diff(diff).as_bytes());
         }
         let _ = self.out.flush();
+    }
+
+    /// Prints the languages a build selected rules for, and where they came from.
+    pub fn languages(&mut self, languages: &Languages) {
+        let names: Vec<&str> = languages.list.iter().map(|l| l.0.as_str()).collect();
+        let line = match languages.provenance {
+            Provenance::Manifest if names.is_empty() => {
+                "languages: none (from rulesmith.yaml): only rules for every language".to_owned()
+            }
+            Provenance::Manifest => {
+                format!("languages: {} (from rulesmith.yaml)", names.join(", "))
+            }
+            Provenance::Detected => format!("languages: {} (detected)", names.join(", ")),
+            Provenance::Undetected => {
+                "languages: no source files recognised, every language's rules kept".to_owned()
+            }
+        };
+        self.note(&line);
     }
 
     /// Prints what a build did, or would do with `--dry-run`.

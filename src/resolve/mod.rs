@@ -4,6 +4,7 @@
 //! templates need, so the templates hold layout only.
 
 pub mod agreement;
+pub mod languages;
 pub mod overrides;
 pub mod pack;
 pub mod scope;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::embedded;
 use crate::model::manifest::Tier;
+use crate::model::policy::Language;
 use crate::render::{join_helper, normalize};
 use crate::syntax::yaml;
 
@@ -56,6 +57,9 @@ pub struct Stack {
     /// Files whose presence in the directory selects the stack when none is given.
     #[serde(default)]
     pub detect: Vec<String>,
+    /// The languages the stack's code is written in, written to the manifest's `languages:`.
+    #[serde(default)]
+    pub languages: Vec<Language>,
     /// `NAME=placeholder` lines for `.env.example`.
     #[serde(default)]
     pub env: Vec<String>,
@@ -325,6 +329,29 @@ mod tests {
         assert_eq!(harness.stack("TypeScript").unwrap().id, "node");
         assert_eq!(harness.stack("golang").unwrap().id, "go");
         assert!(harness.stack("cobol").is_none());
+    }
+
+    #[test]
+    fn every_stack_names_languages_a_scope_knows() {
+        let known: Vec<&str> = crate::model::policy::LANGUAGES
+            .iter()
+            .map(|l| l.0)
+            .collect();
+        for stack in Harness::builtin().stacks.values() {
+            assert!(
+                !stack.languages.is_empty(),
+                "stack {} lists no languages",
+                stack.id
+            );
+            for language in &stack.languages {
+                assert!(
+                    known.contains(&language.0.as_str()),
+                    "{}: {}",
+                    stack.id,
+                    language.0
+                );
+            }
+        }
     }
 
     #[test]

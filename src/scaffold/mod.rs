@@ -23,6 +23,7 @@ use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
 use crate::model::manifest::MANIFEST_FILE;
+use crate::model::policy::Language;
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{self, Refusal};
 use crate::render::catalog::Catalog;
@@ -144,6 +145,7 @@ struct ManifestView<'a> {
     project: &'a str,
     tier: &'static str,
     agents: &'a [String],
+    languages: &'a [Language],
     lanes: Lanes,
 }
 
@@ -171,6 +173,7 @@ pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Dia
         project: &answers.project,
         tier: answers.tier.as_str(),
         agents: &answers.agents,
+        languages: &harness.stacks[&answers.stack].languages,
         lanes,
     })
 }
@@ -194,7 +197,12 @@ pub fn plan(
     let mut sources = compile::load_sources(&source, &parsed, repo_policies, catalog)?;
     // A new repository has no targets of its own: the digest a later build computes.
     let no_targets = compile::digest_of([]);
-    sources.inputs = Some(compile::inputs_digest(&source, &no_targets, repo_policies));
+    sources.inputs = Some(compile::inputs_digest(
+        &source,
+        &no_targets,
+        repo_policies,
+        None,
+    ));
     let build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Enforce)?;
     let (rules, outputs) = (&build.rules, &build.plan);
     let stack = &harness.stacks[&answers.stack];

@@ -708,6 +708,7 @@ fn build_check_is_check_and_dry_run_shows_the_diff_without_writing() {
      
      ## Cryptography and randomness
     --- stderr
+    languages: no source files recognised, every language's rules kept
     would create AGENTS.md
     would update CLAUDE.md
     2 files would change, 11 unchanged (dry run: nothing written)

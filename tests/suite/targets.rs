@@ -118,7 +118,7 @@ fn a_user_settings_file_survives_build_and_rebuild() {
     // A rebuild changes nothing.
     let run = repo.run(&["build"]);
     assert_eq!(run.code, 0);
-    assert!(run.stderr.starts_with("nothing to do"), "{}", run.stderr);
+    assert!(run.stderr.contains("\nnothing to do"), "{}", run.stderr);
     assert_eq!(repo.read(".claude/settings.json"), first);
 
     // Without the permissions policy, rulesmith takes its own entries back and only those.
