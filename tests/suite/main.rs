@@ -17,5 +17,6 @@ mod pack;
 mod properties;
 mod safety;
 mod scan;
+mod scan_corpus;
 mod schema;
 mod targets;
