@@ -132,6 +132,8 @@ struct Compiled {
     /// Each pattern alone, compiled the first time the set says it matches.
     regexes: Vec<OnceLock<Regex>>,
     cue: Regex,
+    heading_cue: Regex,
+    conditional: Regex,
     anti_cue: Regex,
     mention: Regex,
 }
@@ -149,6 +151,14 @@ fn compiled() -> &'static Compiled {
                 r"(?i)(?-u:\b)(?:never|not|no|don[’']?t|doesn[’']?t|won[’']?t|cannot|can[’']?t|avoid(?:ing)?|forbid(?:s|den)?|prohibit(?:s|ed)?|refuse|reject|disallow(?:ed)?|deny|ban(?:ned)?|instead\s+of|rather\s+than|unless|ask\s+(?:the\s+user\s+)?(?:before|first)|confirm\s+before|flag|warn|dangerous|unsafe|insecure|risky|malicious|bad|wrong|blocks?|stop|beware)(?-u:\b)|❌|🚫|⛔",
             )
             .expect("cue pattern compiles"),
+            heading_cue: Regex::new(
+                r"(?i)(?-u:\b)(?:never|don[’']?t|do\s+not|must\s+not|avoid|forbidden|prohibited|banned|not\s+allowed|disallowed|anti-?patterns?|dangerous|unsafe|insecure|bad\s+(?:practices?|examples?|patterns?)|what\s+not\s+to|don[’']?ts|malicious|attacks?|threats?|red\s+flags|pitfalls|mistakes|wrong|blocked|denied|deny|verboten|interdit|prohibido|proibido)(?-u:\b)|❌|🚫|⛔|禁止|금지|запрещено",
+            )
+            .expect("heading cue pattern compiles"),
+            conditional: Regex::new(
+                r"(?i)^(?:if|when|whenever|unless|in\s+case|once|after|before|while|should|wenn|falls|si|cuando|quand|se|caso)(?-u:\b)",
+            )
+            .expect("conditional pattern compiles"),
             anti_cue: Regex::new(
                 r"(?i)(?-u:\b)(?:no\s+need|not\s+(?:necessary|needed|optional|negotiable|a\s+problem)|no\s+problem|(?:don[’']?t|do\s+not|never)\s+(?:ask|worry|bother|hesitate|wait|confirm|check)|without\s+(?:asking|confirm(?:ation|ing)?|prompting|permission|approval|review(?:ing)?))(?-u:\b)",
             )
@@ -268,15 +278,30 @@ fn accepted(guard: Guard, text: &str, layout: Option<&Layout>, range: Range<usiz
     }
 }
 
-/// Whether the sentence around `start` forbids or merely mentions what follows.
+/// Whether `start` is in a documented example or a sentence that forbids or merely mentions
+/// what follows.
+///
+/// Code (a fenced or indented block, or inline code) is an example by its structure: it sits
+/// in a section whose heading warns ("Never do this", "Anti-patterns"), or a block follows a
+/// paragraph that forbids it. Anything else is judged by the main clause of its own sentence,
+/// so "if you cannot find it, run …" is an instruction, not a prohibition.
 fn forbidden(text: &str, layout: Option<&Layout>, start: usize) -> bool {
     let compiled = compiled();
-    let mut context = sentence_before(text, start).to_owned();
-    if let Some(layout) = layout
-        && let Region::CodeBlock(index) = layout.region(start)
-        && let Some(intro) = &layout.fences[index].intro
-    {
-        context.insert_str(0, &format!("{} ", &text[intro.clone()]));
+    let mut context = main_clause(sentence_before(text, start)).to_owned();
+    if let Some(layout) = layout {
+        let region = layout.region(start);
+        if matches!(region, Region::CodeBlock(_) | Region::InlineCode)
+            && layout
+                .section_heading(start)
+                .is_some_and(|heading| compiled.heading_cue.is_match(&text[heading]))
+        {
+            return true;
+        }
+        if let Region::CodeBlock(index) = region
+            && let Some(intro) = &layout.fences[index].intro
+        {
+            context.insert_str(0, &format!("{} ", main_clause(&text[intro.clone()])));
+        }
     }
     if compiled.anti_cue.is_match(&context) {
         return false;
@@ -288,6 +313,21 @@ fn forbidden(text: &str, layout: Option<&Layout>, start: usize) -> bool {
         .trim_end()
         .ends_with(['"', '\'', '“', '‘', '`', '«']);
     quoted && compiled.mention.is_match(&context)
+}
+
+/// `sentence` without a leading conditional clause ("If you cannot find it, run" → " run"), so
+/// a negation inside the condition does not read as forbidding the instruction.
+fn main_clause(sentence: &str) -> &str {
+    let trimmed = sentence.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '*' | '+' | '>' | '_' | '#')
+    });
+    if compiled().conditional.is_match(trimmed)
+        && let Some(comma) = trimmed.rfind([',', '，', '、'])
+    {
+        let comma_len = trimmed[comma..].chars().next().map_or(1, char::len_utf8);
+        return &trimmed[comma + comma_len..];
+    }
+    sentence
 }
 
 /// The text from the start of the sentence containing `start` up to `start`, following a
