@@ -13,6 +13,7 @@ mod mcp;
 pub mod reveal;
 mod secrets;
 mod settings;
+mod shell;
 mod text;
 pub mod trust;
 

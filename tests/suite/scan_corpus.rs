@@ -40,11 +40,11 @@ fn catches(class: &str, code: &str) -> bool {
 const MIN_RECALL: &[(&str, u32)] = &[
     ("destructive", 60),
     ("dynamic-command", 100),
-    ("exfiltration", 12),
-    ("fetch-execute", 60),
+    ("exfiltration", 68),
+    ("fetch-execute", 93),
     ("hidden-text", 100),
     ("hidden-unicode", 100),
-    ("obfuscation", 60),
+    ("obfuscation", 100),
     ("override", 20),
     ("sabotage", 0),
     ("secrets", 60),
@@ -53,7 +53,7 @@ const MIN_RECALL: &[(&str, u32)] = &[
 ];
 
 /// The most benign cases (percent of all benign cases) any class may flag.
-const MAX_FALSE_POSITIVE_RATE: f64 = 7.5;
+const MAX_FALSE_POSITIVE_RATE: f64 = 0.0;
 
 struct Case {
     label: String,
