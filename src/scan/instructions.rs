@@ -13,9 +13,9 @@ use regex::{Regex, RegexSet};
 use crate::agents::{AgentFile, FileKind};
 use crate::diagnostic::ScanCode;
 use crate::scan::markdown::{Layout, Region};
-use crate::scan::shell;
 use crate::scan::text::{Source, quote};
 use crate::scan::{Hit, Location};
+use crate::scan::{language, shell};
 use crate::syntax::unicode;
 
 /// Extra checks some patterns need after matching.
@@ -366,6 +366,9 @@ fn commands(
             found.push((code, what, (range.start + at).min(end)..end));
         }
     }
+    for finding in language::detect(text, &code_ranges) {
+        found.push((finding.code, finding.what, finding.span));
+    }
     for (code, what, span) in found {
         let span = normalized.original(span.start)..normalized.original(span.end.min(text.len()));
         let known = hits.iter().any(|hit| {
@@ -467,9 +470,9 @@ fn forbidden(text: &str, layout: Option<&Layout>, start: usize) -> bool {
             context.insert_str(0, &format!("{} ", main_clause(&text[intro.clone()])));
         }
     }
-    if compiled.anti_cue.is_match(&context) {
-        return false;
-    }
+    // "No need to ask", "without approval" grant permission rather than forbid: they do not
+    // count as cues, but a cue elsewhere in the sentence still does.
+    let context = compiled.anti_cue.replace_all(&context, " ");
     if compiled.cue.is_match(&context) {
         return true;
     }

@@ -8,6 +8,7 @@ pub mod file;
 mod hidden_text;
 mod hidden_unicode;
 mod instructions;
+mod language;
 mod markdown;
 mod mcp;
 pub mod reveal;

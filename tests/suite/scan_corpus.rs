@@ -40,16 +40,16 @@ fn catches(class: &str, code: &str) -> bool {
 const MIN_RECALL: &[(&str, u32)] = &[
     ("destructive", 60),
     ("dynamic-command", 100),
-    ("exfiltration", 68),
+    ("exfiltration", 93),
     ("fetch-execute", 93),
     ("hidden-text", 100),
     ("hidden-unicode", 100),
     ("obfuscation", 100),
-    ("override", 20),
-    ("sabotage", 0),
-    ("secrets", 60),
+    ("override", 93),
+    ("sabotage", 100),
+    ("secrets", 100),
     ("settings", 100),
-    ("suppression", 20),
+    ("suppression", 100),
 ];
 
 /// The most benign cases (percent of all benign cases) any class may flag.
