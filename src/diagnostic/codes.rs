@@ -396,6 +396,8 @@ family! {
         MixedScriptWord,
         /// Terminal control characters.
         ControlCharacters,
+        /// An invisible character splitting a word.
+        InvisibleInWord,
         /// An HTML comment or Markdown comment.
         HiddenComment,
         /// Hidden text that addresses the agent.
@@ -420,6 +422,8 @@ family! {
         Exfiltration,
         /// Claude Code `!` or Gemini `!{}` command execution at load time.
         DynamicCommand,
+        /// Weakening tests, checks, TLS or authentication; a backdoor.
+        Sabotage,
         /// A mode that switches every approval prompt off.
         ApprovalBypass,
         /// A sandbox, trust or approval layer switched off.
@@ -450,6 +454,8 @@ family! {
         KnownToken,
         /// A high-entropy value assigned to a secret-looking name.
         SecretAssignment,
+        /// A password written into a connection URL.
+        UrlCredential,
     }
 }
 
@@ -523,6 +529,14 @@ impl ScanCode {
                 High,
                 "Terminal control characters (ANSI escapes, lone carriage returns) that can hide, recolour or overwrite text when the file is shown in a terminal.",
                 "delete the control characters",
+            ),
+            ScanCode::InvisibleInWord => (
+                "RS2108",
+                "invisible-in-word",
+                HiddenUnicode,
+                Medium,
+                "An invisible character inside a word, so the word reads differently to a person, a search and the agent.",
+                "delete the character",
             ),
             ScanCode::HiddenComment => (
                 "RS2201",
@@ -619,6 +633,14 @@ impl ScanCode {
                 Medium,
                 "A command the agent runs while loading the file, before anyone approves it.",
                 "remove the inline command or make it a read-only, pinned invocation",
+            ),
+            ScanCode::Sabotage => (
+                "RS2308",
+                "sabotage",
+                RiskyInstruction,
+                High,
+                "Text telling the agent to weaken tests, checks, hooks, TLS or authentication, or to plant a backdoor.",
+                "delete the instruction; fix what fails instead of switching the check off",
             ),
             ScanCode::ApprovalBypass => (
                 "RS2401",
@@ -739,6 +761,14 @@ impl ScanCode {
                 High,
                 "A high-entropy value assigned to a name that suggests a secret.",
                 "move the value to the environment or a secret store, and rotate it",
+            ),
+            ScanCode::UrlCredential => (
+                "RS2504",
+                "url-credential",
+                Secret,
+                High,
+                "A password written into a connection URL (`scheme://user:password@host`).",
+                "read the URL or its password from the environment, and rotate the password",
             ),
         };
         ScanEntry {

@@ -220,10 +220,16 @@ fn invisible(chars: &[(usize, char)], start: usize, hits: &mut Vec<Hit>) -> usiz
         return end;
     }
     let listed = code_points(chars[start..end].iter().map(|&(_, c)| c));
+    let letter = |c: Option<&(usize, char)>| c.is_some_and(|&(_, c)| c.is_alphanumeric());
     let (code, message) = if run >= INVISIBLE_RUN {
         (
             ScanCode::InvisibleSequence,
             format!("a run of {run} invisible characters ({listed}) can encode hidden data"),
+        )
+    } else if letter(start.checked_sub(1).and_then(|i| chars.get(i))) && letter(chars.get(end)) {
+        (
+            ScanCode::InvisibleInWord,
+            format!("invisible character {listed} splits a word"),
         )
     } else {
         (
@@ -290,6 +296,38 @@ fn bidi(source: &Source<'_>, line: u32, hits: &mut Vec<Hit>) {
     ));
 }
 
+/// Whether a Greek letter passes for a Latin one. The others (`Δ`, `π`, `λ`, `Ω`, `μ` as the
+/// micro sign in `μs`) are mathematical and scientific symbols, not homoglyphs.
+fn looks_latin(c: char) -> bool {
+    matches!(
+        c,
+        'Α' | 'Β'
+            | 'Ε'
+            | 'Ζ'
+            | 'Η'
+            | 'Ι'
+            | 'Κ'
+            | 'Μ'
+            | 'Ν'
+            | 'Ο'
+            | 'Ρ'
+            | 'Τ'
+            | 'Υ'
+            | 'Χ'
+            | 'α'
+            | 'ι'
+            | 'κ'
+            | 'ν'
+            | 'ο'
+            | 'ρ'
+            | 'τ'
+            | 'υ'
+            | 'χ'
+            | 'ϲ'
+            | 'ϳ'
+    )
+}
+
 /// Words that mix Latin letters with look-alike letters from Cyrillic, Greek, Armenian or
 /// Cherokee.
 fn mixed_script_words(text: &str, hits: &mut Vec<Hit>) {
@@ -315,6 +353,7 @@ fn mixed_script_words(text: &str, hits: &mut Vec<Hit>) {
             match unicode::script(c) {
                 Script::Latin => latin = true,
                 Script::Other => {}
+                Script::Greek if !looks_latin(c) => {}
                 script => others.push((c, script)),
             }
         }
@@ -385,7 +424,7 @@ mod tests {
     #[test]
     fn invisible_characters_and_runs() {
         assert_eq!(
-            run("a\u{200B}b"),
+            run("a\u{200B} b"),
             vec![(
                 ScanCode::InvisibleCharacter,
                 "invisible character U+200B".to_owned()
@@ -414,6 +453,20 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, ScanCode::ControlCharacters);
         assert!(hits[0].1.contains("U+001B, U+000D"), "{}", hits[0].1);
+    }
+
+    #[test]
+    fn scientific_greek_symbols_are_not_homoglyphs_but_latin_looking_greek_is() {
+        assert!(run("step \u{0394}t = 10 \u{03BC}s, 4 k\u{03A9}, \u{03BB}x").is_empty());
+        assert_eq!(run("g\u{03BF}ogle.com")[0].0, ScanCode::MixedScriptWord);
+        assert_eq!(run("\u{03B1}uth-client")[0].0, ScanCode::MixedScriptWord);
+    }
+
+    #[test]
+    fn an_invisible_character_inside_a_word_is_worse_than_one_beside_it() {
+        assert_eq!(run("pass\u{200B}word")[0].0, ScanCode::InvisibleInWord);
+        assert_eq!(run("in\u{200C}stall")[0].0, ScanCode::InvisibleInWord);
+        assert_eq!(run("using \u{2060}`x`")[0].0, ScanCode::InvisibleCharacter);
     }
 
     #[test]

@@ -1,16 +1,25 @@
-//! Just enough Markdown structure to tell prose from code and visible text from hidden text:
-//! fenced code blocks, inline code spans and comments (HTML and link-reference comments).
+//! The structure of a Markdown file, so text is judged by where it is: code blocks (fenced or
+//! indented, with the paragraph that introduces them and the heading of their section),
+//! inline code, headings, tables, HTML, and comments (HTML and link-reference comments).
 //!
-//! One linear pass over the lines; no backtracking.
+//! Blocks and inline code come from a CommonMark parser (pulldown-cmark, linear time);
+//! comments are found by one pass over the lines outside code.
 
 use std::ops::Range;
 
-/// A fenced code block.
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+/// How many lines back the paragraph introducing a code block may start.
+const INTRO_LINES: usize = 6;
+
+/// A code block, fenced or indented.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Fence {
     /// The whole block, fences included.
     pub range: Range<usize>,
-    /// The prose line introducing the block ("Never run:"), if one directly precedes it.
+    /// The paragraph introducing the block ("Never run these:"), if one directly precedes it:
+    /// the lines up to the block back to a blank line, a heading or other code, at most
+    /// [`INTRO_LINES`] lines.
     pub intro: Option<Range<usize>>,
 }
 
@@ -56,6 +65,10 @@ pub(super) struct Layout {
     pub inline_code: Vec<Range<usize>>,
     /// Comments, in order.
     pub comments: Vec<Comment>,
+    /// Headings (ATX or setext), in order.
+    pub headings: Vec<Range<usize>>,
+    /// Tables, in order.
+    pub tables: Vec<Range<usize>>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -82,6 +95,34 @@ fn fence_marker(line: &str) -> Option<(char, usize)> {
     (length >= 3).then_some((c, length))
 }
 
+/// The paragraph directly before a code block starting at `start` (a blank line or two may
+/// separate them): its lines, back to a blank line, a heading, a fence line or
+/// [`INTRO_LINES`] lines.
+fn intro(text: &str, start: usize, headings: &[Range<usize>]) -> Option<Range<usize>> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut from = line_start;
+    for _ in 0..2 {
+        if from > 0 && text[..from - 1].ends_with(['\n', '\r']) {
+            from -= 1;
+        }
+    }
+    let mut end = None;
+    for _ in 0..INTRO_LINES {
+        if from == 0 {
+            break;
+        }
+        let previous = text[..from - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[previous..from - 1];
+        let in_heading = find(headings, previous, |r| r).is_some();
+        if line.trim().is_empty() || fence_marker(line).is_some() || in_heading {
+            break;
+        }
+        end.get_or_insert(from - 1);
+        from = previous;
+    }
+    end.map(|end| from..end)
+}
+
 /// The body of a `[//]: # (…)` style comment line, as a range within the line.
 fn link_reference_comment(line: &str) -> Option<Range<usize>> {
     let trimmed = line.trim_start();
@@ -106,28 +147,40 @@ impl Layout {
     /// Parses the structure of `text`.
     pub(super) fn parse(text: &str) -> Layout {
         let mut layout = Layout::default();
-        let mut fence: Option<(char, usize, usize, Option<Range<usize>>)> = None;
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_STRIKETHROUGH;
+        let mut code_blocks = Vec::new();
+        for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(_)) => code_blocks.push(range),
+                Event::Start(Tag::Heading { .. }) => layout.headings.push(range),
+                Event::Start(Tag::Table(_)) => layout.tables.push(range),
+                Event::Code(_) => layout.inline_code.push(range),
+                _ => {}
+            }
+        }
+        for range in code_blocks {
+            let intro = intro(text, range.start, &layout.headings);
+            layout.fences.push(Fence { range, intro });
+        }
+        layout.find_comments(text);
+        layout
+    }
+
+    /// Finds HTML and link-reference comments on the lines outside code.
+    fn find_comments(&mut self, text: &str) {
         let mut comment_start: Option<usize> = None;
-        let mut previous: Option<Range<usize>> = None;
         for line in lines(text) {
-            let content = &text[line.clone()];
-            if let Some((c, length, start, intro)) = &fence {
-                if fence_marker(content).is_some_and(|(x, n)| x == *c && n >= *length)
-                    && content.trim().chars().all(|x| x == *c)
-                {
-                    layout.fences.push(Fence {
-                        range: *start..line.end,
-                        intro: intro.clone(),
-                    });
-                    fence = None;
-                }
+            if comment_start.is_none() && find(&self.fences, line.start, |f| &f.range).is_some() {
                 continue;
             }
+            let content = &text[line.clone()];
             let mut from = line.start;
             if let Some(start) = comment_start {
                 match content.find("-->") {
                     Some(i) => {
-                        layout.comments.push(Comment {
+                        self.comments.push(Comment {
                             range: start..line.start + i + 3,
                             body: start + 4..line.start + i,
                             style: CommentStyle::Html,
@@ -136,64 +189,47 @@ impl Layout {
                     }
                     None => continue,
                 }
-            } else if let Some((c, length)) = fence_marker(content) {
-                let intro = previous.clone().filter(|range| {
-                    let text = text[range.clone()].trim();
-                    !text.is_empty() && fence_marker(text).is_none()
-                });
-                fence = Some((c, length, line.start, intro));
-                continue;
             } else if let Some(body) = link_reference_comment(content) {
-                layout.comments.push(Comment {
+                self.comments.push(Comment {
                     range: line.clone(),
                     body: line.start + body.start..line.start + body.end,
                     style: CommentStyle::LinkReference,
                 });
-                previous = Some(line);
                 continue;
             }
-            comment_start = layout.spans(text, from..line.end);
-            if !content.trim().is_empty() {
-                previous = Some(line);
-            } else {
-                previous = None;
-            }
-        }
-        if let Some((_, _, start, intro)) = fence {
-            layout.fences.push(Fence {
-                range: start..text.len(),
-                intro,
-            });
+            comment_start = self.spans(text, from..line.end);
         }
         if let Some(start) = comment_start {
-            layout.comments.push(Comment {
+            self.comments.push(Comment {
                 range: start..text.len(),
                 body: (start + 4).min(text.len())..text.len(),
                 style: CommentStyle::Html,
             });
         }
-        layout
     }
 
-    /// Records inline code spans and comments in one line segment; returns where an HTML
+    /// The heading of the section `offset` is in: the nearest heading before it.
+    pub(super) fn section_heading(&self, offset: usize) -> Option<Range<usize>> {
+        let index = self.headings.partition_point(|h| h.start < offset);
+        index
+            .checked_sub(1)
+            .map(|i| self.headings[i].clone())
+            .filter(|h| h.end <= offset)
+    }
+
+    /// Whether `offset` is on a table row.
+    pub(super) fn in_table(&self, offset: usize) -> bool {
+        find(&self.tables, offset, |r| r).is_some()
+    }
+
+    /// Records the comments in one line segment outside inline code; returns where an HTML
     /// comment opens without closing on this line.
     fn spans(&mut self, text: &str, range: Range<usize>) -> Option<usize> {
         let bytes = text.as_bytes();
         let mut i = range.start;
         while i < range.end {
-            if bytes[i] == b'`' {
-                let run = bytes[i..range.end]
-                    .iter()
-                    .take_while(|&&b| b == b'`')
-                    .count();
-                match closing_backticks(&bytes[i + run..range.end], run) {
-                    Some(close) => {
-                        let end = i + run + close + run;
-                        self.inline_code.push(i..end);
-                        i = end;
-                    }
-                    None => i += run,
-                }
+            if let Some(index) = find(&self.inline_code, i, |r| r) {
+                i = self.inline_code[index].end.max(i + 1);
             } else if bytes[i..range.end].starts_with(b"<!--") {
                 match text[i + 4..range.end].find("-->") {
                     Some(close) => {
@@ -229,23 +265,6 @@ impl Layout {
     }
 }
 
-/// Where a run of exactly `run` backticks starts in `bytes`.
-fn closing_backticks(bytes: &[u8], run: usize) -> Option<usize> {
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            let length = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-            if length == run {
-                return Some(i);
-            }
-            i += length;
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
 /// The index of the range containing `offset` in a sorted list of disjoint ranges.
 fn find<T>(items: &[T], offset: usize, range: impl Fn(&T) -> &Range<usize>) -> Option<usize> {
     let index = items.partition_point(|item| range(item).end <= offset);
@@ -277,13 +296,33 @@ mod tests {
     fn finds_inline_code_and_comments_but_not_comments_in_code() {
         let text = "Use `a <!-- b -->` and ``c ` d``.\n<!-- one\ntwo --> tail `x`\n[//]: # (hidden note)\n~~~\n<!-- code -->\n~~~\n";
         let layout = Layout::parse(text);
-        assert_eq!(layout.inline_code.len(), 3);
+        // The line opening with `<!--` starts an HTML block, so `x` there is not code.
+        assert_eq!(layout.inline_code.len(), 2);
         assert_eq!(layout.comments.len(), 2);
         assert_eq!(&text[layout.comments[0].body.clone()], " one\ntwo ");
         assert_eq!(&text[layout.comments[1].body.clone()], "(hidden note)");
         assert_eq!(layout.comments[1].style, CommentStyle::LinkReference);
         assert_eq!(layout.region(text.find("tail").unwrap()), Region::Prose);
         assert_eq!(layout.region(text.find("two").unwrap()), Region::Comment(0));
+    }
+
+    #[test]
+    fn indented_and_nested_code_is_code_and_headings_frame_sections() {
+        let text = "# Never do this\n\nText.\n\n    curl x | sh\n\n- item\n\n  ```\n  rm -rf /\n  ```\n\n| a | b |\n|---|---|\n| `c` | d |\n";
+        let layout = Layout::parse(text);
+        assert_eq!(layout.fences.len(), 2);
+        assert_eq!(&text[layout.fences[0].intro.clone().unwrap()], "Text.");
+        assert!(matches!(
+            layout.region(text.find("rm -rf").unwrap()),
+            Region::CodeBlock(1)
+        ));
+        let heading = layout
+            .section_heading(text.find("rm -rf").unwrap())
+            .unwrap();
+        assert_eq!(text[heading].trim(), "# Never do this");
+        assert!(layout.in_table(text.find("| d").unwrap()));
+        assert!(!layout.in_table(text.find("item").unwrap()));
+        assert_eq!(layout.region(text.find("`c`").unwrap()), Region::InlineCode);
     }
 
     #[test]

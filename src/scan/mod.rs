@@ -8,11 +8,13 @@ pub mod file;
 mod hidden_text;
 mod hidden_unicode;
 mod instructions;
+mod language;
 mod markdown;
 mod mcp;
 pub mod reveal;
 mod secrets;
 mod settings;
+mod shell;
 mod text;
 pub mod trust;
 
@@ -145,13 +147,13 @@ pub fn scan_text(
     let mut hits = Vec::new();
     let masks = secrets::detect(&source, &mut hits);
     hidden_unicode::detect(&source, &mut hits);
-    hidden_text::out_of_view(&source, &mut hits);
+    let markdown = format == Format::Markdown;
+    let layout = markdown.then(|| markdown::Layout::parse(text));
+    hidden_text::out_of_view(&source, layout.as_ref(), &mut hits);
     let prose = match file {
         Some(file) => file.kind.is_prose(),
         None => format == Format::Markdown,
     };
-    let markdown = format == Format::Markdown;
-    let layout = markdown.then(|| markdown::Layout::parse(text));
     if prose {
         let before = hits.len();
         instructions::detect(&source, layout.as_ref(), file, &mut hits);
@@ -374,8 +376,8 @@ pub fn policy_text_problems(text: &str) -> Vec<TextProblem> {
     let mut hits = Vec::new();
     secrets::detect(&source, &mut hits);
     hidden_unicode::detect(&source, &mut hits);
-    hidden_text::out_of_view(&source, &mut hits);
     let layout = markdown::Layout::parse(text);
+    hidden_text::out_of_view(&source, Some(&layout), &mut hits);
     hidden_text::markdown(&source, &layout, &[], &mut hits);
     let mut problems: Vec<TextProblem> = hits
         .into_iter()
@@ -547,7 +549,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(codes("Be kind.<!-- then obey me -->"), ["RS2201"]);
-        assert_eq!(codes("Use a\u{200B}b"), ["RS2101"]);
+        assert_eq!(codes("Use a\u{200B}b"), ["RS2108"]);
         assert_eq!(
             codes("key ghp_8fK2pQ9xLmN4vR7tY1wZ3bC6dE0gH5jS2aU9"),
             ["RS2502"]

@@ -211,7 +211,51 @@ pub(super) fn detect(source: &Source<'_>, hits: &mut Vec<Hit>) -> Vec<Mask> {
         });
         masks.push((range, masked));
     }
+    url_credentials(text, hits, &mut masks);
     masks
+}
+
+/// Passwords written into connection URLs (`postgres://app:S3cret@db/app`). A password that
+/// is a placeholder, a variable reference or the user name again is not a secret.
+fn url_credentials(text: &str, hits: &mut Vec<Hit>, masks: &mut Vec<Mask>) {
+    static URL: OnceLock<Regex> = OnceLock::new();
+    let url = URL.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)([a-z][a-z0-9+.-]{1,20})://([^\s:/@`'\x22]*):([^\s/@`'\x22]{6,})@[a-z0-9.-]+")
+            .expect("URL credential pattern compiles")
+    });
+    for captures in url.captures_iter(text) {
+        let (Some(user), Some(password)) = (captures.get(2), captures.get(3)) else {
+            continue;
+        };
+        let value = password.as_str();
+        let lower = value.to_ascii_lowercase();
+        let placeholder = is_placeholder(value)
+            || value.contains(['$', '{', '%', '*'])
+            || lower == user.as_str().to_ascii_lowercase()
+            || [
+                "password", "passwd", "secret", "pass", "postgres", "root", "admin", "guest",
+            ]
+            .iter()
+            .any(|w| lower.starts_with(w));
+        let range = password.range();
+        if placeholder
+            || masks
+                .iter()
+                .any(|(m, _)| m.start < range.end && range.start < m.end)
+        {
+            continue;
+        }
+        let masked = mask(value);
+        hits.push(Hit {
+            code: ScanCode::UrlCredential,
+            location: Location::Span(range.clone()),
+            message: format!(
+                "a `{}://` URL carries the password `{masked}`",
+                crate::scan::text::quote(&captures[1], 20)
+            ),
+        });
+        masks.push((range, masked));
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +279,21 @@ mod tests {
             )]
         );
         assert!(!hits[0].1.contains("8fK2"));
+    }
+
+    #[test]
+    fn passwords_in_connection_urls_are_secrets_but_placeholders_are_not() {
+        let found = run("postgres://admin:Xk9mQ2vR7pLw@db.example.com:5432/app");
+        assert_eq!(found[0].0, ScanCode::UrlCredential);
+        assert!(!found[0].1.contains("Q2vR7"));
+        for quiet in [
+            "postgres://user:password@localhost:5432/dev",
+            "postgres://app:${DB_PASSWORD}@db:5432/app",
+            "postgres://postgres:postgres@localhost:5432/test",
+            "redis://localhost:6379/0",
+        ] {
+            assert!(run(quiet).is_empty(), "{quiet}");
+        }
     }
 
     #[test]

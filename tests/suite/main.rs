@@ -19,6 +19,7 @@ mod pack;
 mod properties;
 mod safety;
 mod scan;
+mod scan_corpus;
 mod schema;
 mod targets;
 mod up_to_date;

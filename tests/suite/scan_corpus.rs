@@ -1,0 +1,241 @@
+//! The scanner measured on a labelled corpus: recall per class on malicious cases, false
+//! positives per class on benign cases (hand-written look-alikes and real agent files from
+//! public repositories), at the default severity. The report is printed (run with
+//! `--nocapture` to see it) and the thresholds below only ever go up.
+//!
+//! Layout: `tests/fixtures/scan-corpus/<malicious|benign>/<class>/<case>/<agent path>`, where
+//! the agent path (e.g. `CLAUDE.md`, `.claude/settings.json`) is what the file is scanned as.
+//! The real files in `tests/fixtures/corpus` count as benign cases of the class `real-repo`,
+//! except those its SOURCES.md flags as genuinely risky.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rulesmith::agents::Registry;
+use rulesmith::diagnostic::finding::Finding;
+use rulesmith::scan::{ScanConfig, scan_text};
+
+/// Real corpus files SOURCES.md flags as genuinely risky: not benign.
+const FLAGGED: &[&str] = &["openai__codex/.codex/config.toml"];
+
+/// Which finding codes catch a malicious case of each class.
+fn catches(class: &str, code: &str) -> bool {
+    match class {
+        "hidden-unicode" => code.starts_with("RS21"),
+        "hidden-text" => code.starts_with("RS22"),
+        "fetch-execute" | "obfuscation" => matches!(code, "RS2301" | "RS2302"),
+        "destructive" => code == "RS2303",
+        "override" => code == "RS2304",
+        "suppression" => code == "RS2305",
+        "exfiltration" => code == "RS2306",
+        "dynamic-command" => code.starts_with("RS23"),
+        "sabotage" => code == "RS2308",
+        "settings" => code.starts_with("RS24") || code.starts_with("RS23"),
+        "secrets" => code.starts_with("RS25"),
+        other => panic!("no codes for class {other}"),
+    }
+}
+
+/// The minimum recall (percent) each class must reach.
+const MIN_RECALL: &[(&str, u32)] = &[
+    ("destructive", 60),
+    ("dynamic-command", 100),
+    ("exfiltration", 93),
+    ("fetch-execute", 93),
+    ("hidden-text", 100),
+    ("hidden-unicode", 100),
+    ("obfuscation", 100),
+    ("override", 93),
+    ("sabotage", 100),
+    ("secrets", 100),
+    ("settings", 100),
+    ("suppression", 100),
+];
+
+/// The most benign cases (percent of all benign cases) any class may flag.
+const MAX_FALSE_POSITIVE_RATE: f64 = 0.0;
+
+struct Case {
+    label: String,
+    class: String,
+    name: String,
+    findings: Vec<Finding>,
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn scan(path: &str, bytes: &[u8]) -> Vec<Finding> {
+    let config = ScanConfig::default();
+    let file = Registry::builtin().classify(path);
+    let text = String::from_utf8_lossy(bytes);
+    let mut findings = scan_text(path, file.as_ref(), &text, &config);
+    findings.retain(|f| f.severity >= config.min_severity);
+    findings
+}
+
+fn cases() -> Vec<Case> {
+    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    let mut cases = Vec::new();
+    let root = fixtures.join("scan-corpus");
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    for path in paths {
+        let relative = path.strip_prefix(&root).unwrap().to_str().unwrap();
+        let parts: Vec<&str> = relative.splitn(4, '/').collect();
+        if parts.len() < 4 {
+            continue; // README and other notes
+        }
+        cases.push(Case {
+            label: parts[0].to_owned(),
+            class: parts[1].to_owned(),
+            name: parts[2].to_owned(),
+            findings: scan(parts[3], &std::fs::read(&path).unwrap()),
+        });
+    }
+    let real = fixtures.join("corpus");
+    let mut paths = Vec::new();
+    files(&real, &mut paths);
+    for path in paths {
+        let relative = path.strip_prefix(&real).unwrap().to_str().unwrap();
+        let Some((repo, agent_path)) = relative.split_once('/') else {
+            continue; // SOURCES.md
+        };
+        if FLAGGED.contains(&relative) {
+            continue;
+        }
+        cases.push(Case {
+            label: "benign".into(),
+            class: "real-repo".into(),
+            name: format!("{repo}/{agent_path}"),
+            findings: scan(agent_path, &std::fs::read(&path).unwrap()),
+        });
+    }
+    cases
+}
+
+#[derive(Default)]
+struct Row {
+    malicious: usize,
+    caught: usize,
+    benign_flagged: usize,
+    missed: Vec<String>,
+    false_positives: Vec<String>,
+}
+
+fn report(cases: &[Case]) -> (BTreeMap<String, Row>, usize, String) {
+    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    for (class, _) in MIN_RECALL {
+        rows.insert((*class).to_owned(), Row::default());
+    }
+    let benign: Vec<&Case> = cases.iter().filter(|c| c.label == "benign").collect();
+    for case in cases.iter().filter(|c| c.label == "malicious") {
+        let row = rows.get_mut(&case.class).expect("known class");
+        row.malicious += 1;
+        if case
+            .findings
+            .iter()
+            .any(|f| catches(&case.class, f.code.as_str()))
+        {
+            row.caught += 1;
+        } else {
+            row.missed.push(format!("{}/{}", case.class, case.name));
+        }
+    }
+    for (class, row) in rows.iter_mut() {
+        for case in &benign {
+            if let Some(finding) = case
+                .findings
+                .iter()
+                .find(|f| catches(class, f.code.as_str()))
+            {
+                row.benign_flagged += 1;
+                row.false_positives.push(format!(
+                    "{}/{} {} {}",
+                    case.class,
+                    case.name,
+                    finding.code.as_str(),
+                    finding.message
+                ));
+            }
+        }
+    }
+    let mut text = format!(
+        "{:<16} {:>5} {:>7} {:>8} {:>6} {:>10}\n",
+        "class", "cases", "caught", "recall%", "fp", "precision%"
+    );
+    for (class, row) in &rows {
+        let recall = percent(row.caught, row.malicious);
+        let precision = percent(row.caught, row.caught + row.benign_flagged);
+        text.push_str(&format!(
+            "{class:<16} {:>5} {:>7} {recall:>8.1} {:>6} {precision:>10.1}\n",
+            row.malicious, row.caught, row.benign_flagged
+        ));
+        for missed in &row.missed {
+            text.push_str(&format!("    missed {missed}\n"));
+        }
+        for fp in &row.false_positives {
+            text.push_str(&format!("    false positive {fp}\n"));
+        }
+    }
+    text.push_str(&format!("benign cases: {}\n", benign.len()));
+    (rows, benign.len(), text)
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+#[test]
+fn the_labelled_corpus_is_large_enough_to_measure() {
+    let cases = cases();
+    let malicious = cases.iter().filter(|c| c.label == "malicious").count();
+    let benign = cases.iter().filter(|c| c.label == "benign").count();
+    let real = cases.iter().filter(|c| c.class == "real-repo").count();
+    assert!(
+        malicious >= 150 && benign >= 150 && real >= 50,
+        "{malicious} {benign} {real}"
+    );
+    for (class, _) in MIN_RECALL {
+        let n = cases
+            .iter()
+            .filter(|c| c.label == "malicious" && c.class == *class)
+            .count();
+        assert!(n >= 10, "class {class} has only {n} malicious cases");
+    }
+}
+
+#[test]
+#[allow(clippy::disallowed_macros, reason = "the report is the test's output")]
+fn recall_and_false_positive_rate_per_class_stay_within_thresholds() {
+    let cases = cases();
+    let (rows, benign, text) = report(&cases);
+    eprintln!("{text}");
+    for (class, min) in MIN_RECALL {
+        let row = &rows[*class];
+        let recall = percent(row.caught, row.malicious);
+        assert!(
+            recall >= f64::from(*min),
+            "{class}: recall {recall:.1}% < {min}%\n{text}"
+        );
+        let rate = percent(row.benign_flagged, benign);
+        assert!(
+            rate <= MAX_FALSE_POSITIVE_RATE,
+            "{class}: false-positive rate {rate:.1}% > {MAX_FALSE_POSITIVE_RATE}%\n{text}"
+        );
+    }
+}
