@@ -69,11 +69,15 @@ fn patterns() -> Vec<Pattern> {
             format!(r"(?i)(?-u:\b)(?:xxd\s+-r\s+-p|openssl\s+(?:enc\s+)?-?(?:base64|a)\s+-d)(?-u:\b)[^\n;&]*\|\s*{SHELL}"), Negatable),
         // Destructive commands.
         p(ScanCode::DestructiveCommand, "deletes data beyond the project",
-            r#"(?i)(?-u:\b)rm\s+(?:-[A-Za-z]*[rR][A-Za-z]*|--recursive)(?:\s+-[A-Za-z-]+)*\s+["']?(?:/|/\*|~/?|~/\*|\$HOME/?|\$\{HOME\}/?|\*|\.|\.\.|\./\*|\.\./?)["']?(?:\s|$|[;&|)`])"#.into(), Negatable),
+            r#"(?i)(?-u:\b)rm\s+(?:-[A-Za-z]*[rR][A-Za-z]*|--recursive)(?:\s+-[A-Za-z-]+)*\s+["']?(?:/|/\*|~/?|~/\*|\$HOME/?|\$HOME/\*|\$\{HOME\}/?|\$\{HOME\}/\*|\*|\.|\.\.|\./\*|\.\./?)["']?(?:\s|$|[;&|)`])"#.into(), Negatable),
+        p(ScanCode::DestructiveCommand, "deletes data beyond the project",
+            r#"(?i)(?-u:\b)find\s+["']?(?:/|~|\$HOME|\$\{HOME\})/?["']?\s[^\n`;&|]*-delete(?-u:\b)|(?-u:\b)shred\s+(?:-[A-Za-z]+\s+)*["']?(?:/|~|\$HOME|\$\{HOME\})"#.into(), Negatable),
+        p(ScanCode::DestructiveCommand, "deletes data beyond the project",
+            r#"(?i)(?-u:\b)Remove-Item(?-u:\b)[^\n`;|]*-Recurse[^\n`;|]*\s["']?(?:[a-z]:\\?|~|\$HOME|\$env:USERPROFILE)["']?(?:\s|$|[`;|])|(?-u:\b)Remove-Item(?-u:\b)\s+["']?(?:[a-z]:\\?|~|\$HOME|\$env:USERPROFILE)["']?\s[^\n`;|]*-Recurse"#.into(), Negatable),
         p(ScanCode::DestructiveCommand, "overwrites a disk",
             r"(?i)(?-u:\b)mkfs(?:\.[a-z0-9]+)?\s+\S*/dev/|(?-u:\b)dd\s+[^\n]*(?-u:\b)of=/dev/(?:sd|hd|nvme|disk|mmcblk|xvd|vd)|>\s*/dev/sd[a-z](?-u:\b)|(?-u:\b)format\s+[a-z]:(?:\s|$)".into(), Negatable),
         p(ScanCode::DestructiveCommand, "exhausts or opens up the machine",
-            r"(?i):\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|(?-u:\b)chmod\s+(?:-R\s+)?0?777\s+/(?:\s|$)".into(), Negatable),
+            r#"(?i):\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|(?-u:\b)chmod\s+(?:-R\s+)?0?777\s+/(?:\s|$|[`'";&|)])"#.into(), Negatable),
         p(ScanCode::DestructiveCommand, "destroys shared data",
             r#"(?i)(?-u:\b)drop\s+database(?-u:\b)|(?-u:\b)git\s+push\s+(?:[^\n;&|]*\s)?(?:--force|-f)(?:\s|$|["'`;&|])|(?-u:\b)(?:rd|rmdir)\s+/s\s+/q\s+[a-z]:\\?(?:\s|$)"#.into(), Negatable),
         // Instruction override.

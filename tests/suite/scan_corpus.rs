@@ -38,7 +38,7 @@ fn catches(class: &str, code: &str) -> bool {
 
 /// The minimum recall (percent) each class must reach.
 const MIN_RECALL: &[(&str, u32)] = &[
-    ("destructive", 60),
+    ("destructive", 95),
     ("dynamic-command", 100),
     ("exfiltration", 93),
     ("fetch-execute", 93),
