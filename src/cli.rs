@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::finding::Severity;
 use crate::report::findings::{Format, Verbosity};
+pub use crate::report::listing::ListingFormat;
 use crate::resolve::pack;
 
 /// The version `--version` prints: the binary's, and the built-in policy pack's it carries.
@@ -60,14 +61,24 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
-    /// List the available targets: their files, scoping and size limits.
-    Targets,
-    /// Show the size of every generated file against its agent's limits.
-    Stats,
+    /// List the available targets: their files, the other targets' files each agent loads,
+    /// scoping and size limits.
+    Targets(ListingArgs),
+    /// Show the size of every generated file against its agent's limits, and every file each
+    /// selected agent loads with the total it sees.
+    Stats(ListingArgs),
     /// Find hidden and risky instructions in agent files; works with or without rulesmith.yaml.
     Scan(ScanArgs),
     /// Show a rule, its references, the tiers and files it reaches, and why.
     Explain(ExplainArgs),
+}
+
+/// Flags of `rulesmith targets` and `rulesmith stats`.
+#[derive(Debug, Default, clap::Args)]
+pub struct ListingArgs {
+    /// Output format: human (default) or json (one versioned document).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListingFormat,
 }
 
 /// Flags of `rulesmith explain`.

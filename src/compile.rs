@@ -1,20 +1,20 @@
 //! The pure middle of a build: sources in, a plan of files out. No disk, no printing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::agents::{Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
 use crate::embedded;
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
-use crate::model::manifest::{ALL_TARGETS, Manifest};
+use crate::model::manifest::{ALL_TARGETS, Manifest, Overlap};
 use crate::model::policy::Policy;
 use crate::model::target::Format;
 use crate::model::target::OutputMode;
 use crate::reconcile::merge;
 use crate::render::budget::{self, Measurement};
 use crate::render::catalog::Catalog;
-use crate::render::shadow;
 use crate::render::{Rendered, Renderer, Scene, SettingsRequest};
+use crate::render::{overlap, shadow};
 use crate::resolve::overrides::{self, Overrides};
 use crate::resolve::pack::{self, BUILTIN_PREFIX};
 use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
@@ -176,6 +176,8 @@ pub struct Build {
     pub measurements: Vec<Measurement>,
     /// Warnings to show; the build goes on.
     pub warnings: Vec<Diagnostic>,
+    /// How rules shared by files one agent reads were written.
+    pub overlap: Overlap,
 }
 
 /// Whether exceeding a size budget stops the compilation.
@@ -329,8 +331,12 @@ pub fn compile_sources(
     let mut scene = Scene::new(&rules);
     let mut files = Vec::new();
     let mut settings = Vec::new();
-    for id in &targets {
-        match renderer.render(id, &rules, &mut scene) {
+    for id in overlap::render_order(catalog, &targets) {
+        let left_out = match manifest.overlap {
+            Overlap::Dedupe => overlap::covered(catalog, &id, &targets, &files),
+            Overlap::Duplicate => BTreeSet::new(),
+        };
+        match renderer.render_without(&id, &rules, &mut scene, &left_out) {
             Ok(output) => {
                 files.extend(output.files);
                 settings.extend(output.settings);
@@ -372,6 +378,7 @@ pub fn compile_sources(
         targets,
         measurements,
         warnings: problems,
+        overlap: manifest.overlap,
     })
 }
 

@@ -102,9 +102,9 @@ fn dispatch(cli: &Cli, cwd: &Path, reporter: &mut Reporter) -> Result<ExitStatus
         }
         Command::Build(args) => build::run(&workspace(Need::Project)?, args, reporter),
         Command::Check(args) => check::run(&workspace(Need::Project)?, &args.report, reporter),
-        Command::Stats => stats::run(&workspace(Need::Project)?, reporter),
+        Command::Stats(args) => stats::run(&workspace(Need::Project)?, args, reporter),
         Command::Explain(args) => explain::run(&workspace(Need::Anywhere)?, args, reporter),
-        Command::Targets => targets::run(&workspace(Need::Anywhere)?, reporter),
+        Command::Targets(args) => targets::run(&workspace(Need::Anywhere)?, args, reporter),
         Command::Scan(args) => scan::run(workspace(Need::Anywhere)?, cwd, args, reporter),
         Command::Schema(args) => Ok(schema::run(args, reporter)),
         Command::Init(args) => {

@@ -89,6 +89,29 @@ pub struct Manifest {
     /// Known warnings this project has reviewed, each silenced with the reason it is accepted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledge: Vec<Acknowledgement>,
+    /// What to do when an agent reads another selected target's files as well as its own
+    /// (Cursor, Copilot and Windsurf read `AGENTS.md`): `dedupe` (the default) leaves out of
+    /// the agent's own files the rule groups the other files carry, so each rule reaches it
+    /// once; `duplicate` writes every rule into every file.
+    #[serde(default, skip_serializing_if = "Overlap::is_default")]
+    pub overlap: Overlap,
+}
+
+/// How rules shared by files one agent reads are written.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overlap {
+    /// An agent's own files leave out the rule groups another file it reads already carries.
+    #[default]
+    Dedupe,
+    /// Every file carries every rule meant for it, even when its agent reads another as well.
+    Duplicate,
+}
+
+impl Overlap {
+    fn is_default(&self) -> bool {
+        *self == Overlap::Dedupe
+    }
 }
 
 /// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets

@@ -14,6 +14,7 @@ mod init;
 mod inputs;
 mod languages;
 mod layering;
+mod overlap;
 mod overrides_cli;
 mod pack;
 mod properties;
