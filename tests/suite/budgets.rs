@@ -146,3 +146,24 @@ fn a_codex_chain_counts_the_hand_written_agents_md_below_the_root() {
         "{stats}"
     );
 }
+
+#[test]
+fn a_hand_written_windsurf_rules_file_counts_towards_windsurfs_total() {
+    let repo = Repo::new();
+    repo.write(
+        "rulesmith.yaml",
+        &crate::common::manifest_keeping("prototype", "[windsurf]", &["secrets"]),
+    );
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(!run.render().contains("RS0304"), "{}", run.render());
+    repo.write(".windsurf/rules/team.md", &hand_written(11_000));
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let out = run.render();
+    assert!(out.contains("warning[RS0304]"), "{out}");
+    assert!(
+        out.contains("`.windsurf/rules/*.md` together is ") && out.contains("hand-written"),
+        "{out}"
+    );
+}
