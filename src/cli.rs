@@ -161,6 +161,11 @@ pub struct InitArgs {
     /// files as they are.
     #[arg(long)]
     pub adopt: bool,
+    /// With `--adopt`, where rulesmith's block goes in an agent file that has text: `first`
+    /// (the default: agents that read only a file's start still read every rule) or `last`.
+    /// Written to rulesmith.yaml as `managed-block`.
+    #[arg(long, value_name = "WHERE", value_parser = ["first", "last"])]
+    pub managed_block: Option<String>,
 }
 
 /// Flags of `rulesmith check`.

@@ -9,7 +9,7 @@ use crate::commands::{ExitStatus, Need, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::finding::Severity;
 use crate::load::{self, tree::Tree};
-use crate::model::manifest::{DEFAULT_POLICY_DIR, MANIFEST_FILE};
+use crate::model::manifest::{BlockPlacement, DEFAULT_POLICY_DIR, MANIFEST_FILE};
 use crate::render::catalog::Catalog;
 use crate::report::Reporter;
 use crate::report::prompt::Prompter;
@@ -61,6 +61,13 @@ pub(super) fn run(
         stack: args.stack.clone(),
         agents: args.agents.clone(),
         engineering_owner: args.engineering_owner.clone(),
+        managed_block: args
+            .managed_block
+            .as_deref()
+            .map(|placement| match placement {
+                "last" => BlockPlacement::Last,
+                _ => BlockPlacement::First,
+            }),
     };
     let answers = match input {
         Some(input) => {

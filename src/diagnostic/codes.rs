@@ -87,6 +87,9 @@ family! {
         ShadowedFile,
         /// A policy value a target's frontmatter cannot carry in the form its vendor documents.
         FrontmatterValue,
+        /// An agent file over a size limit its agent enforces because of its hand-written text:
+        /// the agent reads every rule rulesmith wrote, but not the whole file.
+        BudgetHandWritten,
         /// An output path leaves the repository.
         PathEscapesRepo,
         /// rulesmith refuses to overwrite a file it did not generate.
@@ -186,6 +189,10 @@ impl InputCode {
             InputCode::FrontmatterValue => (
                 "RS0307",
                 "a glob or title a target's frontmatter cannot carry in its vendor's documented form (a comma, a quote or a line break; refused, never escaped)",
+            ),
+            InputCode::BudgetHandWritten => (
+                "RS0308",
+                "an agent file over a size limit its agent enforces because of its hand-written text, with every rule rulesmith wrote inside the limit (a warning)",
             ),
             InputCode::PathEscapesRepo => (
                 "RS0401",

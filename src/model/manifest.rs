@@ -26,6 +26,9 @@ pub enum WarningCode {
     /// A generated file over the size its agent's documentation advises.
     #[serde(rename = "RS0304")]
     BudgetAdvisory,
+    /// An agent file over its agent's size limit because of its hand-written text.
+    #[serde(rename = "RS0308")]
+    BudgetHandWritten,
     /// One agent would read another target's file in place of the one meant for it.
     #[serde(rename = "RS0306")]
     ShadowedFile,
@@ -36,6 +39,7 @@ impl WarningCode {
     pub fn as_str(self) -> &'static str {
         match self {
             WarningCode::BudgetAdvisory => "RS0304",
+            WarningCode::BudgetHandWritten => "RS0308",
             WarningCode::ShadowedFile => "RS0306",
         }
     }
@@ -95,6 +99,12 @@ pub struct Manifest {
     /// once; `duplicate` writes every rule into every file.
     #[serde(default, skip_serializing_if = "Overlap::is_default")]
     pub overlap: Overlap,
+    /// Where `init --adopt` puts rulesmith's managed block in an agent file that already has
+    /// text: `first` (the default, after a byte order mark and frontmatter), so an agent that
+    /// reads only the start of a long file still reads every rule, or `last`. CODEOWNERS keeps
+    /// its block last either way, since its last matching line wins.
+    #[serde(default, skip_serializing_if = "BlockPlacement::is_default")]
+    pub managed_block: BlockPlacement,
 }
 
 /// How rules shared by files one agent reads are written.
@@ -111,6 +121,23 @@ pub enum Overlap {
 impl Overlap {
     fn is_default(&self) -> bool {
         *self == Overlap::Dedupe
+    }
+}
+
+/// Where rulesmith puts a new managed block in a file that already holds hand-written text.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockPlacement {
+    /// Before the hand-written text (after a byte order mark and frontmatter).
+    #[default]
+    First,
+    /// After the hand-written text.
+    Last,
+}
+
+impl BlockPlacement {
+    fn is_default(&self) -> bool {
+        *self == BlockPlacement::First
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::agreement;
-use crate::model::manifest::Tier;
+use crate::model::manifest::{BlockPlacement, Tier};
 use crate::render::catalog::Catalog;
 use crate::scaffold::harness::Harness;
 use crate::validate::closest;
@@ -23,6 +23,8 @@ pub struct Answers {
     pub agents: Vec<String>,
     /// The engineering lane's owner, for CODEOWNERS.
     pub engineering_owner: Option<String>,
+    /// Where `--adopt` puts a new managed block in an existing agent file.
+    pub managed_block: BlockPlacement,
 }
 
 /// What the command line gave; `None` where a flag was not used.
@@ -38,6 +40,8 @@ pub struct Given {
     pub agents: Option<Vec<String>>,
     /// `--engineering-owner`.
     pub engineering_owner: Option<String>,
+    /// `--managed-block`.
+    pub managed_block: Option<BlockPlacement>,
 }
 
 /// The answers taken when neither a flag nor a prompt gives one.
@@ -125,6 +129,7 @@ pub fn gather(
                 stack,
                 agents,
                 engineering_owner,
+                managed_block: given.managed_block.unwrap_or_default(),
             })
         }
         _ => Err(problems),
@@ -396,6 +401,7 @@ mod tests {
                 stack: "node".into(),
                 agents: vec!["claude".into()],
                 engineering_owner: Some("@acme/eng".into()),
+                managed_block: BlockPlacement::First,
             }
         );
     }

@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
 use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
-use crate::model::manifest::MANIFEST_FILE;
+use crate::model::manifest::{BlockPlacement, MANIFEST_FILE};
 use crate::model::policy::Language;
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{self, Refusal};
@@ -147,6 +147,7 @@ struct ManifestView<'a> {
     agents: &'a [String],
     languages: &'a [Language],
     lanes: Lanes,
+    managed_block_last: bool,
 }
 
 #[derive(Serialize)]
@@ -175,6 +176,7 @@ pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Dia
         agents: &answers.agents,
         languages: &harness.stacks[&answers.stack].languages,
         lanes,
+        managed_block_last: answers.managed_block == BlockPlacement::Last,
     })
 }
 
@@ -182,7 +184,8 @@ pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Dia
 /// (`tree`) and the policies already under `.rulesmith/policies/`.
 ///
 /// Existing files are conflicts, all reported at once, unless `adopt` is set: then agent files
-/// get a managed block after their text and other files are kept.
+/// get a managed block before their text (after it with `managed-block: last`; CODEOWNERS
+/// always after) and other files are kept. Size budgets are checked on the files as adopted.
 pub fn plan(
     answers: &Answers,
     adopt: bool,
@@ -203,7 +206,7 @@ pub fn plan(
         repo_policies,
         None,
     ));
-    let build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Enforce)?;
+    let mut build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Measure)?;
     let (rules, outputs) = (&build.rules, &build.plan);
     let stack = &harness.stacks[&answers.stack];
     let scaffolded: Vec<&str> = harness
@@ -261,13 +264,35 @@ pub fn plan(
         wanted.push((&output.path, contents, Some(output.mode)));
     }
     let mut files = Vec::new();
+    let agent_ids = catalog.agent_ids();
     for (path, contents, managed) in wanted {
-        match place(path, contents, managed, tree.files.get(path), adopt) {
+        // Agent files get the rules where the manifest says; CODEOWNERS keeps its block last,
+        // since its last matching line wins.
+        let is_agent_file = outputs
+            .files
+            .iter()
+            .any(|f| f.path == path && agent_ids.contains(&f.target));
+        let placement = if is_agent_file {
+            parsed.value.managed_block
+        } else {
+            BlockPlacement::Last
+        };
+        match place(
+            path,
+            contents,
+            managed,
+            tree.files.get(path),
+            adopt,
+            placement,
+        ) {
             Ok(file) => files.push(file),
             Err(problem) => problems.push(problem),
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Err(errors) = enforce_budgets(&mut build, &mut files, &parsed.value, catalog) {
+        problems.extend(errors);
+    }
     if problems.is_empty() {
         Ok(InitPlan {
             files,
@@ -278,6 +303,32 @@ pub fn plan(
     }
 }
 
+/// Checks the size budgets on the files as init leaves them, adopted text included, and keeps
+/// the lock it writes in step with the warnings.
+fn enforce_budgets(
+    build: &mut compile::Build,
+    files: &mut [InitFile],
+    manifest: &crate::model::manifest::Manifest,
+    catalog: &Catalog,
+) -> Result<(), Vec<Diagnostic>> {
+    let placed = Tree::from_texts(
+        files
+            .iter()
+            .filter(|f| f.action != Action::Keep)
+            .map(|f| (f.path.clone(), f.contents.clone())),
+    );
+    let measurements = build.measure_read(&placed, catalog);
+    build.enforce_budgets(measurements, manifest)?;
+    let lock = build.plan.files.iter().find(|f| f.path == LOCK_PATH);
+    let written = files
+        .iter_mut()
+        .find(|f| f.path == LOCK_PATH && f.action == Action::Create);
+    if let (Some(lock), Some(written)) = (lock, written) {
+        written.contents.clone_from(&lock.contents);
+    }
+    Ok(())
+}
+
 /// What to do with `path`, given what exists there.
 fn place(
     path: &str,
@@ -285,6 +336,7 @@ fn place(
     managed: Option<OutputMode>,
     existing: Option<&Existing>,
     adopt: bool,
+    placement: BlockPlacement,
 ) -> Result<InitFile, Diagnostic> {
     match (existing, managed) {
         (None, _) => Ok(create(path, contents)),
@@ -298,10 +350,12 @@ fn place(
             contents: String::new(),
             original: None,
         }),
-        (Some(existing), Some(mode)) if adopt => adopt_file(path, existing, &contents, mode),
+        (Some(existing), Some(mode)) if adopt => {
+            adopt_file(path, existing, &contents, mode, placement)
+        }
         (Some(_), _) => Err(conflict(
             path,
-            "rerun with `--adopt` to keep it (agent files get the rules in a managed block after their text), or move it away",
+            "rerun with `--adopt` to keep it (agent files get the rules in a managed block before their text), or move it away",
         )),
     }
 }
@@ -334,12 +388,13 @@ fn refused(path: &str, refusal: Refusal, mode: OutputMode) -> Diagnostic {
 }
 
 /// The adopted form of an existing output: its text kept, the rendered rules in a managed block
-/// at its end (or in the block it already has).
+/// placed as `placement` says (or in the block it already has).
 fn adopt_file(
     path: &str,
     existing: &Existing,
     rendered: &str,
     mode: OutputMode,
+    placement: BlockPlacement,
 ) -> Result<InitFile, Diagnostic> {
     let text = match existing {
         Existing::Text(text) => text,
@@ -361,7 +416,7 @@ fn adopt_file(
             if !matches!(ownership::find_block(text, style), Ok(Some(_)) | Err(_))
                 && crate::syntax::header::find(text).is_none() =>
         {
-            wrap(text, style)
+            wrap(text, style, placement)
         }
         _ => text.clone(),
     };
@@ -375,9 +430,26 @@ fn adopt_file(
     })
 }
 
-/// `text` followed by an empty managed block, in the file's own line endings.
-fn wrap(text: &str, style: CommentStyle) -> String {
+/// `text` with an empty managed block in its own line endings: after a byte order mark and
+/// frontmatter and before the rest when `placement` is first, after everything when last.
+fn wrap(text: &str, style: CommentStyle, placement: BlockPlacement) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut block = String::new();
+    for word in [header::BEGIN, header::END] {
+        block.push_str(&ownership::marker(style, word));
+        block.push_str(newline);
+    }
+    if placement == BlockPlacement::First {
+        let (head, rest) = text.split_at(preamble_end(text));
+        let mut out = format!("{head}{block}");
+        if rest.trim().is_empty() {
+            out.push_str(rest.trim_start_matches(['\r', '\n']));
+        } else {
+            out.push_str(newline);
+            out.push_str(rest);
+        }
+        return out;
+    }
     let mut out = text.to_owned();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(newline);
@@ -385,11 +457,31 @@ fn wrap(text: &str, style: CommentStyle) -> String {
     if !out.trim().is_empty() {
         out.push_str(newline);
     }
-    for word in [header::BEGIN, header::END] {
-        out.push_str(&ownership::marker(style, word));
-        out.push_str(newline);
-    }
+    out.push_str(&block);
     out
+}
+
+/// Where the text that must stay at the top of a file ends: a byte order mark and a
+/// frontmatter block between `---` lines, when the file has them.
+fn preamble_end(text: &str) -> usize {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[bom..];
+    let mut lines = body.split_inclusive('\n');
+    let Some(first) = lines.next() else {
+        return bom;
+    };
+    if first.trim_end() != "---" {
+        return bom;
+    }
+    let mut offset = bom + first.len();
+    for line in lines {
+        offset += line.len();
+        if line.trim_end() == "---" {
+            return offset;
+        }
+    }
+    // An unclosed frontmatter is not one.
+    bom
 }
 
 #[cfg(test)]
@@ -421,17 +513,44 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_keeps_the_text_as_a_prefix_in_its_line_endings() {
+    fn wrapping_last_keeps_the_text_as_a_prefix_in_its_line_endings() {
+        let last = BlockPlacement::Last;
         assert_eq!(
-            wrap("# Mine", CommentStyle::Html),
+            wrap("# Mine", CommentStyle::Html, last),
             "# Mine\n\n<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
         );
         assert_eq!(
-            wrap("a\r\nb\r\n", CommentStyle::Hash),
+            wrap("a\r\nb\r\n", CommentStyle::Hash, last),
             "a\r\nb\r\n\r\n# rulesmith:begin\r\n# rulesmith:end\r\n"
         );
         assert_eq!(
-            wrap("", CommentStyle::Html),
+            wrap("", CommentStyle::Html, last),
+            "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
+        );
+    }
+
+    #[test]
+    fn wrapping_first_puts_the_block_after_a_byte_order_mark_and_frontmatter() {
+        let first = BlockPlacement::First;
+        assert_eq!(
+            wrap("# Mine\n", CommentStyle::Html, first),
+            "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n\n# Mine\n"
+        );
+        assert_eq!(
+            wrap(
+                "\u{feff}---\ntrigger: always_on\n---\nBody\r\n",
+                CommentStyle::Html,
+                first
+            ),
+            "\u{feff}---\ntrigger: always_on\n---\n<!-- rulesmith:begin -->\r\n<!-- rulesmith:end -->\r\n\r\nBody\r\n"
+        );
+        // An unclosed frontmatter is text like any other.
+        assert_eq!(
+            wrap("---\nno end\n", CommentStyle::Html, first),
+            "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n\n---\nno end\n"
+        );
+        assert_eq!(
+            wrap("", CommentStyle::Html, first),
             "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
         );
     }

@@ -201,13 +201,19 @@ fn adopt_keeps_hand_written_files_byte_for_byte() {
     assert!(out.contains("adopted CLAUDE.md"), "{out}");
     assert!(out.contains("kept .gitignore"), "{out}");
     assert_eq!(repo.read(".gitignore"), gitignore);
+    // The rules come first, so an agent that reads only the start of the file reads them; the
+    // hand-written text follows byte for byte.
     let adopted = repo.read("CLAUDE.md");
-    assert!(adopted.starts_with(claude), "{adopted}");
+    assert!(adopted.ends_with(claude), "{adopted}");
     assert!(
-        adopted.contains("\r\n<!-- rulesmith:begin -->\r\n"),
+        adopted.starts_with("<!-- rulesmith:begin -->\r\n"),
         "{adopted}"
     );
-    assert!(repo.read(".github/CODEOWNERS").starts_with(codeowners));
+    assert!(adopted.contains("<!-- rulesmith:end -->\r\n\r\n# Our notes"));
+    // CODEOWNERS keeps its block last: its last matching line wins.
+    let owners = repo.read(".github/CODEOWNERS");
+    assert!(owners.starts_with(codeowners), "{owners}");
+    assert!(owners.trim_end().ends_with("rulesmith:end"), "{owners}");
     // An agent whose file was already there is selected, so its file is adopted, not shadowed.
     assert!(
         repo.read("rulesmith.yaml")
@@ -215,7 +221,7 @@ fn adopt_keeps_hand_written_files_byte_for_byte() {
     );
     assert!(
         repo.read("GEMINI.md")
-            .starts_with("Use tabs.\n\n<!-- rulesmith:begin -->\n")
+            .ends_with("<!-- rulesmith:end -->\n\nUse tabs.\n")
     );
     let (code, out) = check(&repo);
     assert_eq!(code, 0, "{out}");

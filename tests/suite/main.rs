@@ -3,6 +3,7 @@
 
 mod agent_formats;
 mod agents;
+mod budgets;
 mod build;
 mod check;
 mod common;
