@@ -7,6 +7,10 @@
 //! the agent path (e.g. `CLAUDE.md`, `.claude/settings.json`) is what the file is scanned as.
 //! The real files in `tests/fixtures/corpus` count as benign cases of the class `real-repo`,
 //! except those its SOURCES.md flags as genuinely risky.
+//!
+//! A held-out set in `tests/fixtures/scan-heldout` (same layout) was written after the
+//! detectors it measures and is reported separately, so a detector fitted to the corpus shows
+//! up as a gap between the two reports.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +59,27 @@ const MIN_RECALL: &[(&str, u32)] = &[
 /// The most benign cases (percent of all benign cases) any class may flag.
 const MAX_FALSE_POSITIVE_RATE: f64 = 0.0;
 
+/// The minimum recall (percent) each class must reach on the held-out set
+/// (`tests/fixtures/scan-heldout`), written after the detectors and never tuned against case
+/// by case.
+const HELDOUT_MIN_RECALL: &[(&str, u32)] = &[
+    ("destructive", 100),
+    ("dynamic-command", 100),
+    ("exfiltration", 100),
+    ("fetch-execute", 100),
+    ("hidden-text", 100),
+    ("hidden-unicode", 100),
+    ("obfuscation", 100),
+    ("override", 100),
+    ("sabotage", 100),
+    ("secrets", 100),
+    ("settings", 100),
+    ("suppression", 100),
+];
+
+/// The most benign held-out cases (percent) any class may flag: the bound.
+const HELDOUT_MAX_FALSE_POSITIVE_RATE: f64 = 2.0;
+
 struct Case {
     label: String,
     class: String,
@@ -84,10 +109,14 @@ fn scan(path: &str, bytes: &[u8]) -> Vec<Finding> {
     findings
 }
 
-fn cases() -> Vec<Case> {
-    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+/// The labelled cases under `fixtures/<folder>`.
+fn labelled(folder: &str) -> Vec<Case> {
     let mut cases = Vec::new();
-    let root = fixtures.join("scan-corpus");
+    let root = fixtures().join(folder);
     let mut paths = Vec::new();
     files(&root, &mut paths);
     for path in paths {
@@ -103,7 +132,13 @@ fn cases() -> Vec<Case> {
             findings: scan(parts[3], &std::fs::read(&path).unwrap()),
         });
     }
-    let real = fixtures.join("corpus");
+    cases
+}
+
+/// The corpus: the labelled cases and the real agent files of public repositories.
+fn cases() -> Vec<Case> {
+    let mut cases = labelled("scan-corpus");
+    let real = fixtures().join("corpus");
     let mut paths = Vec::new();
     files(&real, &mut paths);
     for path in paths {
@@ -219,23 +254,53 @@ fn the_labelled_corpus_is_large_enough_to_measure() {
     }
 }
 
-#[test]
+/// Prints the report of `cases` under `title` and checks it against the thresholds.
 #[allow(clippy::disallowed_macros, reason = "the report is the test's output")]
-fn recall_and_false_positive_rate_per_class_stay_within_thresholds() {
-    let cases = cases();
-    let (rows, benign, text) = report(&cases);
-    eprintln!("{text}");
-    for (class, min) in MIN_RECALL {
+fn check(title: &str, cases: &[Case], min_recall: &[(&str, u32)], max_rate: f64) {
+    let (rows, benign, text) = report(cases);
+    eprintln!("{title}\n{text}");
+    for (class, min) in min_recall {
         let row = &rows[*class];
         let recall = percent(row.caught, row.malicious);
         assert!(
             recall >= f64::from(*min),
-            "{class}: recall {recall:.1}% < {min}%\n{text}"
+            "{title} {class}: recall {recall:.1}% < {min}%\n{text}"
         );
         let rate = percent(row.benign_flagged, benign);
         assert!(
-            rate <= MAX_FALSE_POSITIVE_RATE,
-            "{class}: false-positive rate {rate:.1}% > {MAX_FALSE_POSITIVE_RATE}%\n{text}"
+            rate <= max_rate,
+            "{title} {class}: false-positive rate {rate:.1}% > {max_rate}%\n{text}"
         );
     }
+}
+
+#[test]
+fn recall_and_false_positive_rate_per_class_stay_within_thresholds() {
+    check("corpus", &cases(), MIN_RECALL, MAX_FALSE_POSITIVE_RATE);
+}
+
+#[test]
+fn the_held_out_set_is_large_enough_and_separate() {
+    let cases = labelled("scan-heldout");
+    let malicious = cases.iter().filter(|c| c.label == "malicious").count();
+    let benign = cases.iter().filter(|c| c.label == "benign").count();
+    assert!(malicious >= 30 && benign >= 30, "{malicious} {benign}");
+    for (class, _) in HELDOUT_MIN_RECALL {
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.label == "malicious" && c.class == *class),
+            "class {class} has no held-out case"
+        );
+    }
+}
+
+#[test]
+fn recall_and_false_positive_rate_on_the_held_out_set() {
+    check(
+        "held-out",
+        &labelled("scan-heldout"),
+        HELDOUT_MIN_RECALL,
+        HELDOUT_MAX_FALSE_POSITIVE_RATE,
+    );
 }
