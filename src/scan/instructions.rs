@@ -404,6 +404,9 @@ fn secret_urls(
         )
         .expect("URL pattern compiles")
     });
+    if !line.contains("//") && !line.contains("](") {
+        return Vec::new();
+    }
     url.find_iter(line)
         .filter(|found| {
             let code = layout.is_some_and(|layout| {

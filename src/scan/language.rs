@@ -23,14 +23,21 @@ struct Rule {
     unless: Option<Regex>,
 }
 
-/// Builds a case-insensitive alternation of `words`; Latin words are matched at word
-/// boundaries, words in scripts without spaces anywhere.
+/// Builds a case-insensitive alternation of `words`; Latin words are matched at ASCII word
+/// boundaries (which the regex crate's DFA supports, unlike Unicode ones, keeping the grammar
+/// fast), words in scripts without spaces anywhere.
 fn lexicon(words: &[&str]) -> Regex {
     let alternatives: Vec<String> = words
         .iter()
         .map(|w| {
             if w.chars().next().is_some_and(|c| c.is_ascii()) {
-                format!(r"(?:^|[^\w]){w}(?:$|[^\w])")
+                // A word opening with a path (`.env`, `~/.ssh/…`) has no boundary before it.
+                let lead = if w.starts_with(['\\', '~']) {
+                    ""
+                } else {
+                    r"(?-u:\b)"
+                };
+                format!(r"{lead}{w}(?-u:\b)")
             } else {
                 (*w).to_owned()
             }

@@ -1069,6 +1069,9 @@ fn resolve_modules(code: &str) -> String {
         ]
     });
     let lower = code.to_ascii_lowercase();
+    if !lower.contains("require") && !lower.contains("import") {
+        return lower;
+    }
     // (alias as written before a member or a call, what it stands for)
     let mut aliases: Vec<(String, String)> = Vec::new();
     for captures in binding.captures_iter(&lower) {

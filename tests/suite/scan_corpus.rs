@@ -308,3 +308,30 @@ fn recall_and_false_positive_rate_on_the_held_out_set() {
         HELDOUT_MAX_FALSE_POSITIVE_RATE,
     );
 }
+
+#[test]
+fn the_readme_shows_every_class_with_a_caught_and_a_benign_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split_once("| class | caught | left alone |")
+        .expect("README has the scan class table")
+        .1;
+    let mut listed = Vec::new();
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        assert_eq!(cells.len(), 3, "{row}");
+        let (class, codes) = cells[0]
+            .split_once('`')
+            .and_then(|(_, rest)| rest.split_once("`, "))
+            .unwrap_or_else(|| panic!("no class id in {row}"));
+        let code = codes.trim_end_matches(')').replace("xx", "01");
+        assert!(catches(class, &code), "{class} does not catch {code}");
+        assert!(!cells[1].is_empty() && !cells[2].is_empty(), "{row}");
+        listed.push(class.to_owned());
+    }
+    let mut classes: Vec<String> = MIN_RECALL.iter().map(|(c, _)| (*c).to_owned()).collect();
+    listed.sort();
+    classes.sort();
+    assert_eq!(listed, classes);
+}
