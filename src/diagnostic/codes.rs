@@ -455,6 +455,8 @@ family! {
         HookCommand,
         /// The whole environment passed to commands, or network opened in the sandbox.
         EnvironmentExposed,
+        /// Plugins or a plugin marketplace from a third party.
+        ThirdPartyPlugin,
         /// A private key block.
         PrivateKey,
         /// A token in a well-known format.
@@ -744,6 +746,14 @@ impl ScanCode {
                 Medium,
                 "Commands get the whole environment, secrets included, or unrestricted network access.",
                 "pass only the variables commands need, and keep sandbox network access off",
+            ),
+            ScanCode::ThirdPartyPlugin => (
+                "RS2413",
+                "third-party-plugin",
+                DangerousSetting,
+                Medium,
+                "Plugins, or a marketplace of them, from a third party: their hooks, MCP servers and commands run with the agent's permissions.",
+                "review the plugin's source and pin it to a commit, or install it per user instead of from the repository",
             ),
             ScanCode::PrivateKey => (
                 "RS2501",
