@@ -12,6 +12,7 @@ mod examples;
 mod fuzz;
 mod init;
 mod inputs;
+mod interrupted;
 mod languages;
 mod layering;
 mod overrides_cli;
