@@ -272,15 +272,27 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A synced temporary file holding `bytes`, in the directory of `path`, ready to be renamed.
+/// A synced temporary file holding `bytes`, in the existing directory of `path`, ready to be
+/// renamed.
 fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
+    let temp = unsynced_temporary(path, bytes, existing)?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+/// A temporary file holding `bytes`, in the existing directory of `path`, with the mode of the
+/// file it replaces (`existing`), not yet synced.
+fn unsynced_temporary(
+    path: &Path,
+    bytes: &[u8],
+    existing: Option<std::fs::Permissions>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // A temporary file is private (0600); the result should not be. A new file gets 0644 (less
     // the umask); a replaced file keeps its exact mode.
-    let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
     if let Some(permissions) = new_file_permissions() {
         builder.permissions(permissions);
     }
@@ -289,7 +301,6 @@ fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFi
         temp.as_file().set_permissions(permissions)?;
     }
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
     Ok(temp)
 }
 

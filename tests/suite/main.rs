@@ -13,6 +13,7 @@ mod examples;
 mod fuzz;
 mod init;
 mod inputs;
+mod interrupted;
 mod languages;
 mod layering;
 mod overlap;
