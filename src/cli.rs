@@ -68,6 +68,18 @@ pub enum Command {
     Scan(ScanArgs),
     /// Show a rule, its references, the tiers and files it reaches, and why.
     Explain(ExplainArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// For example `rulesmith completions bash > ~/.local/share/bash-completion/completions/rulesmith`.
+    Completions(CompletionsArgs),
+}
+
+/// Flags of `rulesmith completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Flags of `rulesmith explain`.

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod explain;
 mod init;
 mod scan;
@@ -107,6 +108,7 @@ fn dispatch(cli: &Cli, cwd: &Path, reporter: &mut Reporter) -> Result<ExitStatus
         Command::Targets => targets::run(&workspace(Need::Anywhere)?, reporter),
         Command::Scan(args) => scan::run(workspace(Need::Anywhere)?, cwd, args, reporter),
         Command::Schema(args) => Ok(schema::run(args, reporter)),
+        Command::Completions(args) => Ok(completions::run(args, reporter)),
         Command::Init(args) => {
             let stdin = std::io::stdin();
             let mut input = (!args.yes && stdin.is_terminal()).then(|| stdin.lock());

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::compile::{self, Budgets};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+use crate::embedded;
 use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
@@ -163,6 +164,12 @@ struct FilesView<'a> {
 #[derive(Serialize)]
 struct Version {
     version: &'static str,
+    /// This repository's address.
+    repository: &'static str,
+    /// `owner/name` of this repository, for the action's `uses:` line.
+    action: &'static str,
+    /// The release commit the action is pinned to, when this binary is a release build.
+    commit: Option<&'static str>,
 }
 
 /// The manifest init writes for `answers`.
@@ -223,6 +230,9 @@ pub fn plan(
         engineering_owner: answers.engineering_owner.as_deref(),
         rulesmith: Version {
             version: env!("CARGO_PKG_VERSION"),
+            repository: embedded::REPOSITORY,
+            action: embedded::action_name(),
+            commit: embedded::RELEASE_COMMIT,
         },
         manifest_schema: schema_text(SchemaKind::Manifest),
     };
