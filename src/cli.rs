@@ -146,7 +146,8 @@ pub struct InitArgs {
     /// The stack: node (typescript), python, go, rust or java (default: detected, else node).
     #[arg(long)]
     pub stack: Option<String>,
-    /// The agents to write rules for, comma-separated (default: claude, agents, cursor, copilot).
+    /// The agents to write rules for, comma-separated, or `all` (default: claude, agents, cursor,
+    /// copilot).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub agents: Option<Vec<String>>,
     /// The project's name (default: the directory's name).

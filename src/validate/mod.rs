@@ -395,10 +395,12 @@ fn known_keys(raw: &Value, schema_path: &str) -> Vec<String> {
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn closest(word: &str, candidates: &[String]) -> Option<String> {
+    // At most one edit per three characters, as cargo does: `ruby` is two edits from `rust`,
+    // half the word, and suggesting it would mislead.
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(distance, c)| *distance <= 2.max(c.len() / 3) && *distance < c.len())
+        .filter(|(distance, c)| *distance <= c.len().max(3) / 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c.clone())
 }
@@ -812,5 +814,8 @@ mod tests {
         let keys = vec!["level".to_owned(), "text".to_owned()];
         assert_eq!(closest("levle", &keys).as_deref(), Some("level"));
         assert_eq!(closest("banana", &keys), None);
+        let stacks = vec!["go".to_owned(), "rust".to_owned(), "node".to_owned()];
+        assert_eq!(closest("ruby", &stacks), None);
+        assert_eq!(closest("rsut", &stacks).as_deref(), Some("rust"));
     }
 }
