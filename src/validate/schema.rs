@@ -17,6 +17,17 @@ pub enum SchemaKind {
     Target,
 }
 
+impl SchemaKind {
+    /// The command that prints this schema.
+    pub fn command(self) -> &'static str {
+        match self {
+            SchemaKind::Policy => "rulesmith schema policy",
+            SchemaKind::Manifest => "rulesmith schema manifest",
+            SchemaKind::Target => "rulesmith schema target",
+        }
+    }
+}
+
 /// Generates the JSON Schema of `kind` as a JSON value.
 pub fn schema_value(kind: SchemaKind) -> serde_json::Value {
     match kind {
