@@ -25,7 +25,7 @@ use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
 use crate::model::manifest::MANIFEST_FILE;
 use crate::model::policy::Language;
-use crate::model::target::OutputMode;
+use crate::model::target::{Format, OutputMode};
 use crate::reconcile::ownership::{self, Refusal};
 use crate::render::catalog::Catalog;
 use crate::resolve::RuleSet;
@@ -241,7 +241,7 @@ pub fn plan(
         .render_files(answers.tier, &view)?
         .into_iter()
         .collect();
-    let mut wanted: Vec<(&str, String, Option<OutputMode>)> =
+    let mut wanted: Vec<(&str, String, Option<Managed>)> =
         vec![(MANIFEST_FILE, source.text.clone(), None)];
     for (path, text) in &scaffolds {
         if !outputs.files.iter().any(|f| &f.path == path) {
@@ -250,7 +250,11 @@ pub fn plan(
     }
     for output in &outputs.files {
         if tree.files.contains_key(&output.path) {
-            wanted.push((&output.path, output.contents.clone(), Some(output.mode)));
+            wanted.push((
+                &output.path,
+                output.contents.clone(),
+                Some((output.mode, output.format)),
+            ));
             continue;
         }
         // A scaffold with a managed block (CODEOWNERS) gets the output in its block.
@@ -268,7 +272,7 @@ pub fn plan(
                 continue;
             }
         };
-        wanted.push((&output.path, contents, Some(output.mode)));
+        wanted.push((&output.path, contents, Some((output.mode, output.format))));
     }
     let mut files = Vec::new();
     for (path, contents, managed) in wanted {
@@ -288,11 +292,14 @@ pub fn plan(
     }
 }
 
+/// How an output rulesmith manages is written, and what it holds.
+type Managed = (OutputMode, Format);
+
 /// What to do with `path`, given what exists there.
 fn place(
     path: &str,
     contents: String,
-    managed: Option<OutputMode>,
+    managed: Option<Managed>,
     existing: Option<&Existing>,
     adopt: bool,
 ) -> Result<InitFile, Diagnostic> {
@@ -308,7 +315,9 @@ fn place(
             contents: String::new(),
             original: None,
         }),
-        (Some(existing), Some(mode)) if adopt => adopt_file(path, existing, &contents, mode),
+        (Some(existing), Some((mode, format))) if adopt => {
+            adopt_file(path, existing, &contents, mode, format)
+        }
         (Some(_), _) => Err(conflict(
             path,
             "rerun with `--adopt` to keep it (agent files get the rules in a managed block after their text), or move it away",
@@ -350,6 +359,7 @@ fn adopt_file(
     existing: &Existing,
     rendered: &str,
     mode: OutputMode,
+    format: Format,
 ) -> Result<InitFile, Diagnostic> {
     let text = match existing {
         Existing::Text(text) => text,
@@ -371,7 +381,7 @@ fn adopt_file(
             if !matches!(ownership::find_block(text, style), Ok(Some(_)) | Err(_))
                 && crate::syntax::header::find(text).is_none() =>
         {
-            wrap(text, style)
+            wrap(text, style, format)
         }
         _ => text.clone(),
     };
@@ -385,14 +395,24 @@ fn adopt_file(
     })
 }
 
-/// `text` followed by an empty managed block, in the file's own line endings.
-fn wrap(text: &str, style: CommentStyle) -> String {
+/// `text` with an empty managed block, in the file's own line endings: after the text, except
+/// in TOML, where keys after a `[table]` header belong to that table, so the block goes before
+/// the first header and its keys stay top-level.
+fn wrap(text: &str, style: CommentStyle, format: Format) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    if format == Format::Toml
+        && let Some(table) = first_table_header(text)
+    {
+        let mut out = wrap(&text[..table], style, Format::Markdown);
+        out.push_str(newline);
+        out.push_str(&text[table..]);
+        return out;
+    }
     let mut out = text.to_owned();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(newline);
     }
-    if !out.trim().is_empty() {
+    if !out.trim().is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
         out.push_str(newline);
     }
     for word in [header::BEGIN, header::END] {
@@ -400,6 +420,18 @@ fn wrap(text: &str, style: CommentStyle) -> String {
         out.push_str(newline);
     }
     out
+}
+
+/// Where the first `[table]` or `[[array]]` header of a TOML document starts.
+fn first_table_header(text: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            return Some(start);
+        }
+        start += line.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -433,15 +465,15 @@ mod tests {
     #[test]
     fn wrapping_keeps_the_text_as_a_prefix_in_its_line_endings() {
         assert_eq!(
-            wrap("# Mine", CommentStyle::Html),
+            wrap("# Mine", CommentStyle::Html, Format::Markdown),
             "# Mine\n\n<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
         );
         assert_eq!(
-            wrap("a\r\nb\r\n", CommentStyle::Hash),
+            wrap("a\r\nb\r\n", CommentStyle::Hash, Format::Markdown),
             "a\r\nb\r\n\r\n# rulesmith:begin\r\n# rulesmith:end\r\n"
         );
         assert_eq!(
-            wrap("", CommentStyle::Html),
+            wrap("", CommentStyle::Html, Format::Markdown),
             "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
         );
     }

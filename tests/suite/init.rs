@@ -491,3 +491,57 @@ fn init_says_when_check_would_not_be_clean() {
     assert_eq!(repo.read("GEMINI.md"), "Use tabs.\n");
     assert_eq!(check(&repo).0, 1);
 }
+
+#[test]
+fn adopted_settings_keep_their_layout_and_toml_keys_stay_top_level() {
+    let repo = Repo::new();
+    let settings = "{\n\t\"permissions\": {\n\t\t\"allow\": [\n\t\t\t\"Bash(ls)\"\n\t\t]\n\t},\n\t\"model\": \"opus\"\n}";
+    let codex = "model = \"o3\"\n\n[profiles.fast]\n    model = \"o4-mini\"\n    approval_policy = \"on-request\"\n";
+    repo.write(".claude/settings.json", settings);
+    repo.write(".codex/config.toml", codex);
+    init(
+        &repo,
+        &["--yes", "--adopt", "--agents", "claude,agents,codex"],
+    );
+
+    let merged = repo.read(".claude/settings.json");
+    assert!(
+        merged
+            .starts_with("{\n\t\"permissions\": {\n\t\t\"allow\": [\n\t\t\t\"Bash(ls)\"\n\t\t],\n"),
+        "{merged}"
+    );
+    assert!(!merged.contains("\n  "), "tabs became spaces: {merged}");
+    assert!(
+        merged.ends_with("\n\t},\n\t\"model\": \"opus\"\n}"),
+        "key order or the missing final newline changed: {merged}"
+    );
+
+    let config = repo.read(".codex/config.toml");
+    assert!(
+        config.starts_with("model = \"o3\"\n\n# rulesmith:begin\n"),
+        "{config}"
+    );
+    assert!(
+        config.ends_with("# rulesmith:end\n\n[profiles.fast]\n    model = \"o4-mini\"\n    approval_policy = \"on-request\"\n"),
+        "{config}"
+    );
+    // The block's keys stay top-level: under `[profiles.fast]` they would set the profile.
+    let parsed: toml::Table = config.parse().unwrap();
+    assert_eq!(parsed["sandbox_mode"].as_str(), Some("workspace-write"));
+    assert_eq!(
+        parsed["profiles"]["fast"]["model"].as_str(),
+        Some("o4-mini")
+    );
+    assert!(parsed["profiles"]["fast"].get("sandbox_mode").is_none());
+
+    let (code, out) = check(&repo);
+    assert_eq!(code, 0, "{out}");
+    let after = repo.tree();
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert_eq!(
+        repo.tree(),
+        after,
+        "a build right after init changes nothing"
+    );
+}
