@@ -171,6 +171,14 @@ pub struct CheckArgs {
     /// How to print the findings.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Accept a reviewed hand-written agent file: record its path and the SHA-256 of its bytes
+    /// under `shadow-rules` in rulesmith.yaml, so it is no shadow rules (RS1008) until one byte
+    /// changes.
+    #[arg(long, value_name = "PATH", requires = "reason")]
+    pub accept: Vec<PathBuf>,
+    /// Why the files passed to `--accept` are acceptable; stored with the record.
+    #[arg(long, value_name = "TEXT", requires = "accept")]
+    pub reason: Option<String>,
 }
 
 /// How a command prints its findings.

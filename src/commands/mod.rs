@@ -102,6 +102,9 @@ fn dispatch(cli: &Cli, cwd: &Path, reporter: &mut Reporter) -> Result<ExitStatus
             check::run(&workspace(Need::Project)?, &report, reporter)
         }
         Command::Build(args) => build::run(&workspace(Need::Project)?, args, reporter),
+        Command::Check(args) if !args.accept.is_empty() => {
+            check::accept(&workspace(Need::Project)?, cwd, args, reporter)
+        }
         Command::Check(args) => check::run(&workspace(Need::Project)?, &args.report, reporter),
         Command::Stats => stats::run(&workspace(Need::Project)?, reporter),
         Command::Explain(args) => explain::run(&workspace(Need::Anywhere)?, args, reporter),

@@ -296,6 +296,7 @@ impl Workspace {
         check::findings(
             &project.entries,
             &project.tree,
+            &self.manifest().parsed.value.shadow_rules,
             |path| {
                 self.agents
                     .classify(path)

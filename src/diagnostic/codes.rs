@@ -310,7 +310,7 @@ impl DriftCode {
                 "RS1008",
                 "shadow-rules",
                 Severity::High,
-                "an agent reads instructions from a file rulesmith does not generate (`.cursorrules`, `.windsurfrules`, `GEMINI.md`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`, skills, commands, …)",
+                "an agent reads instructions from a file rulesmith does not generate (`.cursorrules`, `.windsurfrules`, `GEMINI.md`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`, skills, commands, …) and that is not accepted, with its current bytes, under `shadow-rules` in the manifest",
             ),
             DriftCode::Override => (
                 "RS1010",

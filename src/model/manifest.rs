@@ -89,6 +89,11 @@ pub struct Manifest {
     /// Known warnings this project has reviewed, each silenced with the reason it is accepted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledge: Vec<Acknowledgement>,
+    /// Hand-written agent files reviewed and accepted next to the generated ones, each with the
+    /// SHA-256 of its bytes and the reason: `check` reports no shadow rules (RS1008) for such a
+    /// file until one byte changes. `rulesmith check --accept PATH --reason TEXT` writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shadow_rules: Vec<crate::model::trust::TrustRecord>,
 }
 
 /// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets

@@ -433,6 +433,7 @@ mod tests {
             scan: Default::default(),
             languages: None,
             acknowledge: vec![],
+            shadow_rules: vec![],
         }
     }
 
