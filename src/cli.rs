@@ -133,6 +133,10 @@ pub struct BuildArgs {
     /// Print nothing on success (no warnings, no summary); errors still print.
     #[arg(long, short, conflicts_with = "dry_run")]
     pub quiet: bool,
+    /// Append to .gitignore the negation lines that keep the generated files `.gitignore`
+    /// would hide (every other line is kept).
+    #[arg(long)]
+    pub fix_gitignore: bool,
 }
 
 /// Flags of `rulesmith init`.
@@ -163,6 +167,10 @@ pub struct InitArgs {
     /// files as they are.
     #[arg(long)]
     pub adopt: bool,
+    /// Append to .gitignore the negation lines that keep the files init writes that
+    /// `.gitignore` would hide (every other line is kept).
+    #[arg(long)]
+    pub fix_gitignore: bool,
 }
 
 /// Flags of `rulesmith check`.

@@ -102,6 +102,8 @@ family! {
         OutsideBoundary,
         /// A build failed midway and could not put every file back as it was.
         PartiallyWritten,
+        /// `.gitignore` hides an output, so it would never be committed.
+        IgnoredOutput,
         /// `rulesmith init` would write a file that already exists.
         InitConflict,
         /// `rulesmith init` was given a directory it cannot set up.
@@ -211,6 +213,10 @@ impl InputCode {
             InputCode::PartiallyWritten => (
                 "RS0407",
                 "a build failed midway and could not put every file back; the message names each file left behind",
+            ),
+            InputCode::IgnoredOutput => (
+                "RS0408",
+                "`.gitignore` hides an output, so it is never committed and a fresh clone's `check` reports it missing (a warning naming the negation lines to add; `--fix-gitignore` adds them)",
             ),
             InputCode::InitConflict => ("RS0501", "`init`: a file that already exists"),
             InputCode::InitDirectory => (

@@ -14,6 +14,7 @@ pub mod answers;
 pub mod harness;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -26,6 +27,7 @@ use crate::model::lock::{Entries, LOCK_PATH};
 use crate::model::manifest::MANIFEST_FILE;
 use crate::model::policy::Language;
 use crate::model::target::{Format, OutputMode};
+use crate::reconcile::gitignore::{self, GITIGNORE, Hidden};
 use crate::reconcile::ownership::{self, Refusal};
 use crate::render::catalog::Catalog;
 use crate::resolve::RuleSet;
@@ -44,6 +46,8 @@ pub enum Action {
     Adopt,
     /// Leaves an existing file as it is (`--adopt`).
     Keep,
+    /// Appends lines to an existing file, its text kept (`--fix-gitignore`).
+    Extend,
 }
 
 /// One file of the plan.
@@ -55,7 +59,7 @@ pub struct InitFile {
     pub action: Action,
     /// The bytes to write; for [`Action::Keep`], empty.
     pub contents: String,
-    /// For [`Action::Adopt`], the file's current text, to restore if writing fails.
+    /// For [`Action::Adopt`] and [`Action::Extend`], the file's current text, to restore if writing fails.
     pub original: Option<String>,
 }
 
@@ -290,6 +294,35 @@ pub fn plan(
     } else {
         Err(problems)
     }
+}
+
+/// The files of the plan the repository's `.gitignore` (as the plan leaves it) would hide, with
+/// the lines that keep them; with `fix`, those lines are appended to the planned `.gitignore`,
+/// every other line kept.
+pub fn hidden_files(dir: &Path, files: &mut [InitFile], tree: &Tree, fix: bool) -> Hidden {
+    let Some(index) = files.iter().position(|f| f.path == GITIGNORE) else {
+        return Hidden::default();
+    };
+    let text = match (&files[index].action, tree.files.get(GITIGNORE)) {
+        (Action::Keep, Some(Existing::Text(text))) => text.clone(),
+        (Action::Keep, _) => return Hidden::default(),
+        _ => files[index].contents.clone(),
+    };
+    let written: Vec<&str> = files
+        .iter()
+        .filter(|f| f.action != Action::Keep)
+        .map(|f| f.path.as_str())
+        .collect();
+    let hidden = gitignore::hidden(dir, &text, &written);
+    if fix && !hidden.is_empty() {
+        let file = &mut files[index];
+        if file.action == Action::Keep {
+            file.action = Action::Extend;
+            file.original = Some(text.clone());
+        }
+        file.contents = hidden.fixed(&text);
+    }
+    hidden
 }
 
 /// How an output rulesmith manages is written, and what it holds.

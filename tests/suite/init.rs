@@ -545,3 +545,39 @@ fn adopted_settings_keep_their_layout_and_toml_keys_stay_top_level() {
         "a build right after init changes nothing"
     );
 }
+
+#[test]
+fn init_reports_ignored_outputs_before_writing_and_fixes_gitignore_on_request() {
+    let gitignore = ".claude/\n*.json\n";
+    let repo = Repo::new();
+    repo.write(".gitignore", gitignore);
+    let out = init(&repo, &["--yes", "--adopt", "--agents", "claude"]);
+    let warning = out.find("warning[RS0408]").expect("the warning is printed");
+    assert!(warning < out.find("created").unwrap(), "{out}");
+    assert!(out.contains("`!/.claude/` `/.claude/*`"), "{out}");
+    assert_eq!(repo.read(".gitignore"), gitignore);
+
+    let repo = Repo::new();
+    repo.write(".gitignore", gitignore);
+    let out = init(
+        &repo,
+        &["--yes", "--adopt", "--agents", "claude", "--fix-gitignore"],
+    );
+    assert!(!out.contains("RS0408"), "{out}");
+    assert!(out.contains("extended .gitignore"), "{out}");
+    let fixed = repo.read(".gitignore");
+    assert!(fixed.starts_with(gitignore), "{fixed}");
+    let ignored = matcher(&repo, fixed.lines());
+    for kept in [
+        ".claude/settings.json",
+        ".rulesmith/lock.json",
+        "rulesmith.yaml",
+    ] {
+        assert!(
+            !ignored.matched_path_or_any_parents(kept, false).is_ignore()
+                || ignored.matched(kept, false).is_whitelist(),
+            "{kept}"
+        );
+    }
+    assert!(fixed.contains("\n!/.claude/settings.json\n"), "{fixed}");
+}
