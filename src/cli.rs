@@ -71,6 +71,18 @@ pub enum Command {
     Scan(ScanArgs),
     /// Show a rule, its references, the tiers and files it reaches, and why.
     Explain(ExplainArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// For example `rulesmith completions bash > ~/.local/share/bash-completion/completions/rulesmith`.
+    Completions(CompletionsArgs),
+}
+
+/// Flags of `rulesmith completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Flags of `rulesmith targets` and `rulesmith stats`.
@@ -132,6 +144,10 @@ pub struct BuildArgs {
     /// Print nothing on success (no warnings, no summary); errors still print.
     #[arg(long, short, conflicts_with = "dry_run")]
     pub quiet: bool,
+    /// Append to .gitignore the negation lines that keep the generated files `.gitignore`
+    /// would hide (every other line is kept).
+    #[arg(long)]
+    pub fix_gitignore: bool,
 }
 
 /// Flags of `rulesmith init`.
@@ -145,7 +161,8 @@ pub struct InitArgs {
     /// The stack: node (typescript), python, go, rust or java (default: detected, else node).
     #[arg(long)]
     pub stack: Option<String>,
-    /// The agents to write rules for, comma-separated (default: claude, agents, cursor, copilot).
+    /// The agents to write rules for, comma-separated, or `all` (default: claude, agents, cursor,
+    /// copilot).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub agents: Option<Vec<String>>,
     /// The project's name (default: the directory's name).
@@ -166,6 +183,10 @@ pub struct InitArgs {
     /// Written to rulesmith.yaml as `managed-block`.
     #[arg(long, value_name = "WHERE", value_parser = ["first", "last"])]
     pub managed_block: Option<String>,
+    /// Append to .gitignore the negation lines that keep the files init writes that
+    /// `.gitignore` would hide (every other line is kept).
+    #[arg(long)]
+    pub fix_gitignore: bool,
 }
 
 /// Flags of `rulesmith check`.
@@ -174,6 +195,14 @@ pub struct CheckArgs {
     /// How to print the findings.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Accept a reviewed hand-written agent file: record its path and the SHA-256 of its bytes
+    /// under `shadow-rules` in rulesmith.yaml, so it is no shadow rules (RS1008) until one byte
+    /// changes.
+    #[arg(long, value_name = "PATH", requires = "reason")]
+    pub accept: Vec<PathBuf>,
+    /// Why the files passed to `--accept` are acceptable; stored with the record.
+    #[arg(long, value_name = "TEXT", requires = "accept")]
+    pub reason: Option<String>,
 }
 
 /// How a command prints its findings.

@@ -176,7 +176,9 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
         .hint("nothing was written: the files created so far were removed again")
     };
     let creates = files.iter().filter(|f| f.action == Action::Create);
-    let adopts = files.iter().filter(|f| f.action == Action::Adopt);
+    let adopts = files
+        .iter()
+        .filter(|f| matches!(f.action, Action::Adopt | Action::Extend));
     for file in creates.chain(adopts) {
         let path = root.join(&file.path);
         if let Some(dir) = path.parent() {

@@ -84,7 +84,13 @@ pub(super) fn run(
         &harness,
         &catalog,
     )?;
-    reporter.diagnostics(&planned.warnings, true);
+    let mut planned = planned;
+    let hidden = scaffold::hidden_files(&dir, &mut planned.files, &tree, args.fix_gitignore);
+    let mut warnings = planned.warnings.clone();
+    if !hidden.is_empty() && !args.fix_gitignore {
+        warnings.push(hidden.warning());
+    }
+    reporter.diagnostics(&warnings, true);
     write::scaffold(&dir, &planned.files)?;
     let mut notes = vec![format!(
         "initialized {} ({} tier, {} stack; agents: {})",

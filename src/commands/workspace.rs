@@ -18,7 +18,8 @@ use crate::load::{self, tree::Tree};
 use crate::model::boundary;
 use crate::model::lock::{self, LOCK_PATH};
 use crate::model::manifest::{Manifest, ScanSettings};
-use crate::reconcile::{self, Entry};
+use crate::reconcile::gitignore::{self, GITIGNORE, Hidden};
+use crate::reconcile::{self, Entry, State};
 use crate::render::Rendered;
 use crate::render::budget;
 use crate::render::catalog::Catalog;
@@ -314,6 +315,27 @@ impl Workspace {
         Ok((project, findings))
     }
 
+    /// The outputs of `project` the root `.gitignore` hides, with the lines that keep them, and
+    /// the `.gitignore` text (empty when there is none).
+    pub fn hidden_outputs(
+        &self,
+        project: &Reconciled,
+    ) -> Result<(Hidden, String), Vec<Diagnostic>> {
+        let Some(source) = load::read_repo_file(&self.root, GITIGNORE).map_err(|d| vec![d])? else {
+            return Ok((Hidden::default(), String::new()));
+        };
+        let written: Vec<&str> = project
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.state, State::Orphaned { .. } | State::Stray))
+            .map(|e| e.path.as_str())
+            .collect();
+        Ok((
+            gitignore::hidden(&self.root, &source.text, &written),
+            source.text,
+        ))
+    }
+
     /// Drift and shadow-rules findings, plus what `scan` finds in each agent file's content.
     pub fn drift(
         &self,
@@ -323,6 +345,7 @@ impl Workspace {
         check::findings(
             &project.entries,
             &project.tree,
+            &self.manifest().parsed.value.shadow_rules,
             |path| {
                 self.agents
                     .classify(path)

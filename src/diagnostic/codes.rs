@@ -105,6 +105,8 @@ family! {
         OutsideBoundary,
         /// A build failed midway and could not put every file back as it was.
         PartiallyWritten,
+        /// `.gitignore` hides an output, so it would never be committed.
+        IgnoredOutput,
         /// `rulesmith init` would write a file that already exists.
         InitConflict,
         /// `rulesmith init` was given a directory it cannot set up.
@@ -219,6 +221,10 @@ impl InputCode {
                 "RS0407",
                 "a build failed midway and could not put every file back; the message names each file left behind",
             ),
+            InputCode::IgnoredOutput => (
+                "RS0408",
+                "`.gitignore` hides an output, so it is never committed and a fresh clone's `check` reports it missing (a warning naming the negation lines to add; `--fix-gitignore` adds them)",
+            ),
             InputCode::InitConflict => ("RS0501", "`init`: a file that already exists"),
             InputCode::InitDirectory => (
                 "RS0502",
@@ -317,7 +323,7 @@ impl DriftCode {
                 "RS1008",
                 "shadow-rules",
                 Severity::High,
-                "an agent reads instructions from a file rulesmith does not generate (`.cursorrules`, `.windsurfrules`, `GEMINI.md`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`, skills, commands, …)",
+                "an agent reads instructions from a file rulesmith does not generate (`.cursorrules`, `.windsurfrules`, `GEMINI.md`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`, skills, commands, …) and that is not accepted, with its current bytes, under `shadow-rules` in the manifest",
             ),
             DriftCode::Override => (
                 "RS1010",

@@ -105,6 +105,11 @@ pub struct Manifest {
     /// its block last either way, since its last matching line wins.
     #[serde(default, skip_serializing_if = "BlockPlacement::is_default")]
     pub managed_block: BlockPlacement,
+    /// Hand-written agent files reviewed and accepted next to the generated ones, each with the
+    /// SHA-256 of its bytes and the reason: `check` reports no shadow rules (RS1008) for such a
+    /// file until one byte changes. `rulesmith check --accept PATH --reason TEXT` writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shadow_rules: Vec<crate::model::trust::TrustRecord>,
 }
 
 /// How rules shared by files one agent reads are written.

@@ -4,6 +4,7 @@
 //! file changes, and the check stage turns them into findings, so both always agree on what is
 //! out of date.
 
+pub mod gitignore;
 pub mod merge;
 pub mod ownership;
 

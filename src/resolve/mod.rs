@@ -447,6 +447,7 @@ mod tests {
             acknowledge: vec![],
             overlap: Default::default(),
             managed_block: Default::default(),
+            shadow_rules: vec![],
         }
     }
 

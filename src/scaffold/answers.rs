@@ -235,9 +235,13 @@ pub fn parse_stack(text: &str, harness: &Harness) -> Result<String, Diagnostic> 
         })
 }
 
-/// Agent target ids, separated by commas or spaces; each once, in the order given.
+/// Agent target ids, separated by commas or spaces; each once, in the order given. `all`, as
+/// in the manifest's `targets: all`, selects every agent.
 pub fn parse_agents(text: &str, catalog: &Catalog) -> Result<Vec<String>, Diagnostic> {
     let known = catalog.agent_ids();
+    if text.split([',', ' ']).any(|id| id.trim() == "all") {
+        return Ok(catalog.builtin_ids());
+    }
     let mut agents: Vec<String> = Vec::new();
     for id in text
         .split([',', ' '])
@@ -250,7 +254,7 @@ pub fn parse_agents(text: &str, catalog: &Catalog) -> Result<Vec<String>, Diagno
                 "agent",
                 id,
                 &known,
-                &known.join(", "),
+                &format!("{}, or all", known.join(", ")),
             ));
         }
         if !agents.iter().any(|a| a == id) {
@@ -358,6 +362,15 @@ mod tests {
         );
         assert!(parse_agents("agreement", &catalog).is_err());
         assert!(parse_agents(" , ", &catalog).is_err());
+        assert_eq!(
+            parse_agents("claude,all", &catalog).unwrap(),
+            catalog.builtin_ids()
+        );
+        let hint = parse_stack("ruby", &Harness::builtin())
+            .unwrap_err()
+            .hint
+            .unwrap();
+        assert!(!hint.contains("did you mean"), "{hint}");
     }
 
     #[test]
