@@ -6,6 +6,7 @@
 
 pub mod accept;
 pub mod diff;
+pub mod tier;
 
 use crate::diagnostic::DriftCode;
 use crate::diagnostic::finding::Finding;
@@ -69,24 +70,57 @@ pub fn findings(
     out
 }
 
-/// One informational finding per manifest override entry, at its line in `manifest`, so every
-/// exception to the rules shows in `check` output with its reason.
-pub fn override_findings(manifest: &str, overrides: &[ShownOverride]) -> Vec<Finding> {
-    overrides
-        .iter()
-        .map(|o| {
-            let ids: Vec<String> = o.ids.iter().map(|id| format!("`{id}`")).collect();
-            Finding {
-                line: o.line,
-                ..finding(
-                    DriftCode::Override,
-                    manifest,
-                    format!("{} {}: {}", ids.join(", "), o.change, o.reason),
-                    "remove the override to apply the rules again",
-                )
+/// The manifest's overrides as findings at their lines in `manifest`, so every exception to
+/// the rules shows in `check` output with its reason: one high finding per built-in security
+/// policy or rule in `guardrails`, naming the manifest's `owner` for the reviewer, and one
+/// informational finding per manifest entry for the rest.
+pub fn override_findings(
+    manifest: &str,
+    overrides: &[ShownOverride],
+    guardrails: &[ShownOverride],
+    owner: Option<&str>,
+) -> Vec<Finding> {
+    let guarded = |id: &String| guardrails.iter().any(|g| g.ids.contains(id));
+    let owned_by = match owner {
+        Some(owner) => format!("the manifest's owner {owner} must approve it"),
+        None => "the manifest has no owner: set `agreement.lanes.shared.owner`, whose review CODEOWNERS then requires for rulesmith.yaml".to_owned(),
+    };
+    let high = guardrails.iter().map(|o| {
+        let id = o.ids.join(", ");
+        let what = match id.split_once('/') {
+            Some((policy, _)) => {
+                format!("rule `{id}` of the built-in pack's security policy `{policy}`")
             }
+            None => format!("security policy `{id}` of the built-in pack"),
+        };
+        Finding {
+        line: o.line,
+        ..finding(
+            DriftCode::GuardrailOff,
+            manifest,
+            format!("{what} {}: {} ({owned_by})", o.change, o.reason),
+            "remove the override to restore the guardrail; the finding stays while the override does",
+        )
+    }
+    });
+    let info = overrides.iter().filter_map(|o| {
+        let ids: Vec<String> = o
+            .ids
+            .iter()
+            .filter(|id| !guarded(id))
+            .map(|id| format!("`{id}`"))
+            .collect();
+        (!ids.is_empty()).then(|| Finding {
+            line: o.line,
+            ..finding(
+                DriftCode::Override,
+                manifest,
+                format!("{} {}: {}", ids.join(", "), o.change, o.reason),
+                "remove the override to apply the rules again",
+            )
         })
-        .collect()
+    });
+    high.chain(info).collect()
 }
 
 fn finding(code: DriftCode, path: &str, message: String, fix: &str) -> Finding {

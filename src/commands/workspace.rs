@@ -25,6 +25,7 @@ use crate::render::budget;
 use crate::render::catalog::Catalog;
 use crate::resolve::ShownOverride;
 use crate::resolve::languages::{Languages, Provenance};
+use crate::scaffold::harness::Harness;
 use crate::scan::trust::{TRUST_FILE, TrustFile};
 use crate::scan::{self, ScanConfig};
 use crate::validate::{self, Parsed};
@@ -77,6 +78,10 @@ pub struct Reconciled {
     pub warnings: Vec<Diagnostic>,
     /// The manifest's overrides with their reasons.
     pub overrides: Vec<ShownOverride>,
+    /// The overrides of the built-in pack's security policies, one per policy or rule.
+    pub guardrails: Vec<ShownOverride>,
+    /// Who owns the manifest in the agreement's CODEOWNERS block.
+    pub manifest_owner: Option<String>,
     /// The languages the rules were selected for.
     pub languages: Languages,
 }
@@ -257,6 +262,8 @@ impl Workspace {
             entries,
             warnings,
             overrides: Vec::new(),
+            guardrails: Vec::new(),
+            manifest_owner: None,
             languages: self.languages().clone(),
         }))
     }
@@ -290,6 +297,8 @@ impl Workspace {
             entries,
             warnings,
             overrides: build.rules.overrides,
+            guardrails: build.rules.guardrails,
+            manifest_owner: build.rules.manifest_owner,
             languages: self.languages().clone(),
         })
     }
@@ -311,7 +320,10 @@ impl Workspace {
         findings.extend(check::override_findings(
             &self.manifest().source.name,
             &project.overrides,
+            &project.guardrails,
+            project.manifest_owner.as_deref(),
         ));
+        findings.extend(self.tier_findings()?);
         Ok((project, findings))
     }
 
@@ -333,6 +345,23 @@ impl Workspace {
         Ok((
             gitignore::hidden(&self.root, &source.text, &written),
             source.text,
+        ))
+    }
+
+    /// The scaffolded files written for another tier than the manifest's.
+    fn tier_findings(&self) -> Result<Vec<Finding>, Vec<Diagnostic>> {
+        let harness = Harness::builtin();
+        let mut files = Vec::new();
+        for file in &harness.spec.files {
+            if let Some(source) =
+                load::read_repo_file(&self.root, &file.path).map_err(|d| vec![d])?
+            {
+                files.push((file.path.clone(), source.text));
+            }
+        }
+        Ok(check::tier::tier_findings(
+            files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            self.manifest().parsed.value.tier,
         ))
     }
 

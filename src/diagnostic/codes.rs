@@ -73,6 +73,8 @@ family! {
         /// An override is malformed: a blank reason, both or neither of its keys, not a
         /// softening, or a second override of the same thing.
         InvalidOverride,
+        /// An override turns off or softens a policy or rule that its pack locks.
+        LockedOverride,
         /// A target template failed to compile or render.
         TemplateError,
         /// A target spec is invalid.
@@ -166,6 +168,10 @@ impl InputCode {
             InputCode::InvalidOverride => (
                 "RS0210",
                 "a bad override: a blank reason, both or neither of its keys, not a softening, or a second override of the same thing",
+            ),
+            InputCode::LockedOverride => (
+                "RS0211",
+                "an override of a policy or rule its pack locks (`locked: true`), or a disable of one it lets you only soften (`locked: soften`)",
             ),
             InputCode::TemplateError => (
                 "RS0301",
@@ -270,6 +276,10 @@ family! {
         Override,
         /// A temporary file left by a build that was stopped midway.
         StrayTemporary,
+        /// The manifest leaves out, turns off or softens a security rule of the built-in pack.
+        GuardrailOff,
+        /// A file `init` scaffolded for one tier while the manifest names another.
+        TierChanged,
     }
 }
 
@@ -336,6 +346,18 @@ impl DriftCode {
                 "stray-temporary",
                 Severity::Low,
                 "a temporary file left by a build that was stopped midway; the next build removes it",
+            ),
+            DriftCode::GuardrailOff => (
+                "RS1012",
+                "guardrail-off",
+                Severity::High,
+                "the manifest leaves out, turns off or softens a security policy of the built-in pack; the finding names the policy, the reason and the manifest's owner, and stays until the override goes",
+            ),
+            DriftCode::TierChanged => (
+                "RS1013",
+                "tier-changed",
+                Severity::Medium,
+                "a file `init` scaffolded for one tier (the workflow, the pre-commit config, SECURITY.md) while `rulesmith.yaml` names another; update the file and its `rulesmith tier` line",
             ),
         }
     }

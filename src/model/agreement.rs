@@ -123,7 +123,10 @@ impl Lanes {
             },
             shared: Lane {
                 owner: None,
-                paths: Vec::new(),
+                paths: GUARDRAIL_PATHS
+                    .iter()
+                    .map(|p| LanePath((*p).to_owned()))
+                    .collect(),
                 work: items(&[
                     "Evals for AI features",
                     "The agent context files",
@@ -134,6 +137,26 @@ impl Lanes {
         }
     }
 }
+
+/// The shared lane's default paths: the guardrails (the manifest and policies, the agents'
+/// permission files, CI and its owners file, the pre-commit hooks) and the evals, so that
+/// switching a guardrail off needs the shared owner's review.
+pub const GUARDRAIL_PATHS: &[&str] = &[
+    "/rulesmith.yaml",
+    "/.rulesmith/",
+    "/.github/workflows/",
+    "/.github/CODEOWNERS",
+    "/.pre-commit-config.yaml",
+    "**/.claude/settings.json",
+    "**/.cursor/cli.json",
+    "**/.gemini/settings.json",
+    "**/.codex/config.toml",
+    "**/.vscode/settings.json",
+    "**/.zed/settings.json",
+    "**/opencode.json",
+    "**/.aider.conf.yml",
+    "/evals/",
+];
 
 /// The default handoff rules.
 pub const HANDOFF: &[&str] = &[

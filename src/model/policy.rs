@@ -37,6 +37,11 @@ pub struct Policy {
     /// What agents may not do, compiled into each agent's permission and ignore files.
     #[serde(default, skip_serializing_if = "Permissions::is_empty")]
     pub permissions: Permissions,
+    /// Whether a repository's manifest may override the policy's rules: `true` locks every rule
+    /// (a rule's own `locked` can still allow softening), `soften` lets overrides soften them but
+    /// never turn them off.
+    #[serde(default, skip_serializing_if = "Lock::is_open")]
+    pub locked: Lock,
 }
 
 impl Policy {
@@ -104,6 +109,56 @@ pub struct Rule {
     /// A short example of code that follows the rule and code that breaks it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Example>,
+    /// Whether a repository's manifest may override the rule: `true` forbids turning it off or
+    /// softening it, `soften` allows softening only; when absent, the policy's `locked` holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<Lock>,
+}
+
+impl Rule {
+    /// How far overrides may go with the rule in `policy`: its own `locked`, else the policy's.
+    pub fn lock(&self, policy: &Policy) -> Lock {
+        self.locked.unwrap_or(policy.locked)
+    }
+}
+
+/// How far a repository's overrides may go with a rule a pack locks.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Lock {
+    /// `false` (open: overrides may turn the rule off or soften it) or `true` (neither).
+    Flag(bool),
+    /// `soften`: overrides may soften the rule but never turn it off.
+    Partial(SoftenOnly),
+    /// Absent: open.
+    #[default]
+    #[serde(skip)]
+    Open,
+}
+
+/// The keyword `soften`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SoftenOnly {
+    /// Overrides may soften, not disable.
+    Soften,
+}
+
+impl Lock {
+    /// Whether overrides may do anything with the rule.
+    pub fn is_open(&self) -> bool {
+        matches!(self, Lock::Open | Lock::Flag(false))
+    }
+
+    /// Whether an override may turn the rule off or leave it out.
+    pub fn allows_disable(self) -> bool {
+        self.is_open()
+    }
+
+    /// Whether an override may soften the rule.
+    pub fn allows_soften(self) -> bool {
+        !matches!(self, Lock::Flag(true))
+    }
 }
 
 /// A short good and bad example for a rule, each one line of code or a phrase.

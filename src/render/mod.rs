@@ -649,6 +649,8 @@ mod tests {
             project: "p".into(),
             tier: Tier::Prototype,
             pack_version: crate::resolve::pack::VERSION,
+            guardrails: vec![],
+            manifest_owner: None,
             policies: vec![],
             agreement: None,
             groups: vec![],

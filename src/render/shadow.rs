@@ -93,6 +93,8 @@ mod tests {
             project: "p".into(),
             tier: Tier::Production,
             pack_version: crate::resolve::pack::VERSION,
+            guardrails: vec![],
+            manifest_owner: None,
             overrides: vec![],
             policies: vec![],
             agreement: None,

@@ -114,6 +114,27 @@ pub fn resolve(agreement: &Agreement, tier: Tier, policies: &[ResolvedPolicy]) -
     }
 }
 
+impl AgreementView {
+    /// The owner CODEOWNERS gives `path` from the agreement's block: the owner of the last line
+    /// whose pattern matches it (the block comes last in the file, so its lines win).
+    pub fn owner_of(&self, path: &str) -> Option<String> {
+        self.codeowners
+            .iter()
+            .rev()
+            .find(|line| codeowners_matches(&line.path, path))
+            .map(|line| line.owner.clone())
+    }
+}
+
+/// Whether a CODEOWNERS `pattern` (gitignore rules) matches the file `path`.
+fn codeowners_matches(pattern: &str, path: &str) -> bool {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+    builder.add_line(None, pattern).is_ok()
+        && builder
+            .build()
+            .is_ok_and(|matcher| matcher.matched_path_or_any_parents(path, false).is_ignore())
+}
+
 /// The definition of done from the tier's own policy (`tier-<tier>`), when the build has one:
 /// its rules, as the agents read them. Empty otherwise; the template then gives the standard
 /// definition for the tier.
@@ -179,8 +200,47 @@ mod tests {
         assert_eq!(view.handoff.len(), HANDOFF.len());
         assert_eq!(view.review.len(), REVIEW.len());
         assert!(view.codeowners.is_empty());
-        assert_eq!(view.unowned.len(), 3);
+        // The engineering lane's three paths and the shared lane's guardrails, all unowned.
+        assert_eq!(
+            view.unowned.len(),
+            3 + crate::model::agreement::GUARDRAIL_PATHS.len()
+        );
         assert!(view.done.is_empty());
+        assert_eq!(view.owner_of("rulesmith.yaml"), None);
+    }
+
+    #[test]
+    fn the_manifest_is_owned_by_the_last_matching_line() {
+        let mut lanes = Lanes::standard();
+        lanes.shared.owner = Some("@acme/guardrails".into());
+        lanes.builder.owner = Some("@acme/builders".into());
+        lanes.builder.paths = vec![LanePath("*.yaml".into())];
+        let view = resolve(
+            &Agreement {
+                lanes: Some(lanes),
+                ..Agreement::default()
+            },
+            Tier::Internal,
+            &[],
+        );
+        // The shared lane's `/rulesmith.yaml` comes after the builder's `*.yaml`.
+        assert_eq!(
+            view.owner_of("rulesmith.yaml").as_deref(),
+            Some("@acme/guardrails")
+        );
+        assert_eq!(
+            view.owner_of(".github/workflows/ci.yml").as_deref(),
+            Some("@acme/guardrails")
+        );
+        assert_eq!(
+            view.owner_of("src/app/.claude/settings.json").as_deref(),
+            Some("@acme/guardrails")
+        );
+        assert_eq!(
+            view.owner_of("docs/rulesmith.yaml").as_deref(),
+            Some("@acme/builders")
+        );
+        assert_eq!(view.owner_of("src/main.rs"), None);
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub struct RuleSet {
     pub permissions: ResolvedPermissions,
     /// Every override in the manifest, with its reason, ordered by id.
     pub overrides: Vec<ShownOverride>,
+    /// The overrides that leave out, turn off or soften a security policy of the built-in pack,
+    /// one per policy or rule, ordered by id; `check` reports each at high severity.
+    #[serde(skip)]
+    pub guardrails: Vec<ShownOverride>,
+    /// Who owns the manifest: the owner of the last line of the agreement's CODEOWNERS block
+    /// that matches `rulesmith.yaml`, when the manifest has an agreement with one.
+    #[serde(skip)]
+    pub manifest_owner: Option<String>,
 }
 
 /// An override as the generated files and `rulesmith check` show it.
@@ -228,19 +236,22 @@ pub fn resolve(
     overrides: &Overrides,
 ) -> RuleSet {
     let tier = manifest.tier;
+    let guardrails = guardrails(&policies, overrides);
     let mut applicable: Vec<SourcedPolicy> = policies
         .into_iter()
         .filter(|p| applies(&p.policy.tiers, tier))
-        .filter(|p| !overrides.policies.contains_key(&p.policy.id))
         .collect();
     applicable.sort_by(|a, b| a.policy.id.cmp(&b.policy.id));
     let mut permissions = ResolvedPermissions::default();
     let resolved: Vec<ResolvedPolicy> = applicable
         .into_iter()
         .filter_map(|SourcedPolicy { policy, origin }| {
+            // A policy left out keeps its locked rules, and with them its permissions.
+            let left_out = overrides.policies.contains_key(&policy.id);
             let rules: Vec<ResolvedRule> = policy
                 .rules
                 .iter()
+                .filter(|rule| !left_out || !rule.lock(&policy).allows_disable())
                 .filter(|rule| applies(&rule.tiers, tier))
                 .filter(|rule| {
                     in_repository(&policy.scope, &rule.scope, manifest.languages.as_deref())
@@ -262,13 +273,18 @@ pub fn resolve(
             })
         })
         .collect();
+    let agreement = manifest
+        .agreement
+        .as_ref()
+        .map(|agreement| agreement::resolve(agreement, tier, &resolved));
     RuleSet {
         project: manifest.project.clone(),
         tier,
-        agreement: manifest
-            .agreement
+        manifest_owner: agreement
             .as_ref()
-            .map(|agreement| agreement::resolve(agreement, tier, &resolved)),
+            .and_then(|view| view.owner_of(crate::model::manifest::MANIFEST_FILE)),
+        agreement,
+        guardrails,
         pack_version: pack::VERSION,
         groups: by_severity(resolved.iter().flat_map(groups_of).collect()),
         policies: resolved,
@@ -359,13 +375,52 @@ pub fn applies(tiers: &[Tier], tier: Tier) -> bool {
     tiers.is_empty() || tiers.contains(&tier)
 }
 
+/// Whether a policy is one of the built-in pack's security policies: every built-in policy but
+/// the tier policies, which hold the definition of done.
+pub fn is_guardrail(policy: &SourcedPolicy) -> bool {
+    policy.origin == Origin::Builtin && !policy.policy.id.starts_with("tier-")
+}
+
+/// The overrides of built-in security policies and their rules, one entry per id.
+fn guardrails(policies: &[SourcedPolicy], overrides: &Overrides) -> Vec<ShownOverride> {
+    let guarded = |id: &str| {
+        policies
+            .iter()
+            .any(|p| p.policy.id == id && is_guardrail(p))
+    };
+    let mut guarded_overrides: Vec<ShownOverride> = show_overrides(overrides)
+        .into_iter()
+        .flat_map(|shown| {
+            shown
+                .ids
+                .iter()
+                .filter(|id| guarded(id.split_once('/').map_or(id.as_str(), |(p, _)| p)))
+                .map(|id| ShownOverride {
+                    ids: vec![id.clone()],
+                    ..shown.clone()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>();
+    guarded_overrides.sort_by(|a, b| a.ids.cmp(&b.ids));
+    guarded_overrides
+}
+
 /// The overrides as generated files and findings show them: one entry per manifest entry, so
 /// policies left out together share a line, ordered by their first id.
 fn show_overrides(overrides: &Overrides) -> Vec<ShownOverride> {
-    let policies = overrides
-        .policies
-        .iter()
-        .map(|(id, o)| (id, "left out".to_owned(), &o.reason, o.line));
+    let policies = overrides.policies.iter().map(|(id, o)| {
+        let change = if o.kept.is_empty() {
+            "left out".to_owned()
+        } else {
+            let kept: Vec<String> = o.kept.iter().map(|r| format!("`{id}/{r}`")).collect();
+            format!(
+                "left out except its locked rules {} and its permissions",
+                kept.join(", ")
+            )
+        };
+        (id, change, &o.reason, o.line)
+    });
     let rules = overrides.rules.iter().map(|(id, o)| {
         let change = match o.action {
             Action::Disable => "turned off".to_owned(),
@@ -462,6 +517,7 @@ mod tests {
             tiers,
             reviewed: None,
             example: None,
+            locked: None,
         }
     }
 
@@ -476,6 +532,7 @@ mod tests {
                 references: vec![],
                 rules,
                 permissions: Permissions::default(),
+                locked: Default::default(),
             },
             origin: Origin::Repo,
         }
@@ -556,6 +613,7 @@ mod tests {
             "a".into(),
             PolicyOverride {
                 reason: "No A here.".into(),
+                kept: vec![],
                 line: 0,
             },
         );

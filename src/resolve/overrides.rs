@@ -37,6 +37,8 @@ pub struct RuleOverride {
 pub struct PolicyOverride {
     /// Why, as written in the manifest.
     pub reason: String,
+    /// The ids of the policy's locked rules, which stay in force with its permissions.
+    pub kept: Vec<String>,
     /// The manifest line the override starts on; zero when it was not read from a file.
     pub line: u32,
 }
@@ -214,11 +216,32 @@ impl Checker<'_> {
             );
             return;
         }
+        let policy = self
+            .policies
+            .iter()
+            .find(|p| p.id == id)
+            .expect("the policy exists");
+        if !policy.locked.allows_disable() {
+            self.error(
+                pointer,
+                InputCode::LockedOverride,
+                format!("policy `{id}` is locked by its pack and cannot be left out"),
+                "remove the override; the pack's maintainers decide whether its rules may be turned off",
+            );
+            return;
+        }
+        let kept = policy
+            .rules
+            .iter()
+            .filter(|rule| !rule.lock(policy).allows_disable())
+            .map(|rule| rule.id.clone())
+            .collect();
         let line = self.line(index);
         let previous = self.result.policies.insert(
             id.to_owned(),
             PolicyOverride {
                 reason: entry.reason.trim().to_owned(),
+                kept,
                 line,
             },
         );
@@ -284,6 +307,33 @@ impl Checker<'_> {
                 return;
             }
         };
+        let lock = rule.lock(policy);
+        let allowed = match action {
+            Action::Disable => lock.allows_disable(),
+            Action::Soften(_) => lock.allows_soften(),
+        };
+        if !allowed {
+            let hint = if lock.allows_soften() {
+                format!(
+                    "its pack allows softening it only: write `level: {}` instead of `disable: true`",
+                    rule.level.softened().map_or("should", level_name)
+                )
+            } else {
+                "remove the override; the pack's maintainers decide whether the rule may be changed"
+                    .to_owned()
+            };
+            let verb = match action {
+                Action::Disable => "turned off",
+                Action::Soften(_) => "softened",
+            };
+            self.error(
+                &pointer,
+                InputCode::LockedOverride,
+                format!("rule `{qualified}` is locked by its pack and cannot be {verb}"),
+                &hint,
+            );
+            return;
+        }
         let line = self.line(index);
         let previous = self.result.rules.insert(
             qualified.clone(),
@@ -386,6 +436,7 @@ mod tests {
             overrides.policies["web"],
             PolicyOverride {
                 reason: "No browser UI.".into(),
+                kept: vec![],
                 line: 5
             }
         );

@@ -7,7 +7,7 @@ use crate::diagnostic::SourceFile;
 use crate::embedded;
 
 /// The pack's version: `YEAR.MONTH.PATCH` of its last release, as in `policies/CHANGELOG.md`.
-pub const VERSION: &str = "2026.11.0";
+pub const VERSION: &str = "2026.12.0";
 
 /// The display prefix of built-in policy files.
 pub const BUILTIN_PREFIX: &str = "<builtin>/";

@@ -26,8 +26,32 @@ pub struct InitSpec {
     pub agents: Vec<String>,
     /// The stack used when none is given or detected.
     pub stack: String,
+    /// Every action and hook repository the templates use, by `owner/repo`, pinned to a commit.
+    #[serde(default)]
+    pub pins: BTreeMap<String, Pin>,
     /// The scaffolded files.
     pub files: Vec<HarnessFile>,
+}
+
+/// A repository pinned to the full commit SHA of one of its release tags.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// The commit, 40 hexadecimal digits.
+    pub sha: String,
+    /// The release tag the commit carries, written beside the SHA for people and update tools.
+    pub version: String,
+}
+
+impl Pin {
+    /// Whether the SHA is a full commit id: a tag or a short SHA can be moved or collide.
+    pub fn is_full_sha(&self) -> bool {
+        self.sha.len() == 40
+            && self
+                .sha
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
 }
 
 /// One scaffolded file.
@@ -80,7 +104,7 @@ pub struct Stack {
 pub struct CiStep {
     /// The step's name.
     pub name: String,
-    /// An action to run (`owner/repo@ref`).
+    /// An action to run, as `owner/repo` pinned in `templates/init.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uses: Option<String>,
     /// The action's inputs.
@@ -89,9 +113,26 @@ pub struct CiStep {
     /// Globs (`hashFiles` syntax): the step runs only when one matches a file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<String>,
+    /// Globs (`hashFiles` syntax): the step is skipped when one matches a file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<String>,
+    /// The tiers whose workflow has the step; every tier when empty.
+    #[serde(default, skip_serializing)]
+    pub tiers: Vec<Tier>,
     /// A shell command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
+}
+
+impl Stack {
+    /// The stack as the templates of a project at `tier` see it: only the CI steps of the tier.
+    pub fn for_tier(&self, tier: Tier) -> Stack {
+        let mut stack = self.clone();
+        stack
+            .ci
+            .retain(|step| step.tiers.is_empty() || step.tiers.contains(&tier));
+        stack
+    }
 }
 
 /// The harness templates and data, compiled.
@@ -168,6 +209,18 @@ impl Harness {
                 ));
             }
         }
+        for (name, pin) in &spec.pins {
+            if !pin.is_full_sha() {
+                problems.push(Diagnostic::error(
+                    InputCode::TargetSpecError,
+                    format!(
+                        "templates/init.yaml pins `{name}` to `{}`, which is not a full commit SHA",
+                        pin.sha
+                    ),
+                ));
+            }
+        }
+        register_pins(&mut registry, &spec.pins);
         if !stacks.contains_key(&spec.stack) {
             problems.push(Diagnostic::error(
                 InputCode::TargetSpecError,
@@ -253,6 +306,68 @@ impl Harness {
                 )
             })
     }
+}
+
+/// Registers `{{action "owner/repo"}}`, which writes `owner/repo@<sha> # <version>` for a
+/// workflow's `uses:`, and `{{pinned "owner/repo" "sha"}}` (or `"version"`), which writes one
+/// field. A repository without a pin is a render error, so no template can use a moving tag.
+fn register_pins(registry: &mut Handlebars<'static>, pins: &BTreeMap<String, Pin>) {
+    fn lookup<'a>(
+        pins: &'a BTreeMap<String, Pin>,
+        h: &handlebars::Helper<'_>,
+    ) -> Result<(&'a str, &'a Pin), handlebars::RenderError> {
+        let name = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
+        pins.get_key_value(name)
+            .map(|(name, pin)| (name.as_str(), pin))
+            .ok_or_else(|| {
+                handlebars::RenderErrorReason::Other(format!(
+                    "`{name}` has no pin in templates/init.yaml"
+                ))
+                .into()
+            })
+    }
+    let action = pins.clone();
+    registry.register_helper(
+        "action",
+        Box::new(
+            move |h: &handlebars::Helper<'_>,
+                  _: &Handlebars<'_>,
+                  _: &handlebars::Context,
+                  _: &mut handlebars::RenderContext<'_, '_>,
+                  out: &mut dyn handlebars::Output|
+                  -> handlebars::HelperResult {
+                let (name, pin) = lookup(&action, h)?;
+                out.write(&format!("{name}@{} # {}", pin.sha, pin.version))?;
+                Ok(())
+            },
+        ),
+    );
+    let pinned = pins.clone();
+    registry.register_helper(
+        "pinned",
+        Box::new(
+            move |h: &handlebars::Helper<'_>,
+                  _: &Handlebars<'_>,
+                  _: &handlebars::Context,
+                  _: &mut handlebars::RenderContext<'_, '_>,
+                  out: &mut dyn handlebars::Output|
+                  -> handlebars::HelperResult {
+                let (_, pin) = lookup(&pinned, h)?;
+                let field = h.param(1).and_then(|p| p.value().as_str());
+                out.write(match field {
+                    Some("sha") => &pin.sha,
+                    Some("version") => &pin.version,
+                    _ => {
+                        return Err(handlebars::RenderErrorReason::Other(
+                            "`pinned` takes a repository and `sha` or `version`".to_owned(),
+                        )
+                        .into());
+                    }
+                })?;
+                Ok(())
+            },
+        ),
+    );
 }
 
 /// Parses embedded YAML data into `T`.

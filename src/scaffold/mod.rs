@@ -181,6 +181,9 @@ struct Version {
 pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Diagnostic> {
     let mut lanes = Lanes::standard();
     lanes.engineering.owner = answers.engineering_owner.clone();
+    // Guardrails are jointly owned: the engineering owner guards the shared lane's paths until
+    // the team names a shared owner.
+    lanes.shared.owner = answers.engineering_owner.clone();
     harness.render_manifest(&ManifestView {
         project: &answers.project,
         tier: answers.tier.as_str(),
@@ -219,7 +222,7 @@ pub fn plan(
     ));
     let mut build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Measure)?;
     let (rules, outputs) = (&build.rules, &build.plan);
-    let stack = &harness.stacks[&answers.stack];
+    let stack = &harness.stacks[&answers.stack].for_tier(answers.tier);
     let scaffolded: Vec<&str> = harness
         .spec
         .files

@@ -1,15 +1,13 @@
 //! The agent registry end to end: what a target folder says an agent reads and which settings
 //! switch its prompts off reaches `build`, `check`, `scan` and `targets` alike.
 
-use crate::common::{Repo, manifest_keeping};
+use crate::common::{Repo, manifest_for, manifest_keeping};
 
-/// A repository whose only target is the test-only `acme` agent, added as one folder.
+/// A repository whose only target is the test-only `acme` agent, added as one folder, with the
+/// whole built-in pack so that `check` after `build` is clean.
 fn acme_repo() -> Repo {
     let repo = Repo::new();
-    repo.write(
-        "rulesmith.yaml",
-        &manifest_keeping("prototype", "[acme]", &["agent-permissions"]),
-    );
+    repo.write("rulesmith.yaml", &manifest_for(&["acme"]));
     repo.write(
         ".rulesmith/targets/acme/target.yaml",
         include_str!("../fixtures/agents/acme/target.yaml"),

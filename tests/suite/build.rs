@@ -38,7 +38,7 @@ fn a_second_build_changes_nothing() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stderr,
-        "languages: no source files recognised, every language's rules kept\nnothing to do: 4 files up to date\n"
+        "languages: no source files recognised, every language's rules kept\nnothing to do: 5 files up to date\n"
     );
     assert_eq!(repo.tree(), before);
     let after: Vec<_> = ["CLAUDE.md", "AGENTS.md", ".cursorrules"].map(mtime).into();
@@ -118,7 +118,7 @@ fn a_generated_file_edited_by_hand_is_regenerated_only_when_forced() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stderr,
-        "languages: no source files recognised, every language's rules kept\n     updated AGENTS.md\n1 file written, 3 unchanged\n"
+        "languages: no source files recognised, every language's rules kept\n     updated AGENTS.md\n1 file written, 4 unchanged\n"
     );
     assert_eq!(repo.read("AGENTS.md"), original);
 }

@@ -144,7 +144,251 @@ fn the_workflow_installs_rulesmith_and_checks_with_annotations() {
         "actions/checkout@".len() + 40
     );
     let tests = workflow["jobs"]["tests"]["steps"].as_array().unwrap();
-    assert!(tests.iter().any(|s| s["uses"] == "actions/setup-go@v5"));
+    let setup = tests
+        .iter()
+        .find_map(|s| {
+            s["uses"]
+                .as_str()
+                .filter(|u| u.starts_with("actions/setup-go@"))
+        })
+        .expect("the Go stack sets up Go");
+    assert_eq!(setup.len(), "actions/setup-go@".len() + 40, "{setup}");
+}
+
+/// Every `uses:` of a workflow's text, with the comment after it.
+fn uses_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|line| {
+            line.trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix("uses: ")
+        })
+        .collect()
+}
+
+/// Runs the repository's actionlint script (tests/tools/actionlint.sh) on `paths`.
+fn actionlint(paths: &[PathBuf]) -> (bool, String) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/actionlint.sh");
+    let output = std::process::Command::new("sh")
+        .arg(script)
+        .args(paths)
+        .output()
+        .expect("sh runs");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+/// The harness obeys the pack: `supply-chain/pin-actions-and-images` (actions pinned to a full
+/// commit SHA, the release in a comment, hook revisions too), locked installs, a dependency
+/// audit and gitleaks at the internal and production tiers, actionlint clean, and rulesmith's
+/// own `scan --all-files` clean on the fresh repository.
+#[test]
+fn every_stack_and_tier_harness_obeys_the_pack() {
+    let mut workflows = Vec::new();
+    let mut repos = Vec::new();
+    for stack in STACKS {
+        for tier in TIERS {
+            let repo = Repo::new();
+            init(&repo, &["--yes", "--stack", stack, "--tier", tier]);
+            let label = format!("{stack}/{tier}");
+            let text = repo.read(".github/workflows/rulesmith.yml");
+            let uses_all = uses_lines(&text);
+            assert!(uses_all.len() >= 2, "{label}: {text}");
+            for uses in uses_all {
+                // rulesmith's own action is pinned by the release commit only in a release
+                // binary; other builds name its version tag and say how to pin it.
+                if rulesmith::embedded::RELEASE_COMMIT.is_none()
+                    && uses.starts_with(&format!("{}@v", rulesmith::embedded::action_name()))
+                {
+                    continue;
+                }
+                assert!(!uses.contains("@v"), "{label}: a tag ref: {uses}");
+                let (action, comment) = uses.split_once(" # ").expect("a release comment");
+                let sha = action.split_once('@').expect("a ref").1;
+                assert!(
+                    sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{label}: {uses}"
+                );
+                assert!(comment.starts_with('v'), "{label}: {uses}");
+            }
+            let workflow = parse_yaml("w", &text);
+            let runs: Vec<&str> = workflow["jobs"]["tests"]["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|s| s["run"].as_str())
+                .collect();
+            let locked = match stack {
+                "node" => vec![
+                    "npm ci",
+                    "pnpm install --frozen-lockfile",
+                    "yarn install --immutable",
+                    "bun install --frozen-lockfile",
+                ],
+                "python" => vec!["pip install --require-hashes", "uv sync --locked"],
+                "rust" => vec!["cargo test --locked"],
+                "go" => vec!["go mod verify"],
+                _ => vec!["mvn --batch-mode verify"],
+            };
+            for install in locked {
+                assert!(
+                    runs.iter().any(|r| r.contains(install)),
+                    "{label}: no `{install}`"
+                );
+            }
+            assert!(
+                !runs.iter().any(|r| r.contains("pip install pytest")),
+                "{label}: an unpinned install"
+            );
+            let audit = match stack {
+                "node" => "npm audit",
+                "python" => "pip-audit",
+                "rust" => "cargo-audit",
+                "go" => "govulncheck",
+                _ => "dependency-check",
+            };
+            let strict = tier != "prototype";
+            assert_eq!(
+                runs.iter().any(|r| r.contains(audit)),
+                strict,
+                "{label}: {audit}"
+            );
+            assert_eq!(text.contains("gitleaks"), strict, "{label}: gitleaks in CI");
+            let hooks = repo.read(".pre-commit-config.yaml");
+            assert_eq!(
+                hooks.contains("id: gitleaks"),
+                strict,
+                "{label}: gitleaks hook"
+            );
+            if strict {
+                let rev = parse_yaml("p", &hooks)["repos"][1]["rev"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                assert!(rev.len() == 40, "{label}: hook rev {rev}");
+            }
+            let scan = repo.run(&["scan", "--all-files"]);
+            assert!(
+                !scan.render().contains(" RS2"),
+                "{label}: scan finds something in the fresh repository: {}",
+                scan.render()
+            );
+            let copy = std::env::temp_dir().join(format!(
+                "rulesmith-actionlint-{}-{stack}-{tier}.yml",
+                std::process::id()
+            ));
+            std::fs::write(&copy, &text).unwrap();
+            workflows.push(copy);
+            repos.push(repo);
+        }
+    }
+    let (ok, out) = actionlint(&workflows);
+    for path in &workflows {
+        let _ = std::fs::remove_file(path);
+    }
+    assert!(ok, "actionlint: {out}");
+}
+
+#[test]
+fn actionlint_catches_a_broken_workflow() {
+    let path = std::env::temp_dir().join(format!("rulesmith-bad-{}.yml", std::process::id()));
+    std::fs::write(
+        &path,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n",
+    )
+    .unwrap();
+    let (ok, out) = actionlint(std::slice::from_ref(&path));
+    let _ = std::fs::remove_file(&path);
+    assert!(!ok && out.contains("evnt"), "{out}");
+}
+
+#[test]
+fn env_example_stays_readable_to_agents() {
+    let repo = Repo::new();
+    init(&repo, &["--yes", "--stack", "node"]);
+    let settings: Value = serde_json::from_str(&repo.read(".claude/settings.json")).unwrap();
+    let deny: Vec<&str> = settings["permissions"]["deny"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(deny.contains(&"Read(**/.env)"), "{deny:?}");
+    assert!(deny.contains(&"Read(**/.env.production)"), "{deny:?}");
+    let matcher = matcher(
+        &repo,
+        deny.iter()
+            .filter_map(|d| d.strip_prefix("Read(").and_then(|d| d.strip_suffix(')'))),
+    );
+    assert!(matcher.matched(".env.local", false).is_ignore());
+    assert!(!matcher.matched(".env.example", false).is_ignore());
+}
+
+#[test]
+fn a_tier_change_is_reported_until_the_scaffolded_files_follow() {
+    let repo = Repo::new();
+    init(&repo, &["--yes", "--stack", "go", "--tier", "prototype"]);
+    let manifest = repo
+        .read("rulesmith.yaml")
+        .replace("tier: prototype", "tier: production");
+    repo.write("rulesmith.yaml", &manifest);
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let (code, out) = check(&repo);
+    assert_eq!(code, 1, "{out}");
+    for path in [
+        ".github/workflows/rulesmith.yml",
+        ".pre-commit-config.yaml",
+        "SECURITY.md",
+    ] {
+        assert!(
+            out.contains(&format!("{path} was scaffolded for tier `prototype`")),
+            "{out}"
+        );
+    }
+    // Files brought up to the new tier, as a fresh production scaffold writes them.
+    let fresh = Repo::new();
+    init(&fresh, &["--yes", "--stack", "go", "--tier", "production"]);
+    for path in [
+        ".github/workflows/rulesmith.yml",
+        ".pre-commit-config.yaml",
+        "SECURITY.md",
+    ] {
+        repo.write(path, &fresh.read(path));
+    }
+    let (code, out) = check(&repo);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn the_shared_lane_owns_the_guardrails() {
+    let repo = Repo::new();
+    init(
+        &repo,
+        &[
+            "--yes",
+            "--stack",
+            "node",
+            "--engineering-owner",
+            "@acme/platform",
+        ],
+    );
+    let owners = repo.read(".github/CODEOWNERS");
+    for line in [
+        "/rulesmith.yaml @acme/platform",
+        "/.rulesmith/ @acme/platform",
+        "/.github/workflows/ @acme/platform",
+        "**/.claude/settings.json @acme/platform",
+        "/evals/ @acme/platform",
+    ] {
+        assert!(owners.lines().any(|l| l == line), "{line}: {owners}");
+    }
+    assert!(repo.exists("evals/README.md"));
 }
 
 #[test]

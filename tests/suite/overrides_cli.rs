@@ -118,12 +118,57 @@ fn explain_works_without_a_project_and_rejects_unknown_rules() {
 }
 
 #[test]
-fn check_shows_each_override_with_its_reason_without_failing() {
+fn check_shows_each_override_of_the_built_in_pack_at_high_severity() {
     let dir = repo(&format!(
         "{HEAD}overrides:\n  - policy: [lang-java, lang-go]\n    disable: true\n    reason: No JVM or Go code here.\n  - rule: configuration/security-headers\n    disable: true\n    reason: The CDN sets every header.\n"
     ));
     assert_eq!(run(dir.path(), &["build"]).code, 0);
     let check = run(dir.path(), &["check"]);
-    assert_eq!(check.code, 0, "overrides are information, not drift");
+    assert_eq!(check.code, 1, "switching a guardrail off is never quiet");
     insta::assert_snapshot!(format!("{}--- stderr\n{}", check.stdout, check.stderr));
+}
+
+#[test]
+fn disabling_the_security_policies_fails_check_once_per_policy_and_keeps_locked_rules() {
+    let dir = repo(&format!(
+        "{HEAD}agreement:\n  lanes:\n    builder: {{work: [Prototypes]}}\n    engineering: {{work: [Production]}}\n    shared: {{owner: \"@acme/guardrails\", paths: [/rulesmith.yaml], work: [Evals]}}\noverrides: [{{policy: [agent-permissions, agent-behaviour, secrets, injection, supply-chain], disable: true, reason: slowing us down}}]\n"
+    ));
+    assert_eq!(run(dir.path(), &["build"]).code, 0);
+    let check = run(dir.path(), &["check"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    let high: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.contains("RS1012"))
+        .collect();
+    assert_eq!(high.len(), 5, "{}", check.stdout);
+    for policy in [
+        "agent-permissions",
+        "agent-behaviour",
+        "secrets",
+        "injection",
+        "supply-chain",
+    ] {
+        let line = high
+            .iter()
+            .find(|l| l.contains(&format!("`{policy}`")))
+            .unwrap_or_else(|| panic!("no finding for {policy}: {}", check.stdout));
+        assert!(line.contains(" high "), "{line}");
+        assert!(line.contains("slowing us down"), "{line}");
+        assert!(line.contains("@acme/guardrails"), "{line}");
+    }
+    let agents = std::fs::read_to_string(dir.path().join("AGENTS.md")).unwrap();
+    assert!(
+        agents.contains("no-secret-files") || agents.contains("even to debug"),
+        "{agents}"
+    );
+}
+
+#[test]
+fn a_locked_rule_cannot_be_turned_off_or_softened() {
+    let stderr = rejected(
+        "  - {rule: agent-permissions/no-secret-files, disable: true, reason: x}\n  - {rule: secrets/no-hardcoded-secrets, level: should-not, reason: x}\n",
+    );
+    assert!(stderr.contains("error[RS0211]: rule `agent-permissions/no-secret-files` is locked by its pack and cannot be turned off"), "{stderr}");
+    assert!(stderr.contains("error[RS0211]: rule `secrets/no-hardcoded-secrets` is locked by its pack and cannot be softened"), "{stderr}");
 }

@@ -108,7 +108,7 @@ fn removing_markers_makes_the_file_the_users() {
 
 #[test]
 fn a_managed_block_after_a_byte_order_mark_is_filled() {
-    let repo = Repo::with_policy();
+    let repo = Repo::with_whole_pack();
     let around = (
         "\u{feff}<!-- rulesmith:begin -->\r\n",
         "<!-- rulesmith:end -->\r\nNotes\r\n",
@@ -166,7 +166,7 @@ fn a_read_only_generated_file_is_replaced_only_when_forced() {
 
 #[test]
 fn stray_temporary_files_are_reported_by_check_and_removed_by_build() {
-    let repo = Repo::with_policy();
+    let repo = Repo::with_whole_pack();
     assert_eq!(repo.run(&["build"]).code, 0);
     repo.write(".rulesmith-Ab12Cd.tmp", "half a file");
     repo.write("docs/.rulesmith-Zz99Yy.tmp", "a backup");

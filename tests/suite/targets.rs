@@ -1,7 +1,7 @@
 //! Targets end to end: size budgets, refused settings, files that hide each other, output paths
 //! that leave the repository, settings merged into the user's own files, and custom targets.
 
-use crate::common::{Repo, manifest_keeping};
+use crate::common::{Repo, manifest_for, manifest_keeping};
 
 /// A manifest building `targets` with the built-in `agent-permissions` policy only.
 fn manifest(targets: &str) -> String {
@@ -91,6 +91,7 @@ fn stats_shows_sizes_against_budgets_even_when_over() {
 fn a_user_settings_file_survives_build_and_rebuild() {
     let repo = Repo::new();
     repo.write("rulesmith.yaml", &manifest("[claude]"));
+    repo.write(".rulesmith/policies/deploy.yaml", DEPLOY_POLICY);
     let user = "{\n    \"model\": \"opus\",\n    \"permissions\": {\n        \"deny\": [\"Read(./private/**)\", \"Bash(git push)\"],\n        \"allow\": [\"Bash(npm test)\"]\n    },\n    \"hooks\": {}\n}\n";
     repo.write(".claude/settings.json", user);
     assert_eq!(repo.run(&["build"]).code, 0);
@@ -121,25 +122,46 @@ fn a_user_settings_file_survives_build_and_rebuild() {
     assert!(run.stderr.contains("\nnothing to do"), "{}", run.stderr);
     assert_eq!(repo.read(".claude/settings.json"), first);
 
-    // Without the permissions policy, rulesmith takes its own entries back and only those.
-    repo.write(
-        "rulesmith.yaml",
-        &manifest_keeping("production", "[claude]", &["secrets"]),
+    // Without the policy that asked for them, rulesmith takes its own entries back and only
+    // those: the user's and the pack's stay in place.
+    let without_deploy = |entries: &serde_json::Value| -> Vec<serde_json::Value> {
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                !e.as_str().unwrap().contains("deploy-keys")
+                    && !e.as_str().unwrap().contains("terraform apply")
+            })
+            .cloned()
+            .collect()
+    };
+    assert!(
+        first.contains("deploy-keys") && first.contains("Bash(terraform apply)"),
+        "{first}"
     );
+    std::fs::remove_file(repo.path().join(".rulesmith/policies/deploy.yaml")).unwrap();
     assert_eq!(repo.run(&["build"]).code, 0);
-    let value: serde_json::Value =
+    let after: serde_json::Value =
         serde_json::from_str(&repo.read(".claude/settings.json")).unwrap();
-    assert_eq!(value["model"], "opus");
+    assert_eq!(after["model"], "opus");
     assert_eq!(
-        value["permissions"]["deny"],
-        serde_json::json!(["Read(./private/**)", "Bash(git push)"])
+        after["permissions"]["deny"],
+        serde_json::json!(without_deploy(&value["permissions"]["deny"]))
     );
-    assert_eq!(value["permissions"]["ask"], serde_json::json!([]));
     assert_eq!(
-        value["permissions"]["allow"],
+        after["permissions"]["ask"],
+        serde_json::json!(without_deploy(&value["permissions"]["ask"]))
+    );
+    assert_eq!(
+        after["permissions"]["allow"],
         serde_json::json!(["Bash(npm test)"])
     );
 }
+
+/// A repository policy whose permissions keep agents out of deploy keys and ask before
+/// `terraform apply`.
+const DEPLOY_POLICY: &str = "id: deploy\ntitle: Deploys\nrules:\n  - id: ask-before-apply\n    level: must\n    text: ask before applying infrastructure changes.\npermissions:\n  deny-read:\n    - deploy-keys/**\n  ask-commands:\n    - terraform apply\n";
 
 #[test]
 fn a_broken_settings_file_is_an_error_with_its_position() {
@@ -242,7 +264,7 @@ fn zed_reading_a_partial_file_is_a_warning() {
     let run = repo.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.render());
     assert!(
-        run.stderr.contains("warning[RS0306]: Zed reads only the first rules file it finds, `.github/copilot-instructions.md`, which lacks the rule groups `agent-permissions`, `api` that this build writes to `AGENTS.md`"),
+        run.stderr.contains("warning[RS0306]: Zed reads only the first rules file it finds, `.github/copilot-instructions.md`, which lacks the rule groups `agent-behaviour`, `agent-permissions`, `api`, `secrets` that this build writes to `AGENTS.md`"),
         "{}",
         run.stderr
     );
@@ -398,8 +420,9 @@ fn targets_lists_every_target_with_files_scoping_and_limits() {
 
 #[test]
 fn an_acknowledged_warning_is_silent_and_a_quiet_build_prints_nothing() {
+    // The whole pack: `check` must be clean once the warning is acknowledged.
     let repo = Repo::new();
-    repo.write("rulesmith.yaml", &manifest("[claude]"));
+    repo.write("rulesmith.yaml", &manifest_for(&["claude"]));
     repo.write(
         ".rulesmith/policies/long.yaml",
         &big_policy("long", 200, 10),
@@ -411,7 +434,7 @@ fn an_acknowledged_warning_is_silent_and_a_quiet_build_prints_nothing() {
 
     let acknowledged = format!(
         "{}acknowledge:\n  - code: RS0304\n    reason: The team reads the long file in full.\n",
-        manifest("[claude]")
+        manifest_for(&["claude"])
     );
     repo.write("rulesmith.yaml", &acknowledged);
     for command in ["build", "check"] {

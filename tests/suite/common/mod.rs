@@ -40,7 +40,10 @@ pub(crate) fn manifest() -> String {
 }
 
 /// A manifest at `tier` for `targets` (as YAML) that keeps only the built-in policies `keep`,
-/// so snapshots of whole files stay small: the others are left out by one override.
+/// so snapshots of whole files stay small: the others are left out by one override. The pack's
+/// locked rules and their permissions stay, and `check` reports every security policy left out
+/// at high severity (RS1012), which no acknowledgement silences: a test that expects a clean
+/// `check` uses [`manifest_for`] or [`Repo::with_whole_pack`].
 pub(crate) fn manifest_keeping(tier: &str, targets: &str, keep: &[&str]) -> String {
     let others: Vec<String> = rulesmith::resolve::pack::policy_ids()
         .into_iter()
@@ -75,6 +78,18 @@ impl Repo {
     pub(crate) fn with_policy() -> Self {
         let repo = Repo::new();
         repo.write("rulesmith.yaml", &manifest());
+        repo.write(".rulesmith/policies/style.yaml", POLICY);
+        repo
+    }
+
+    /// A repository with [`manifest_for`] the three first targets and [`POLICY`]: the whole
+    /// built-in pack and no overrides, so `check` after `build` is clean.
+    pub(crate) fn with_whole_pack() -> Self {
+        let repo = Repo::new();
+        repo.write(
+            "rulesmith.yaml",
+            &manifest_for(&["claude", "agents", "cursorrules"]),
+        );
         repo.write(".rulesmith/policies/style.yaml", POLICY);
         repo
     }
