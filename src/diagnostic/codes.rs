@@ -515,7 +515,7 @@ impl ScanCode {
                 "RS2101",
                 "invisible-character",
                 HiddenUnicode,
-                Low,
+                Medium,
                 "A zero-width or other default-ignorable character that shows nothing.",
                 "delete the character",
             ),

@@ -188,6 +188,14 @@ fn joins_legitimately(chars: &[(usize, char)], index: usize) -> bool {
     if c == '\u{FEFF}' && chars[index].0 == 0 {
         return true;
     }
+    // A word joiner or zero-width space against a backtick is Markdown's way to put a
+    // backtick at the edge of inline code; it separates the two and carries nothing.
+    let beside = |i: usize| chars.get(i).map(|&(_, c)| c);
+    if matches!(c, '\u{2060}' | '\u{200B}')
+        && (beside(index + 1) == Some('`') || index > 0 && beside(index - 1) == Some('`'))
+    {
+        return true;
+    }
     if !matches!(c, '\u{200C}' | '\u{200D}') || index == 0 || index + 1 >= chars.len() {
         return false;
     }
@@ -196,7 +204,9 @@ fn joins_legitimately(chars: &[(usize, char)], index: usize) -> bool {
     let emoji = |c: char| {
         unicode::is_pictographic(c) || c == '\u{FE0F}' || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
     };
-    let complex_letter = |c: char| c.is_alphabetic() && script(c) == Script::Other;
+    // Indic viramas and vowel signs are marks, not letters, and a joiner follows them.
+    let indic = |c: char| ('\u{0900}'..='\u{0DFF}').contains(&c);
+    let complex_letter = |c: char| (c.is_alphabetic() || indic(c)) && script(c) == Script::Other;
     (c == '\u{200D}' && emoji(before) && emoji(after))
         || (complex_letter(before) && complex_letter(after))
 }
@@ -466,7 +476,14 @@ mod tests {
     fn an_invisible_character_inside_a_word_is_worse_than_one_beside_it() {
         assert_eq!(run("pass\u{200B}word")[0].0, ScanCode::InvisibleInWord);
         assert_eq!(run("in\u{200C}stall")[0].0, ScanCode::InvisibleInWord);
-        assert_eq!(run("using \u{2060}`x`")[0].0, ScanCode::InvisibleCharacter);
+        assert_eq!(run("using \u{2060}x")[0].0, ScanCode::InvisibleCharacter);
+    }
+
+    #[test]
+    fn a_joiner_against_a_backtick_escapes_inline_code() {
+        assert!(run("use `\u{2060}`x`\u{2060}` here").is_empty());
+        assert!(run("using \u{2060}`x`").is_empty());
+        assert_eq!(run("a\u{200B} b")[0].0, ScanCode::InvisibleCharacter);
     }
 
     #[test]

@@ -62,17 +62,13 @@ const MAX_FALSE_POSITIVE_RATE: f64 = 0.0;
 /// The minimum recall (percent) each class must reach on the held-out set
 /// (`tests/fixtures/scan-heldout`), written after the detectors and never tuned against case
 /// by case.
-///
-/// Hidden Unicode misses one case: a lone zero-width space at a word's edge is reported as
-/// `RS2101` at low severity, below the default, because the real corpus holds the same shape
-/// (a word joiner opening inline code) in a benign file.
 const HELDOUT_MIN_RECALL: &[(&str, u32)] = &[
     ("destructive", 100),
     ("dynamic-command", 100),
     ("exfiltration", 100),
     ("fetch-execute", 100),
     ("hidden-text", 100),
-    ("hidden-unicode", 66),
+    ("hidden-unicode", 100),
     ("obfuscation", 100),
     ("override", 100),
     ("sabotage", 100),
