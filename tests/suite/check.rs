@@ -34,6 +34,15 @@ fn repo(targets: &[&str]) -> Repo {
     repo
 }
 
+/// A repository building CLAUDE.md and AGENTS.md with every rule in each (`overlap:
+/// duplicate`), so CLAUDE.md does not import AGENTS.md and both hold the policy's text.
+fn claude_and_agents_in_full() -> Repo {
+    let repo = repo(&["claude", "agents"]);
+    let manifest = manifest_for(&["claude", "agents"]);
+    repo.write("rulesmith.yaml", &format!("{manifest}overlap: duplicate\n"));
+    repo
+}
+
 /// Rewrites the manifest to select `targets`.
 fn select(repo: &Repo, targets: &[&str]) {
     repo.write("rulesmith.yaml", &manifest_for(targets));
@@ -80,7 +89,7 @@ fn remove(repo: &Repo, relative: &str) {
 
 #[test]
 fn build_then_check_is_clean_and_a_one_byte_edit_is_a_one_line_diff() {
-    let repo = repo(&["claude", "agents"]);
+    let repo = claude_and_agents_in_full();
     build(&repo);
     assert_clean(&repo);
     edit(&repo, "CLAUDE.md", "focused", "focusee");
@@ -607,7 +616,7 @@ fn broken_markers_are_an_error_and_nothing_is_written() {
 
 /// A repository with one finding of several kinds, for the machine formats.
 fn drifted() -> Repo {
-    let repo = repo(&["claude", "agents"]);
+    let repo = claude_and_agents_in_full();
     build(&repo);
     edit(&repo, "CLAUDE.md", "focused", "focusee");
     remove(&repo, "AGENTS.md");
