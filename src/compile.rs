@@ -1,6 +1,6 @@
 //! The pure middle of a build: sources in, a plan of files out. No disk, no printing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::agents::{Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
@@ -379,11 +379,11 @@ pub fn compile_sources(
     let mut files = Vec::new();
     let mut settings = Vec::new();
     for id in overlap::render_order(catalog, &targets) {
-        let left_out = match manifest.overlap {
-            Overlap::Dedupe => overlap::covered(catalog, &id, &targets, &files),
-            Overlap::Duplicate => BTreeSet::new(),
+        let shared = match manifest.overlap {
+            Overlap::Dedupe => overlap::shared(catalog, &id, &targets, &files),
+            Overlap::Duplicate => overlap::Shared::default(),
         };
-        match renderer.render_without(&id, &rules, &mut scene, &left_out) {
+        match renderer.render_without(&id, &rules, &mut scene, &shared) {
             Ok(output) => {
                 files.extend(output.files);
                 settings.extend(output.settings);

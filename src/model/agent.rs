@@ -114,6 +114,12 @@ pub struct ReadSpec {
     /// the manifest's `overlap`). Such a read does not classify the file: its writer does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The line this target's own file writes to load the file (`@AGENTS.md` in `CLAUDE.md`),
+    /// for an agent that reads it only through an import; requires `from`. The target's
+    /// templates receive the line in `imports` while the other target is selected under
+    /// `overlap: dedupe`, and never otherwise, so the agent gets each rule once either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<String>,
     /// The vendor page, one of the spec's `docs`, that says the agent reads the file; required
     /// with `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

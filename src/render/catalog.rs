@@ -280,6 +280,15 @@ fn check_spec(
                 "fix the `path` glob".into(),
             );
         }
+        if read.import.is_some() && read.from.is_none() {
+            problem(
+                format!(
+                    "`reads` entry `{}` has an `import` line but no `from` target",
+                    read.path
+                ),
+                "add `from:` with the target that writes the imported file".into(),
+            );
+        }
         let cited = read.source.as_ref().is_some_and(|s| spec.docs.contains(s));
         if read.from.is_some() && !cited {
             problem(

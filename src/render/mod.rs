@@ -102,6 +102,7 @@ struct Base<'a> {
     target: Option<()>,
     file: Option<()>,
     groups: [(); 0],
+    imports: [(); 0],
     group: Option<()>,
     directory: Option<()>,
 }
@@ -120,6 +121,7 @@ impl Scene {
             target: None,
             file: None,
             groups: [],
+            imports: [],
             group: None,
             directory: None,
         };
@@ -140,7 +142,7 @@ impl Scene {
     }
 
     /// Lends the instance's groups and names to the context.
-    fn enter(&mut self, target: &Target, instance: &Instance<'_>) {
+    fn enter(&mut self, target: &Target, instance: &Instance<'_>, imports: &[String]) {
         let lent: Vec<Value> = instance
             .groups
             .iter()
@@ -158,6 +160,10 @@ impl Scene {
         let file = instance.path.rsplit('/').next().unwrap_or(&instance.path);
         fields.insert("file".into(), Value::from(file));
         fields.insert("groups".into(), Value::Array(lent));
+        fields.insert(
+            "imports".into(),
+            Value::Array(imports.iter().map(|i| Value::from(i.as_str())).collect()),
+        );
         fields.insert("group".into(), group);
         fields.insert(
             "directory".into(),
@@ -228,17 +234,18 @@ impl<'c> Renderer<'c> {
         rules: &RuleSet,
         scene: &mut Scene,
     ) -> Result<TargetOutput, Vec<Diagnostic>> {
-        self.render_without(id, rules, scene, &BTreeSet::new())
+        self.render_without(id, rules, scene, &overlap::Shared::default())
     }
 
-    /// Renders every output of target `id`, leaving the rule groups in `left_out` out of its
-    /// files (they reach its agent through another target's files; see [`overlap`]).
+    /// Renders every output of target `id`, leaving the rule groups `shared` names out of its
+    /// files and giving its templates the import lines (they reach its agent through another
+    /// target's files; see [`overlap`]).
     pub fn render_without(
         &self,
         id: &str,
         rules: &RuleSet,
         scene: &mut Scene,
-        left_out: &BTreeSet<String>,
+        shared: &overlap::Shared,
     ) -> Result<TargetOutput, Vec<Diagnostic>> {
         let target = &self.catalog.targets[id];
         let mut out = TargetOutput::default();
@@ -251,8 +258,8 @@ impl<'c> Renderer<'c> {
                 }
                 continue;
             }
-            for instance in instances(output, &rules.groups, left_out) {
-                scene.enter(target, &instance);
+            for instance in instances(output, &rules.groups, &shared.left_out) {
+                scene.enter(target, &instance, &shared.imports);
                 let rendered = self.render_instance(target, output, scene, &instance);
                 scene.leave(&instance);
                 match rendered {

@@ -55,8 +55,20 @@ pub fn shared_files<'f>(
     selected: &[String],
     files: &'f [Rendered],
 ) -> Vec<&'f Rendered> {
+    files_read(catalog, id, selected, files, |_| true)
+}
+
+/// The files of other targets among `files` that the agent of target `id` reads through the
+/// reads `keep` accepts, each once.
+fn files_read<'f>(
+    catalog: &Catalog,
+    id: &str,
+    selected: &[String],
+    files: &'f [Rendered],
+    keep: impl Fn(&ReadSpec) -> bool,
+) -> Vec<&'f Rendered> {
     let mut out: Vec<&Rendered> = Vec::new();
-    for (read, from) in shared_reads(catalog, id, selected) {
+    for (read, from) in shared_reads(catalog, id, selected).filter(|(read, _)| keep(read)) {
         let Ok(glob) = agents::read_glob(&read.path) else {
             continue;
         };
@@ -75,7 +87,7 @@ pub fn shared_files<'f>(
 
 /// The rule groups that files already rendered by other targets carry to the agent of `id`:
 /// what its own files can leave out.
-pub fn covered(
+fn covered(
     catalog: &Catalog,
     id: &str,
     selected: &[String],
@@ -85,6 +97,35 @@ pub fn covered(
         .into_iter()
         .flat_map(|f| f.groups.iter().cloned())
         .collect()
+}
+
+/// What the files of target `id` leave out, and the import lines they write instead, because
+/// files already rendered by other targets carry those rules to its agent.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Shared {
+    /// The rule groups its files leave out.
+    pub left_out: BTreeSet<String>,
+    /// The lines (`@AGENTS.md`) its files write to import the other targets' files its agent
+    /// reads only through an import.
+    pub imports: Vec<String>,
+}
+
+/// The rule groups that files already rendered by other targets carry to the agent of `id`,
+/// and the import lines through which it reads those of them that it does not load itself.
+pub fn shared(catalog: &Catalog, id: &str, selected: &[String], rendered: &[Rendered]) -> Shared {
+    let mut imports: Vec<String> = Vec::new();
+    for (read, _) in shared_reads(catalog, id, selected) {
+        let Some(line) = &read.import else { continue };
+        let present =
+            !files_read(catalog, id, selected, rendered, |r| std::ptr::eq(r, read)).is_empty();
+        if present && !imports.contains(line) {
+            imports.push(line.clone());
+        }
+    }
+    Shared {
+        left_out: covered(catalog, id, selected, rendered),
+        imports,
+    }
 }
 
 /// Every instruction file the agent of target `id` loads from a plan: its own Markdown
@@ -102,7 +143,15 @@ pub fn loaded_files<'f>(
             f.target == id && f.format == Format::Markdown && matches!(f.mode, OutputMode::Text(_))
         })
         .collect();
-    for file in shared_files(catalog, id, selected, files) {
+    // A file read through an import is loaded only while one of the agent's files imports it.
+    let imports = |read: &ReadSpec| {
+        read.import.as_ref().is_none_or(|line| {
+            out.iter()
+                .any(|f| f.contents.lines().any(|l| l == line.as_str()))
+        })
+    };
+    let shared = files_read(catalog, id, selected, files, imports);
+    for file in shared {
         if !out.iter().any(|f| f.path == file.path) {
             out.push(file);
         }
@@ -158,6 +207,18 @@ mod tests {
         assert_eq!(
             covered(&catalog, "roo", &selected, &files),
             BTreeSet::from(["a".to_owned()])
+        );
+        // Claude Code reads AGENTS.md only through CLAUDE.md's import.
+        assert_eq!(
+            shared(&catalog, "claude", &selected, &files),
+            Shared {
+                left_out: BTreeSet::from(["a".to_owned()]),
+                imports: vec!["@AGENTS.md".to_owned()],
+            }
+        );
+        assert_eq!(
+            shared(&catalog, "claude", &selected, &files[1..]),
+            Shared::default()
         );
         // Nothing is covered by a target that is not selected.
         assert!(covered(&catalog, "cursor", &ids(&["cursor"]), &files).is_empty());

@@ -107,8 +107,13 @@ fn agent_facts(spec: &TargetSpec, out: &mut String) {
     for read in spec.reads.iter().filter(|r| r.from.is_some()) {
         let from = read.from.as_deref().unwrap_or_default();
         let source = read.source.as_deref().unwrap_or_default();
+        let through = read
+            .import
+            .as_deref()
+            .map(|line| format!(" through an `{}` import", shown(line)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  loads    {}, from target `{}` ({})\n",
+            "  loads    {}, from target `{}`{through} ({})\n",
             shown(&read.path),
             shown(from),
             shown(source)

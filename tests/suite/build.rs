@@ -7,7 +7,12 @@ fn build_writes_every_rule_into_the_three_files() {
     let repo = Repo::with_policy();
     let run = repo.run(&["build"]);
     insta::assert_snapshot!(run.render());
-    for path in ["CLAUDE.md", "AGENTS.md", ".cursorrules"] {
+    // CLAUDE.md imports AGENTS.md, which Claude Code then loads with it, instead of repeating
+    // its rules for agents that read both files.
+    let claude = repo.read("CLAUDE.md");
+    assert!(claude.lines().any(|line| line == "@AGENTS.md"), "{claude}");
+    assert!(!claude.contains("keep functions short"), "{claude}");
+    for path in ["AGENTS.md", ".cursorrules"] {
         let text = repo.read(path);
         assert!(text.contains("**SHOULD** keep functions short"), "{path}");
         assert!(

@@ -43,8 +43,13 @@ fn written(repo: &Repo) -> Vec<(String, String)> {
 
 /// For each agent target the build selects, the instruction files its agent loads: the
 /// ones it writes that the registry says it reads as instructions, and the other targets'
-/// files its `reads` name with `from`.
-fn loads(catalog: &Catalog, files: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
+/// files its `reads` name with `from` (those it reads through an `import` only when one of
+/// its own files holds the import line).
+fn loads(
+    repo: &Repo,
+    catalog: &Catalog,
+    files: &[(String, String)],
+) -> BTreeMap<String, Vec<String>> {
     let registry = Registry::new(catalog.targets.values().map(|t| &t.spec));
     let mut out = BTreeMap::new();
     for target in catalog.targets.values() {
@@ -61,6 +66,14 @@ fn loads(catalog: &Catalog, files: &[(String, String)]) -> BTreeMap<String, Vec<
             .collect();
         for read in &spec.reads {
             let Some(from) = &read.from else { continue };
+            if let Some(line) = &read.import {
+                let imported = loaded
+                    .iter()
+                    .any(|path| repo.read(path).lines().any(|l| l == line));
+                if !imported {
+                    continue;
+                }
+            }
             let glob = read_glob(&read.path).unwrap().compile_matcher();
             for (path, writer) in files {
                 if writer == from && glob.is_match(path) && !loaded.contains(path) {
@@ -90,7 +103,7 @@ fn reach(repo: &Repo) -> BTreeMap<String, BTreeMap<String, usize>> {
         .map(|r| r.text.trim().to_owned())
         .collect();
     let mut out = BTreeMap::new();
-    for (agent, paths) in loads(&catalog, &files) {
+    for (agent, paths) in loads(repo, &catalog, &files) {
         let bodies: Vec<String> = paths.iter().map(|p| repo.read(p)).collect();
         let mut counts = BTreeMap::new();
         for text in &texts {
@@ -119,44 +132,51 @@ fn repeated(reach: &BTreeMap<String, BTreeMap<String, usize>>) -> BTreeMap<Strin
 }
 
 #[test]
-fn under_dedupe_a_rule_reaches_each_agent_once_through_its_own_files() {
+fn under_dedupe_every_rule_reaches_each_agent_once() {
     let repo = build_all("dedupe");
-    let catalog = Catalog::builtin();
-    let files = written(&repo);
     let reach = reach(&repo);
     // Every agent that reads another target's files gets some rule.
-    for agent in ["cursor", "windsurf", "kiro", "copilot", "codex", "augment"] {
+    for agent in [
+        "cursor", "windsurf", "kiro", "copilot", "codex", "augment", "claude",
+    ] {
         assert!(
             reach.get(agent).is_some_and(|c| !c.is_empty()),
             "{agent} gets no rule: {:?}",
             reach.get(agent)
         );
     }
-    // What is left repeated comes only from two other targets' files that both carry it
-    // (Copilot in VS Code and Augment read both CLAUDE.md and AGENTS.md); no agent's own file
-    // repeats a rule it already gets.
-    let loads = loads(&catalog, &files);
-    for (agent, example) in repeated(&reach) {
-        let own: Vec<String> = loads[&agent]
+    // Copilot in VS Code and Augment read both CLAUDE.md and AGENTS.md, and Claude Code reads
+    // AGENTS.md through CLAUDE.md's import: none of them, nor any other agent, gets a rule twice.
+    let repeated = repeated(&reach);
+    assert!(repeated.is_empty(), "{repeated:#?}");
+}
+
+#[test]
+fn claude_md_imports_agents_md_and_claude_still_gets_every_rule() {
+    let dedupe = build_all("dedupe");
+    let duplicate = build_all("duplicate");
+    let claude_md = dedupe.read("CLAUDE.md");
+    assert!(claude_md.lines().any(|l| l == "@AGENTS.md"), "{claude_md}");
+    // Without the import CLAUDE.md carries every rule itself and imports nothing.
+    assert!(!duplicate.read("CLAUDE.md").contains("@AGENTS.md"));
+    // Claude's own view (CLAUDE.md, the AGENTS.md it imports and .claude/rules) holds the same
+    // rules as CLAUDE.md and .claude/rules do on their own under `duplicate`.
+    let with_import: Vec<String> = reach(&dedupe)["claude"].keys().cloned().collect();
+    let on_its_own: Vec<String> = reach(&duplicate)["claude"].keys().cloned().collect();
+    assert!(!on_its_own.is_empty());
+    assert_eq!(with_import, on_its_own);
+    // The import carries rules CLAUDE.md leaves out.
+    let agents_md = dedupe.read("AGENTS.md");
+    assert!(
+        on_its_own
             .iter()
-            .filter(|path| files.iter().any(|(p, w)| p == *path && w == &agent))
-            .map(|path| repo.read(path))
-            .collect();
-        let text = example.split_once("x ").unwrap().1;
-        assert!(
-            own.iter().all(|body| !body.contains(text)),
-            "{agent}'s own files repeat: {example}"
-        );
-        let writers: Vec<&str> = loads[&agent]
-            .iter()
-            .filter_map(|path| files.iter().find(|(p, _)| p == path))
-            .map(|(_, w)| w.as_str())
-            .filter(|w| *w != agent)
-            .collect();
-        assert!(
-            writers.contains(&"claude") && writers.contains(&"agents"),
-            "{agent}: {example} from {writers:?}"
-        );
+            .any(|rule| agents_md.contains(rule.as_str()) && !claude_md.contains(rule.as_str()))
+    );
+    for repo in [&dedupe, &duplicate] {
+        for command in ["check", "scan"] {
+            let run = repo.run(&[command]);
+            assert_eq!(run.code, 0, "{}", run.render());
+        }
     }
 }
 

@@ -483,14 +483,25 @@ fn the_default_pack_compiles_for_every_target_and_tier_within_budget() {
                 .find(|f| f.path == path)
                 .unwrap_or_else(|| panic!("{path} missing"))
         };
-        // Claude Code advises under 200 lines: scoped policies go to .claude/rules/.
-        let claude_lines = file("CLAUDE.md").contents.lines().count();
+        // With AGENTS.md built too, CLAUDE.md imports it rather than repeating its rules.
+        assert!(
+            file("CLAUDE.md")
+                .contents
+                .lines()
+                .any(|l| l == "@AGENTS.md"),
+            "{tier:?} CLAUDE.md does not import AGENTS.md"
+        );
+        // On its own, Claude Code's CLAUDE.md holds every unscoped rule and stays under the 200
+        // lines its docs advise: scoped policies go to .claude/rules/.
+        let alone = build_default(tier, &["claude".to_owned()]);
+        let claude_md = alone.plan.files.iter().find(|f| f.path == "CLAUDE.md");
+        let claude_lines = claude_md.unwrap().contents.lines().count();
         assert!(
             claude_lines < 200,
             "{tier:?} CLAUDE.md has {claude_lines} lines"
         );
         assert!(
-            build
+            alone
                 .plan
                 .files
                 .iter()

@@ -119,7 +119,9 @@ fn a_managed_block_after_a_byte_order_mark_is_filled() {
     let text = repo.read("CLAUDE.md");
     assert!(text.starts_with(around.0), "{text:?}");
     assert!(text.ends_with(around.1), "{text:?}");
-    assert!(text.contains("keep functions short"));
+    // With AGENTS.md selected too, CLAUDE.md imports it rather than repeating its rules.
+    assert!(text.contains("\n@AGENTS.md"), "{text:?}");
+    assert!(repo.read("AGENTS.md").contains("keep functions short"));
     assert_eq!(repo.run(&["check"]).code, 0);
 }
 
@@ -147,8 +149,8 @@ fn a_read_only_generated_file_is_replaced_only_when_forced() {
     use std::os::unix::fs::PermissionsExt as _;
     let repo = Repo::with_policy();
     assert_eq!(repo.run(&["build"]).code, 0);
-    let claude = repo.path().join("CLAUDE.md");
-    std::fs::set_permissions(&claude, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let agents = repo.path().join("AGENTS.md");
+    std::fs::set_permissions(&agents, std::fs::Permissions::from_mode(0o444)).unwrap();
     repo.write(
         ".rulesmith/policies/style.yaml",
         &crate::common::POLICY.replace("keep functions short", "keep functions tiny"),
@@ -159,8 +161,8 @@ fn a_read_only_generated_file_is_replaced_only_when_forced() {
     assert!(run.stderr.contains("read-only"), "{}", run.stderr);
     assert_eq!(repo.tree(), before, "no file is written");
     assert_eq!(repo.run(&["build", "--force"]).code, 0);
-    assert!(repo.read("CLAUDE.md").contains("keep functions tiny"));
-    let mode = std::fs::metadata(&claude).unwrap().permissions().mode();
+    assert!(repo.read("AGENTS.md").contains("keep functions tiny"));
+    let mode = std::fs::metadata(&agents).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o444);
 }
 

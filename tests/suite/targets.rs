@@ -512,3 +512,34 @@ fn augment_scoped_groups_are_agent_requested() {
     let unscoped = repo.read(".augment/rules/agent-permissions.md");
     assert!(unscoped.contains("type: always_apply"), "{unscoped}");
 }
+
+#[test]
+fn a_custom_target_can_import_another_targets_file_instead_of_repeating_it() {
+    let repo = Repo::with_policy();
+    repo.write("rulesmith.yaml", &manifest("[agents, notes]"));
+    let spec = "id: notes\nname: Notes\ndocs: [https://example.com/notes]\noutputs:\n  - path: NOTES.md\n    template: out.hbs\n    comment: html\nreads:\n  - path: AGENTS.md\n    kind: instructions\n    from: agents\n    import: \"@AGENTS.md\"\n    source: https://example.com/notes\n";
+    repo.write(".rulesmith/targets/notes/target.yaml", spec);
+    repo.write(
+        ".rulesmith/targets/notes/out.hbs",
+        "{{#each imports}}\n{{this}}\n{{/each}}\n{{> rules}}\n",
+    );
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let notes = repo.read("NOTES.md");
+    assert!(notes.lines().any(|l| l == "@AGENTS.md"), "{notes}");
+    assert!(!notes.contains("keep functions short"), "{notes}");
+    assert!(repo.read("AGENTS.md").contains("keep functions short"));
+    // An import names the target whose file it loads.
+    repo.write(
+        ".rulesmith/targets/notes/target.yaml",
+        &spec.replace("    from: agents\n", ""),
+    );
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr
+            .contains("`reads` entry `AGENTS.md` has an `import` line but no `from` target"),
+        "{}",
+        run.render()
+    );
+}

@@ -73,6 +73,8 @@ struct SharedRead<'a> {
     from: &'a str,
     source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    import: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
 }
 
@@ -120,6 +122,7 @@ pub(super) fn targets(catalog: &Catalog) -> String {
                             path: &r.path,
                             from: r.from.as_deref()?,
                             source: r.source.as_deref().unwrap_or_default(),
+                            import: r.import.as_deref(),
                             note: r.note.as_deref(),
                         })
                     })
