@@ -84,6 +84,10 @@ pub struct Rule {
     /// Write must-not rules as the action to avoid, never as a double negative.
     #[schemars(length(min = 1, max = 1000))]
     pub text: String,
+    /// Render the text as written, without the level's keyword before it: for rules imported
+    /// from hand-written files (`rulesmith import`), whose wording states its own force.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verbatim: bool,
     /// Why the rule exists, in one short sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,

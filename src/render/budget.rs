@@ -217,7 +217,11 @@ fn group_size(group: &Group, unit: Unit) -> u64 {
         text.push_str(&format!("{description}\n"));
     }
     for rule in &group.rules {
-        text.push_str(&format!("- **{}** {}", rule.keyword, rule.text));
+        if rule.verbatim {
+            text.push_str(&format!("- {}", rule.text));
+        } else {
+            text.push_str(&format!("- **{}** {}", rule.keyword, rule.text));
+        }
         if let Some(rationale) = &rule.rationale {
             text.push_str(&format!(" _Why: {rationale}_"));
         }

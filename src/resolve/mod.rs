@@ -180,6 +180,8 @@ pub struct ResolvedRule {
     pub keyword: &'static str,
     /// The instruction.
     pub text: String,
+    /// Whether the text is shown as written, without the keyword.
+    pub verbatim: bool,
     /// Why.
     pub rationale: Option<String>,
     /// CWE, OWASP or URL references.
@@ -404,6 +406,7 @@ fn resolve_rule(policy: &str, rule: &Rule, overrides: &Overrides) -> Option<Reso
         level,
         keyword: level.keyword(),
         text: rule.text.trim().to_owned(),
+        verbatim: rule.verbatim,
         rationale: rule.rationale.as_ref().map(|r| r.trim().to_owned()),
         references: rule.references.clone(),
         scope: rule.scope.clone(),
@@ -441,6 +444,7 @@ mod tests {
             id: id.into(),
             level: Level::MustNot,
             text: "do a thing".into(),
+            verbatim: false,
             rationale: None,
             references: vec![],
             scope: Scope::default(),

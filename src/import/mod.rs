@@ -1,0 +1,506 @@
+//! `rulesmith import`: hand-written agent files turned into typed policies.
+//!
+//! Every file goes through the scanner first: a file with findings is withheld, reported and
+//! never imported. The rest are split into one policy per file or top-level section and one
+//! rule per list item or sentence that states a level ([`markdown`]); the level is inferred
+//! from the wording ([`level`]) and the text is kept as written, so the rebuilt files say what
+//! the originals said. Scope comes from the file's frontmatter globs (Cursor `globs`, Claude
+//! `paths`, Copilot `applyTo`, Windsurf `globs`, Kiro `fileMatchPattern`) or its directory.
+//! A rule found in several files is imported once, where it is first met.
+//!
+//! Pure: the files' text goes in, policies and a report per file come out.
+
+pub mod level;
+pub mod markdown;
+
+use std::collections::BTreeSet;
+
+use crate::agents::{FileKind, Registry};
+use crate::diagnostic::finding::Finding;
+use crate::model::policy::{Policy, Rule, Scope};
+use crate::scan::{self, ScanConfig};
+use crate::syntax::{header, yaml};
+use markdown::{Document, Section, one_line};
+
+/// The rules sources of other rules tools, read besides the agents' own files: ruler's
+/// `.ruler/` Markdown, rulesync's `.rulesync/` rules and ai-rulez's YAML.
+pub const TOOL_SOURCES: &[(&str, &str)] = &[
+    ("ruler", ".ruler/**/*.md"),
+    ("rulesync", ".rulesync/**/*.md"),
+    ("ai-rulez", "ai-rulez.{yaml,yml}"),
+    ("ai-rulez", ".ai-rulez/**/*.{yaml,yml,md}"),
+];
+
+/// The longest rule text the policy schema allows.
+const MAX_RULE: usize = 1000;
+/// The longest title the policy schema allows.
+const MAX_TITLE: usize = 120;
+
+/// One file to import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    /// Repository-relative path with `/` separators.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// Where a file to import comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// An agent's rules or instructions file, by the agent's target id.
+    Agent(String),
+    /// Another rules tool's source (`ruler`, `rulesync`, `ai-rulez`).
+    Tool(&'static str),
+}
+
+impl Origin {
+    /// Where a path comes from, if import reads it: agents' rules and instruction files and
+    /// the other tools' sources; skills, commands, settings and ignore files are not rules.
+    pub fn of(path: &str, registry: &Registry) -> Option<Origin> {
+        if let Some((tool, _)) = TOOL_SOURCES.iter().find(|(_, glob)| {
+            crate::agents::read_glob(glob).is_ok_and(|g| g.compile_matcher().is_match(path))
+        }) {
+            return Some(Origin::Tool(tool));
+        }
+        registry
+            .classify(path)
+            .filter(|file| matches!(file.kind, FileKind::Rules | FileKind::Instructions))
+            .map(|file| Origin::Agent(file.agent))
+    }
+
+    /// The origin's name: an agent's target id or a tool's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Origin::Agent(id) => id,
+            Origin::Tool(tool) => tool,
+        }
+    }
+}
+
+/// What became of one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Its rules are in the policies (some perhaps as duplicates of rules imported before).
+    Imported,
+    /// Only `@path` references to other files: nothing of its own to import.
+    References,
+    /// The scanner found hidden or risky content: nothing of it was imported.
+    Withheld,
+    /// rulesmith generated it: it is an output, not a source.
+    Generated,
+    /// It has no instruction rulesmith could recognise; its text stays where it is.
+    NoRules,
+}
+
+/// The report for one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileReport {
+    /// Repository-relative path.
+    pub path: String,
+    /// The agent or tool it belongs to.
+    pub origin: Origin,
+    /// What became of it.
+    pub status: Status,
+    /// The policies made from it.
+    pub policies: Vec<String>,
+    /// Rules imported from it.
+    pub rules: usize,
+    /// Rules left out because an earlier file had the same text.
+    pub duplicates: usize,
+}
+
+impl FileReport {
+    /// Whether the file may be replaced by generated files: everything it says is in the
+    /// policies.
+    pub fn replaceable(&self) -> bool {
+        matches!(self.status, Status::Imported | Status::References)
+    }
+}
+
+/// What an import found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Imported {
+    /// The policies, in the order of the files and sections they come from.
+    pub policies: Vec<Policy>,
+    /// Each file, in the order given.
+    pub files: Vec<FileReport>,
+    /// The scanner's findings in withheld files.
+    pub findings: Vec<Finding>,
+}
+
+/// Imports `inputs`, giving policies ids not in `taken` (the ids of existing policies).
+pub fn import(
+    inputs: &[(Input, Origin)],
+    taken: &BTreeSet<String>,
+    registry: &Registry,
+    config: &ScanConfig,
+) -> Imported {
+    let mut out = Imported::default();
+    let mut ids = taken.clone();
+    let mut seen_rules = BTreeSet::new();
+    let mut seen_blocks = BTreeSet::new();
+    for (input, origin) in inputs {
+        let mut report = FileReport {
+            path: input.path.clone(),
+            origin: origin.clone(),
+            status: Status::Imported,
+            policies: Vec::new(),
+            rules: 0,
+            duplicates: 0,
+        };
+        if header::find(&input.text).is_some() {
+            report.status = Status::Generated;
+            out.files.push(report);
+            continue;
+        }
+        let findings = withheld(input, registry, config);
+        if !findings.is_empty() {
+            report.status = Status::Withheld;
+            out.findings.extend(findings);
+            out.files.push(report);
+            continue;
+        }
+        let (front, body) = split_frontmatter(&input.text);
+        let document = match origin {
+            Origin::Tool("ai-rulez") if !input.path.ends_with(".md") => ai_rulez(body),
+            _ => markdown::parse(body),
+        };
+        let scope = scope(&input.path, front);
+        let mut sections = document.sections;
+        for section in &mut sections {
+            let before = section.rules.len();
+            section
+                .rules
+                .retain(|rule| seen_rules.insert(one_line(rule).to_lowercase()));
+            report.duplicates += before - section.rules.len();
+            section
+                .blocks
+                .retain(|block| seen_blocks.insert(block.clone()));
+        }
+        let total: usize = sections.iter().map(|s| s.rules.len()).sum();
+        let text_left = sections.iter().any(|s| !s.blocks.is_empty());
+        if total == 0 {
+            report.status = match (text_left, report.duplicates, document.references) {
+                (false, _, _) if report.duplicates > 0 => Status::Imported,
+                (false, _, refs) if refs > 0 => Status::References,
+                _ => Status::NoRules,
+            };
+            out.files.push(report);
+            continue;
+        }
+        for policy in policies_of(&input.path, fold(sections), &scope, &mut ids) {
+            report.rules += policy.rules.len();
+            report.policies.push(policy.id.clone());
+            out.policies.push(policy);
+        }
+        out.files.push(report);
+    }
+    out
+}
+
+/// The scanner's findings in a file, and any hidden text, hidden Unicode or secret that
+/// policy validation would reject: any of them withholds the whole file.
+fn withheld(input: &Input, registry: &Registry, config: &ScanConfig) -> Vec<Finding> {
+    let file = registry.classify(&input.path);
+    let mut findings: Vec<Finding> =
+        scan::scan_text(&input.path, file.as_ref(), &input.text, config)
+            .into_iter()
+            .filter(|f| f.severity >= config.min_severity)
+            .collect();
+    if findings.is_empty() {
+        findings = scan::policy_text_problems(&input.text)
+            .into_iter()
+            .map(|problem| Finding {
+                code: problem.code.into(),
+                severity: config.severity(problem.code),
+                path: input.path.clone(),
+                line: problem.position.line,
+                column: problem.position.column,
+                message: problem.message,
+                fix: problem.code.fix().to_owned(),
+                excerpt: None,
+                diff: None,
+            })
+            .collect();
+    }
+    findings
+}
+
+/// Sections without rules joined to the section before them (the first to the one after),
+/// heading included, so their text is kept.
+fn fold(sections: Vec<Section>) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for mut section in sections {
+        if section.rules.is_empty() {
+            let text = section.heading.take().into_iter().chain(section.blocks);
+            match out.last_mut() {
+                Some(last) => last.blocks.extend(text),
+                None => pending.extend(text),
+            }
+            continue;
+        }
+        if !pending.is_empty() {
+            pending.append(&mut section.blocks);
+            section.blocks = std::mem::take(&mut pending);
+        }
+        out.push(section);
+    }
+    out
+}
+
+/// One policy per section of the file at `path`.
+fn policies_of(
+    path: &str,
+    sections: Vec<Section>,
+    scope: &Scope,
+    ids: &mut BTreeSet<String>,
+) -> Vec<Policy> {
+    let file_id = slug(&path_stem(path), 40);
+    let single = sections.len() == 1;
+    sections
+        .into_iter()
+        .map(|section| {
+            let base = match (&section.title, single) {
+                (Some(title), false) => {
+                    let words = slug(title, 63 - file_id.len());
+                    if words.is_empty() {
+                        file_id.clone()
+                    } else {
+                        format!("{file_id}-{words}")
+                    }
+                }
+                _ => file_id.clone(),
+            };
+            let id = unique(&base, ids);
+            let title = section
+                .title
+                .clone()
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| format!("Rules from {path}"));
+            let mut rule_ids = BTreeSet::new();
+            let mut blocks = section.blocks;
+            let mut rules = Vec::new();
+            for text in section.rules {
+                if text.len() > MAX_RULE {
+                    blocks.push(text);
+                    continue;
+                }
+                let base = match slug(&text, 48) {
+                    s if s.is_empty() => "rule".to_owned(),
+                    s => s,
+                };
+                rules.push(Rule {
+                    id: unique(&base, &mut rule_ids),
+                    level: level::infer(&text),
+                    text,
+                    verbatim: true,
+                    rationale: None,
+                    references: Vec::new(),
+                    scope: Scope::default(),
+                    tiers: Vec::new(),
+                    reviewed: None,
+                    example: None,
+                });
+            }
+            Policy {
+                id,
+                title: truncate(&title, MAX_TITLE),
+                description: (!blocks.is_empty()).then(|| blocks.join("\n\n")),
+                scope: scope.clone(),
+                tiers: Vec::new(),
+                references: Vec::new(),
+                rules,
+                permissions: Default::default(),
+            }
+        })
+        .filter(|policy| !policy.rules.is_empty())
+        .collect()
+}
+
+/// The path without its extensions and agent folder words, as words for an id:
+/// `.cursor/rules/webapp.mdc` → `cursor webapp`, `apps/web/CLAUDE.md` → `apps web claude`.
+fn path_stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.trim_start_matches('.');
+    let stem = stem.split('.').next().unwrap_or(stem);
+    let dirs = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let words: Vec<&str> = dirs
+        .split('/')
+        .filter(|d| !d.is_empty() && !matches!(*d, "rules" | "instructions" | "steering"))
+        .chain([stem])
+        .collect();
+    words.join(" ")
+}
+
+/// `base`, or `base-2`, `base-3`, … : the first not in `taken`, which then holds it.
+fn unique(base: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut id = base.to_owned();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+/// Lowercase ASCII words of `text` joined by hyphens, at most `max` characters, cut at a word.
+fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_ascii_lowercase();
+        let extra = word.len() + usize::from(!out.is_empty());
+        if out.len() + extra > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max - 1).collect();
+    format!("{}…", kept.trim_end())
+}
+
+/// A Markdown file's frontmatter (between `---` lines at its start) and its body.
+fn split_frontmatter(text: &str) -> (&str, &str) {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return ("", text);
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return (&rest[..offset], &rest[offset + line.len()..]);
+        }
+        offset += line.len();
+    }
+    ("", text)
+}
+
+/// The globs a frontmatter names, read as each agent writes them: `key: a,b` on one line
+/// (Cursor reads the line verbatim, not as YAML) or a YAML list under the key.
+fn frontmatter_globs(front: &str) -> Option<Vec<String>> {
+    const KEYS: &[&str] = &["globs", "paths", "applyTo", "fileMatchPattern"];
+    let mut lines = front.lines().peekable();
+    let mut always = false;
+    let mut found: Option<Vec<String>> = None;
+    while let Some(line) = lines.next() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim();
+        if key == "alwaysApply" && value.trim() == "true" {
+            always = true;
+        }
+        if !KEYS.contains(&key) {
+            continue;
+        }
+        let mut globs: Vec<String> = value
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .split(',')
+            .map(unquote)
+            .filter(|g| !g.is_empty())
+            .collect();
+        while let Some(item) = lines.peek().and_then(|l| l.trim().strip_prefix("- ")) {
+            globs.push(unquote(item));
+            lines.next();
+        }
+        if !globs.is_empty() {
+            found.get_or_insert_with(Vec::new).extend(globs);
+        }
+    }
+    found.filter(|_| !always)
+}
+
+fn unquote(text: &str) -> String {
+    text.trim().trim_matches(['"', '\'']).trim().to_owned()
+}
+
+/// Where a file's rules apply: its frontmatter globs, else its directory (the part of its
+/// path before the agent's own folder, such as `.cursor/`), else everywhere.
+fn scope(path: &str, front: &str) -> Scope {
+    let segments: Vec<&str> = path.split('/').collect();
+    let end = segments[..segments.len() - 1]
+        .iter()
+        .position(|s| s.starts_with('.'))
+        .unwrap_or(segments.len() - 1);
+    let dir = segments[..end].join("/");
+    let paths = match frontmatter_globs(front) {
+        Some(globs) => globs
+            .into_iter()
+            .filter(|g| globset::Glob::new(g).is_ok() && !g.starts_with('/') && !g.contains(".."))
+            .map(|g| match dir.as_str() {
+                "" => g,
+                dir => format!("{dir}/{}", g.trim_start_matches("./")),
+            })
+            .collect(),
+        None if dir.is_empty() => Vec::new(),
+        None => vec![format!("{dir}/**")],
+    };
+    Scope {
+        paths,
+        languages: Vec::new(),
+    }
+}
+
+/// ai-rulez's YAML: each entry of `rules` and `sections` is a section, its `content` Markdown.
+fn ai_rulez(text: &str) -> Document {
+    let mut document = Document::default();
+    let Ok(node) = yaml::parse(text) else {
+        return document;
+    };
+    let value = node.to_json();
+    for list in ["sections", "rules"] {
+        for entry in value[list].as_array().into_iter().flatten() {
+            let title = entry["name"].as_str().or(entry["title"].as_str());
+            let Some(content) = entry["content"].as_str() else {
+                continue;
+            };
+            let parsed = markdown::parse(content);
+            document.references += parsed.references;
+            let mut section = Section {
+                title: title.map(one_line),
+                ..Section::default()
+            };
+            for part in parsed.sections {
+                section
+                    .blocks
+                    .extend(part.heading.into_iter().chain(part.blocks));
+                section.rules.extend(part.rules);
+            }
+            document.sections.push(section);
+        }
+    }
+    document
+}
+
+/// The policy file for `policy`, imported from `source`: a comment naming the source, then
+/// the policy as YAML.
+pub fn policy_file(policy: &Policy, source: &str) -> String {
+    let yaml = serde_saphyr::to_string(policy).expect("policies serialize");
+    format!(
+        "# Imported by `rulesmith import` from {}; edit freely.\n{yaml}",
+        source.replace(['\n', '\r'], " ")
+    )
+}
+
+#[cfg(test)]
+mod tests;
