@@ -198,6 +198,57 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
     Ok(())
 }
 
+/// Writes the policy files of `rulesmith import` (`(path, text)`, new files only) and removes
+/// the agent files they replace (`(path, text read)`). All or nothing: if anything fails, the
+/// files created are removed and the removed files get their text back.
+pub fn import(
+    root: &Path,
+    created: &[(String, String)],
+    removed: &[(String, String)],
+) -> Result<(), Vec<Diagnostic>> {
+    let mut undo = Undo::default();
+    let result = import_all(root, created, removed, &mut undo);
+    if result.is_err() {
+        undo.rollback();
+    }
+    result.map_err(|problem| vec![problem])
+}
+
+fn import_all(
+    root: &Path,
+    created: &[(String, String)],
+    removed: &[(String, String)],
+    undo: &mut Undo,
+) -> Result<(), Diagnostic> {
+    let failed = |path: &str, err: std::io::Error| {
+        Diagnostic::error(
+            InputCode::WriteFailed,
+            format!("cannot write {path}: {err}"),
+        )
+        .hint("nothing was changed: the files written so far were taken back")
+    };
+    for (relative, contents) in created {
+        if let Some(link) = crate::load::tree::symlink_in_path(root, relative) {
+            return Err(through_symlink(relative, &link));
+        }
+        let path = root.join(relative);
+        if let Some(dir) = path.parent() {
+            create_dirs(dir, &mut undo.dirs).map_err(|err| failed(relative, err))?;
+        }
+        write_new(&path, contents.as_bytes()).map_err(|err| failed(relative, err))?;
+        undo.files.push(path);
+    }
+    for (relative, original) in removed {
+        if let Some(link) = crate::load::tree::symlink_in_path(root, relative) {
+            return Err(through_symlink(relative, &link));
+        }
+        let path = root.join(relative);
+        std::fs::remove_file(&path).map_err(|err| failed(relative, err))?;
+        undo.replaced.push((path, original.clone()));
+    }
+    Ok(())
+}
+
 /// What a failed scaffold takes back.
 #[derive(Default)]
 struct Undo {

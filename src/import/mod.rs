@@ -108,6 +108,8 @@ pub struct FileReport {
     pub rules: usize,
     /// Rules left out because an earlier file had the same text.
     pub duplicates: usize,
+    /// Hidden-content findings in pieces left out of the import.
+    pub left_out: usize,
 }
 
 impl FileReport {
@@ -125,7 +127,7 @@ pub struct Imported {
     pub policies: Vec<Policy>,
     /// Each file, in the order given.
     pub files: Vec<FileReport>,
-    /// The scanner's findings in withheld files.
+    /// The scanner's findings in withheld files and in pieces of text left out.
     pub findings: Vec<Finding>,
 }
 
@@ -148,6 +150,7 @@ pub fn import(
             policies: Vec::new(),
             rules: 0,
             duplicates: 0,
+            left_out: 0,
         };
         if header::find(&input.text).is_some() {
             report.status = Status::Generated;
@@ -168,6 +171,16 @@ pub fn import(
         };
         let scope = scope(&input.path, front);
         let mut sections = document.sections;
+        let before = out.findings.len();
+        for section in &mut sections {
+            section
+                .rules
+                .retain(|rule| clean(rule, input, config, &mut out.findings));
+            section
+                .blocks
+                .retain(|block| clean(block, input, config, &mut out.findings));
+        }
+        report.left_out = out.findings.len() - before;
         for section in &mut sections {
             let before = section.rules.len();
             section
@@ -199,32 +212,40 @@ pub fn import(
     out
 }
 
-/// The scanner's findings in a file, and any hidden text, hidden Unicode or secret that
-/// policy validation would reject: any of them withholds the whole file.
+/// The scanner's findings in a file at or above the configured severity: any withholds the
+/// whole file.
 fn withheld(input: &Input, registry: &Registry, config: &ScanConfig) -> Vec<Finding> {
     let file = registry.classify(&input.path);
-    let mut findings: Vec<Finding> =
-        scan::scan_text(&input.path, file.as_ref(), &input.text, config)
-            .into_iter()
-            .filter(|f| f.severity >= config.min_severity)
-            .collect();
-    if findings.is_empty() {
-        findings = scan::policy_text_problems(&input.text)
-            .into_iter()
-            .map(|problem| Finding {
-                code: problem.code.into(),
-                severity: config.severity(problem.code),
-                path: input.path.clone(),
-                line: problem.position.line,
-                column: problem.position.column,
-                message: problem.message,
-                fix: problem.code.fix().to_owned(),
-                excerpt: None,
-                diff: None,
-            })
-            .collect();
+    scan::scan_text(&input.path, file.as_ref(), &input.text, config)
+        .into_iter()
+        .filter(|f| f.severity >= config.min_severity)
+        .collect()
+}
+
+/// Whether a piece of imported text is free of what policy validation rejects (hidden text
+/// such as HTML comments, hidden Unicode, secrets); if not, its problems become findings at
+/// their place in the file, and the piece is left out.
+fn clean(piece: &str, input: &Input, config: &ScanConfig, findings: &mut Vec<Finding>) -> bool {
+    let problems = scan::policy_text_problems(piece);
+    if problems.is_empty() {
+        return true;
     }
-    findings
+    let probe: String = piece.chars().take(40).collect();
+    let first_line = input.text.find(&probe).map_or(0, |at| {
+        u32::try_from(input.text[..at].matches('\n').count()).unwrap_or(u32::MAX)
+    });
+    findings.extend(problems.into_iter().map(|problem| Finding {
+        code: problem.code.into(),
+        severity: config.severity(problem.code),
+        path: input.path.clone(),
+        line: first_line.saturating_add(problem.position.line),
+        column: problem.position.column,
+        message: format!("{}; left out of the import", problem.message),
+        fix: problem.code.fix().to_owned(),
+        excerpt: None,
+        diff: None,
+    }));
+    false
 }
 
 /// Sections without rules joined to the section before them (the first to the one after),

@@ -1,0 +1,164 @@
+//! `rulesmith import`: hand-written agent files and other rules tools' sources turned into
+//! policies under the manifest's policy directory.
+//!
+//! By default the agent files are kept, and the summary says how to let rulesmith generate
+//! them. With `--replace` the files whose every rule was imported are removed and a build
+//! writes the generated files in their place.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::cli::{BuildArgs, ImportArgs};
+use crate::commands::{ExitStatus, Need, Workspace, build};
+use crate::diagnostic::Diagnostic;
+use crate::import::{self, Imported, Status};
+use crate::load;
+use crate::report::Reporter;
+use crate::report::findings::{FindingsView, Format, Verbosity};
+use crate::write;
+
+/// Runs `rulesmith import`.
+pub(super) fn run(
+    workspace: &Workspace,
+    args: &ImportArgs,
+    cwd: &Path,
+    reporter: &mut Reporter,
+) -> Result<ExitStatus, Vec<Diagnostic>> {
+    let root = &workspace.root;
+    let within: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| load::display_path(root, &cwd.join(p)))
+        .collect();
+    let (inputs, problems) = load::import_files(root, &within, &workspace.agents);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let sources = workspace.sources()?;
+    let taken: BTreeSet<String> = sources
+        .policies
+        .iter()
+        .map(|p| p.policy.id.clone())
+        .collect();
+    let imported = import::import(&inputs, &taken, &workspace.agents, &workspace.scan);
+    let dir = &workspace.manifest().parsed.value.policies.dir;
+    let files: Vec<(String, String)> = imported
+        .policies
+        .iter()
+        .map(|policy| {
+            let source = imported
+                .files
+                .iter()
+                .find(|f| f.policies.contains(&policy.id))
+                .map_or("", |f| f.path.as_str());
+            (
+                format!("{}/{}.yaml", dir.trim_end_matches('/'), policy.id),
+                import::policy_file(policy, source),
+            )
+        })
+        .collect();
+    if !imported.findings.is_empty() {
+        let view = FindingsView {
+            command: "import",
+            findings: &imported.findings,
+            diagnostics: &[],
+            files_checked: inputs.len(),
+        };
+        reporter.findings(Format::Human, &view, Verbosity::Normal);
+    }
+    let removed: Vec<(String, String)> = if args.replace {
+        imported
+            .files
+            .iter()
+            .filter(|f| f.replaceable())
+            .filter_map(|f| {
+                let (input, _) = inputs.iter().find(|(i, _)| i.path == f.path)?;
+                Some((f.path.clone(), input.text.clone()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if args.dry_run {
+        for (path, text) in &files {
+            reporter.data(&format!("# {path}\n{text}\n"));
+        }
+    } else {
+        write::import(root, &files, &[])?;
+    }
+    let removed: Vec<&str> = removed.iter().map(|(p, _)| p.as_str()).collect();
+    let shown: &[&str] = if args.dry_run { &removed } else { &[] };
+    reporter.import_summary(&imported, shown, args.dry_run);
+    let selected =
+        crate::compile::selected_targets(&workspace.manifest().parsed.value, &workspace.catalog);
+    let mut missing: Vec<&str> = imported
+        .files
+        .iter()
+        .filter_map(|f| match &f.origin {
+            import::Origin::Agent(id) if f.status == Status::Imported => Some(id.as_str()),
+            _ => None,
+        })
+        .filter(|id| !selected.iter().any(|t| t == id))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let mut notes = Vec::new();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "note: add {} to `targets:` in rulesmith.yaml so rulesmith generates their files",
+            missing.join(", ")
+        ));
+    }
+    let status = if imported.findings.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    };
+    if args.dry_run || imported.policies.is_empty() {
+        notes.iter().for_each(|n| reporter.note(n));
+        return Ok(status);
+    }
+    if args.replace {
+        notes.iter().for_each(|n| reporter.note(n));
+        let manifest = root.join(&workspace.manifest().source.name);
+        let workspace = Workspace::load(Some(&manifest), cwd, Need::Project)?;
+        // The agent files go only once the policies build: a failing build keeps them.
+        if let Err(problems) = workspace.reconcile() {
+            reporter.diagnostics(&problems, false);
+            reporter.note(
+                "the policies were written, but they do not build: the agent files were kept; fix the errors above (trim the imported policies), then run `rulesmith import --replace` again or delete the files and run `rulesmith build`",
+            );
+            return Ok(ExitStatus::Error);
+        }
+        let removed: Vec<(String, String)> = removed
+            .iter()
+            .filter_map(|path| {
+                let (input, _) = inputs.iter().find(|(i, _)| i.path == *path)?;
+                Some((input.path.clone(), input.text.clone()))
+            })
+            .collect();
+        write::import(root, &[], &removed)?;
+        for (path, _) in &removed {
+            reporter.note(&format!("removed {path} (its rules are in the policies)"));
+        }
+        let build_args = BuildArgs {
+            dry_run: false,
+            force: false,
+            check: false,
+            quiet: false,
+        };
+        build::run(&workspace, &build_args, reporter)?;
+        return Ok(status);
+    }
+    notes.push(kept_note(&imported));
+    notes.iter().for_each(|n| reporter.note(n));
+    Ok(status)
+}
+
+/// What to do with the agent files that were kept.
+fn kept_note(imported: &Imported) -> String {
+    let kept = imported.files.iter().filter(|f| f.replaceable()).count();
+    format!(
+        "next: review the policies, then run `rulesmith import --replace` to let rulesmith generate the {kept} imported agent file(s), or delete them and run `rulesmith build`"
+    )
+}
