@@ -114,7 +114,9 @@ pub(super) fn run(
     } else {
         ExitStatus::Failure
     };
-    if args.dry_run || imported.policies.is_empty() {
+    // `--replace` builds even when nothing was imported: the settings files the agent files
+    // sat beside still become what rulesmith generates.
+    if args.dry_run || (imported.policies.is_empty() && !args.replace) {
         notes.iter().for_each(|n| reporter.note(n));
         return Ok(status);
     }

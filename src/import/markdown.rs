@@ -23,7 +23,7 @@ pub struct Section {
     pub heading: Option<String>,
     /// Blocks that are not instructions, as written.
     pub blocks: Vec<String>,
-    /// The instructions, each on one line.
+    /// The instructions: list items with their line breaks, sentences on one line.
     pub rules: Vec<String>,
 }
 
@@ -196,6 +196,8 @@ fn list(text: &str, events: &[(Event<'_>, Range<usize>)], section: &mut Section)
                         Tag::List(_) => {
                             item.1.end = item.1.end.min(range.start);
                         }
+                        // Emphasis, links and images in a tight item are its text.
+                        tag if is_inline(tag) => {}
                         _ => {
                             item.3 = true;
                             item.1.end = item.1.end.min(range.start);
@@ -230,11 +232,19 @@ fn list(text: &str, events: &[(Event<'_>, Range<usize>)], section: &mut Section)
             skip_until = whole.end;
             continue;
         }
-        let own = one_line(&marker().replace(&text[own], ""));
+        let own = lines(&marker().replace(&text[own], ""));
         if !own.is_empty() {
             section.rules.push(own);
         }
     }
+}
+
+/// Whether a tag is inline markup, part of the text it sits in.
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
 }
 
 /// A list item's marker and task box.
@@ -243,6 +253,17 @@ fn marker() -> &'static Regex {
     MARKER.get_or_init(|| {
         Regex::new(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?[ \t]*").expect("marker compiles")
     })
+}
+
+/// `text`'s lines without their indentation, blank ones dropped: a list item's text keeps
+/// its line breaks, so the rebuilt file reads line by line as the original did.
+fn lines(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
 }
 
 /// `text` on one line, runs of whitespace collapsed.

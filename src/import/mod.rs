@@ -89,8 +89,8 @@ pub enum Status {
     Withheld,
     /// rulesmith generated it: it is an output, not a source.
     Generated,
-    /// It has no instruction rulesmith could recognise; its text stays where it is.
-    NoRules,
+    /// It holds no text at all.
+    Empty,
 }
 
 /// The report for one file.
@@ -116,7 +116,10 @@ impl FileReport {
     /// Whether the file may be replaced by generated files: everything it says is in the
     /// policies.
     pub fn replaceable(&self) -> bool {
-        matches!(self.status, Status::Imported | Status::References)
+        matches!(
+            self.status,
+            Status::Imported | Status::References | Status::Empty
+        )
     }
 }
 
@@ -193,11 +196,11 @@ pub fn import(
         }
         let total: usize = sections.iter().map(|s| s.rules.len()).sum();
         let text_left = sections.iter().any(|s| !s.blocks.is_empty());
-        if total == 0 {
+        if total == 0 && !text_left {
             report.status = match (text_left, report.duplicates, document.references) {
                 (false, _, _) if report.duplicates > 0 => Status::Imported,
                 (false, _, refs) if refs > 0 => Status::References,
-                _ => Status::NoRules,
+                _ => Status::Empty,
             };
             out.files.push(report);
             continue;
@@ -249,8 +252,10 @@ fn clean(piece: &str, input: &Input, config: &ScanConfig, findings: &mut Vec<Fin
 }
 
 /// Sections without rules joined to the section before them (the first to the one after),
-/// heading included, so their text is kept.
+/// heading included, so their text is kept; a file without any rule is one section of text,
+/// titled as the file is.
 fn fold(sections: Vec<Section>) -> Vec<Section> {
+    let title = sections.first().and_then(|s| s.title.clone());
     let mut out: Vec<Section> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     for mut section in sections {
@@ -267,6 +272,13 @@ fn fold(sections: Vec<Section>) -> Vec<Section> {
             section.blocks = std::mem::take(&mut pending);
         }
         out.push(section);
+    }
+    if out.is_empty() && !pending.is_empty() {
+        out.push(Section {
+            title,
+            blocks: pending,
+            ..Section::default()
+        });
     }
     out
 }
@@ -336,7 +348,7 @@ fn policies_of(
                 permissions: Default::default(),
             }
         })
-        .filter(|policy| !policy.rules.is_empty())
+        .filter(|policy| !policy.rules.is_empty() || policy.description.is_some())
         .collect()
 }
 

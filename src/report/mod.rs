@@ -132,7 +132,7 @@ impl Reporter {
                 Status::References => "references",
                 Status::Withheld => "withheld",
                 Status::Generated => "generated",
-                Status::NoRules => "no rules",
+                Status::Empty => "empty",
             };
             let detail = match file.status {
                 Status::Imported => {
@@ -159,9 +159,7 @@ impl Reporter {
                         .to_owned()
                 }
                 Status::Generated => ": written by rulesmith; not a source".to_owned(),
-                Status::NoRules => {
-                    ": no list item or instruction found; the file is kept".to_owned()
-                }
+                Status::Empty => ": nothing in it".to_owned(),
             };
             let _ = writeln!(
                 self.err,

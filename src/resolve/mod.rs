@@ -249,7 +249,9 @@ pub fn resolve(
                 })
                 .filter_map(|rule| resolve_rule(&policy.id, rule, overrides))
                 .collect();
-            if rules.is_empty() {
+            // A policy written without rules is context (text imported from a hand-written
+            // file); one whose rules all fell away for this tier or these languages is empty.
+            if rules.is_empty() && !policy.rules.is_empty() {
                 return None;
             }
             permissions.add(&policy.permissions);
@@ -338,6 +340,23 @@ fn groups_of(policy: &ResolvedPolicy) -> Vec<Group> {
             rules: vec![rule.clone()],
         };
         groups.push((scope, group));
+    }
+    if groups.is_empty() {
+        let globs = scope::globs(&policy.scope);
+        groups.push((
+            policy.scope.clone(),
+            Group {
+                id: policy.id.clone(),
+                policy: policy.id.clone(),
+                title: policy.title.clone(),
+                description: policy.description.clone(),
+                scoped: !globs.is_empty(),
+                directories: scope::directories(&globs),
+                applies_to: scope::describe(&policy.scope),
+                globs,
+                rules: Vec::new(),
+            },
+        ));
     }
     // The policy's own group leads, whatever rule came first.
     groups.sort_by_key(|(scope, _)| *scope != policy.scope);
