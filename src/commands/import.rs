@@ -66,15 +66,12 @@ pub(super) fn run(
         };
         reporter.findings(Format::Human, &view, Verbosity::Normal);
     }
-    let removed: Vec<(String, String)> = if args.replace {
+    let removed: Vec<String> = if args.replace {
         imported
             .files
             .iter()
             .filter(|f| f.replaceable())
-            .filter_map(|f| {
-                let (input, _) = inputs.iter().find(|(i, _)| i.path == f.path)?;
-                Some((f.path.clone(), input.text.clone()))
-            })
+            .map(|f| f.path.clone())
             .collect()
     } else {
         Vec::new()
@@ -83,11 +80,11 @@ pub(super) fn run(
         for (path, text) in &files {
             reporter.data(&format!("# {path}\n{text}\n"));
         }
-    } else {
-        write::import(root, &files, &[])?;
+    } else if !args.replace {
+        write::import(root, &files, &[], || Ok(()))?;
     }
-    let removed: Vec<&str> = removed.iter().map(|(p, _)| p.as_str()).collect();
-    let shown: &[&str] = if args.dry_run { &removed } else { &[] };
+    let listed: Vec<&str> = removed.iter().map(String::as_str).collect();
+    let shown: &[&str] = if args.dry_run { &listed } else { &[] };
     reporter.import_summary(&imported, shown, args.dry_run);
     let selected =
         crate::compile::selected_targets(&workspace.manifest().parsed.value, &workspace.catalog);
@@ -120,36 +117,32 @@ pub(super) fn run(
         notes.iter().for_each(|n| reporter.note(n));
         return Ok(status);
     }
+    let withheld = imported.files.iter().any(|f| f.status == Status::Withheld);
+    if args.replace && withheld {
+        notes.iter().for_each(|n| reporter.note(n));
+        reporter.note(
+            "nothing was written: --replace needs every file it reads to be clean; remove the content the scanner found (above) and run it again, or import the other files by path",
+        );
+        return Ok(status);
+    }
     if args.replace {
         notes.iter().for_each(|n| reporter.note(n));
         let manifest = root.join(&workspace.manifest().source.name);
-        let workspace = Workspace::load(Some(&manifest), cwd, Need::Project)?;
-        // The agent files go only once the policies build: a failing build keeps them.
-        if let Err(problems) = workspace.reconcile() {
-            reporter.diagnostics(&problems, false);
-            reporter.note(
-                "the policies were written, but they do not build: the agent files were kept; fix the errors above (trim the imported policies), then run `rulesmith import --replace` again or delete the files and run `rulesmith build`",
-            );
-            return Ok(ExitStatus::Error);
-        }
-        let removed: Vec<(String, String)> = removed
-            .iter()
-            .filter_map(|path| {
-                let (input, _) = inputs.iter().find(|(i, _)| i.path == *path)?;
-                Some((input.path.clone(), input.text.clone()))
-            })
-            .collect();
-        write::import(root, &[], &removed)?;
-        for (path, _) in &removed {
-            reporter.note(&format!("removed {path} (its rules are in the policies)"));
-        }
         let build_args = BuildArgs {
             dry_run: false,
             force: false,
             check: false,
             quiet: false,
         };
-        build::run(&workspace, &build_args, reporter)?;
+        // The policies, the removals and the build stand or fall together: if the build
+        // fails, every file is as it was.
+        write::import(root, &files, &removed, || {
+            let workspace = Workspace::load(Some(&manifest), cwd, Need::Project)?;
+            build::run(&workspace, &build_args, reporter)
+        })?;
+        for path in &removed {
+            reporter.note(&format!("removed {path} (its rules are in the policies)"));
+        }
         return Ok(status);
     }
     notes.push(kept_note(&imported));

@@ -143,9 +143,20 @@ pub fn import(
 ) -> Imported {
     let mut out = Imported::default();
     let mut ids = taken.clone();
-    let mut seen_rules = BTreeSet::new();
-    let mut seen_blocks = BTreeSet::new();
-    for (input, origin) in inputs {
+    let mut seen_rules = Seen::default();
+    let mut seen_blocks = Seen::default();
+    // Files that apply everywhere go first, so a rule they share with a scoped file is kept
+    // where it applies most widely; the reports and policies keep the order given.
+    let mut order: Vec<(usize, Scope)> = inputs
+        .iter()
+        .map(|(input, _)| scope(&input.path, split_frontmatter(&input.text).0))
+        .enumerate()
+        .collect();
+    order.sort_by_key(|(index, scope)| (!scope.paths.is_empty(), *index));
+    let mut reports: Vec<(usize, FileReport)> = Vec::new();
+    let mut policies: Vec<(usize, Policy)> = Vec::new();
+    for (index, scope) in order {
+        let (input, origin) = &inputs[index];
         let mut report = FileReport {
             path: input.path.clone(),
             origin: origin.clone(),
@@ -157,22 +168,21 @@ pub fn import(
         };
         if header::find(&input.text).is_some() {
             report.status = Status::Generated;
-            out.files.push(report);
+            reports.push((index, report));
             continue;
         }
         let findings = withheld(input, registry, config);
         if !findings.is_empty() {
             report.status = Status::Withheld;
             out.findings.extend(findings);
-            out.files.push(report);
+            reports.push((index, report));
             continue;
         }
-        let (front, body) = split_frontmatter(&input.text);
+        let (_, body) = split_frontmatter(&input.text);
         let document = match origin {
             Origin::Tool("ai-rulez") if !input.path.ends_with(".md") => ai_rulez(body),
             _ => markdown::parse(body),
         };
-        let scope = scope(&input.path, front);
         let mut sections = document.sections;
         let before = out.findings.len();
         for section in &mut sections {
@@ -188,11 +198,11 @@ pub fn import(
             let before = section.rules.len();
             section
                 .rules
-                .retain(|rule| seen_rules.insert(one_line(rule).to_lowercase()));
+                .retain(|rule| seen_rules.first(&scope, one_line(rule).to_lowercase()));
             report.duplicates += before - section.rules.len();
             section
                 .blocks
-                .retain(|block| seen_blocks.insert(block.clone()));
+                .retain(|block| seen_blocks.first(&scope, block.clone()));
         }
         let total: usize = sections.iter().map(|s| s.rules.len()).sum();
         let text_left = sections.iter().any(|s| !s.blocks.is_empty());
@@ -202,17 +212,36 @@ pub fn import(
                 (false, _, refs) if refs > 0 => Status::References,
                 _ => Status::Empty,
             };
-            out.files.push(report);
+            reports.push((index, report));
             continue;
         }
         for policy in policies_of(&input.path, fold(sections), &scope, &mut ids) {
             report.rules += policy.rules.len();
             report.policies.push(policy.id.clone());
-            out.policies.push(policy);
+            policies.push((index, policy));
         }
-        out.files.push(report);
+        reports.push((index, report));
     }
+    reports.sort_by_key(|(index, _)| *index);
+    policies.sort_by_key(|(index, _)| *index);
+    out.policies = policies.into_iter().map(|(_, policy)| policy).collect();
+    out.files = reports.into_iter().map(|(_, report)| report).collect();
     out
+}
+
+/// Texts already imported, by the paths they apply to (none: everywhere).
+#[derive(Default)]
+struct Seen(BTreeSet<(Vec<String>, String)>);
+
+impl Seen {
+    /// Whether `text` is new where `scope` applies: not imported before for everywhere or for
+    /// the same paths. Records it.
+    fn first(&mut self, scope: &Scope, text: String) -> bool {
+        if self.0.contains(&(Vec::new(), text.clone())) {
+            return false;
+        }
+        self.0.insert((scope.paths.clone(), text))
+    }
 }
 
 /// The scanner's findings in a file at or above the configured severity: any withholds the
@@ -290,14 +319,14 @@ fn policies_of(
     scope: &Scope,
     ids: &mut BTreeSet<String>,
 ) -> Vec<Policy> {
-    let file_id = slug(&path_stem(path), 40);
+    let file_id = id_words(&path_stem(path), 3);
     let single = sections.len() == 1;
     sections
         .into_iter()
         .map(|section| {
             let base = match (&section.title, single) {
                 (Some(title), false) => {
-                    let words = slug(title, 63 - file_id.len());
+                    let words = id_words(title, 3);
                     if words.is_empty() {
                         file_id.clone()
                     } else {
@@ -306,7 +335,7 @@ fn policies_of(
                 }
                 _ => file_id.clone(),
             };
-            let id = unique(&base, ids);
+            let id = unique(&cap(&base), ids);
             let title = section
                 .title
                 .clone()
@@ -320,12 +349,12 @@ fn policies_of(
                     blocks.push(text);
                     continue;
                 }
-                let base = match slug(&text, 48) {
+                let base = match id_words(&text, 4) {
                     s if s.is_empty() => "rule".to_owned(),
                     s => s,
                 };
                 rules.push(Rule {
-                    id: unique(&base, &mut rule_ids),
+                    id: unique(&cap(&base), &mut rule_ids),
                     level: level::infer(&text),
                     text,
                     verbatim: true,
@@ -352,19 +381,69 @@ fn policies_of(
         .collect()
 }
 
-/// The path without its extensions and agent folder words, as words for an id:
-/// `.cursor/rules/webapp.mdc` → `cursor webapp`, `apps/web/CLAUDE.md` → `apps web claude`.
+/// The words that name a file: its agent folder (`.cursor/` → `cursor`), the directory
+/// it sits in within the project and its name without extensions, each word once:
+/// `.cursor/rules/web.mdc` → `cursor web`, `apps/web/CLAUDE.md` → `web claude`,
+/// `.github/copilot-instructions.md` → `copilot`, `.github/instructions/api.instructions.md`
+/// → `copilot api`.
 fn path_stem(path: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name.trim_start_matches('.');
+    let segments: Vec<&str> = path.split('/').collect();
+    let (dirs, name) = segments.split_at(segments.len() - 1);
+    let stem = name[0].trim_start_matches('.');
     let stem = stem.split('.').next().unwrap_or(stem);
-    let dirs = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let words: Vec<&str> = dirs
-        .split('/')
-        .filter(|d| !d.is_empty() && !matches!(*d, "rules" | "instructions" | "steering"))
-        .chain([stem])
-        .collect();
+    let stem = stem.strip_suffix("-instructions").unwrap_or(stem);
+    let folder = dirs.iter().position(|d| d.starts_with('.'));
+    let project = folder.map_or(dirs, |end| &dirs[..end]).last().copied();
+    let agent = folder.map(|i| match dirs[i] {
+        ".github" => "copilot",
+        other => other.trim_start_matches('.'),
+    });
+    let mut words: Vec<String> = Vec::new();
+    for word in [agent, project, Some(stem)].into_iter().flatten() {
+        let word = word.to_ascii_lowercase();
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
     words.join(" ")
+}
+
+/// Words too common to tell ids apart.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
+    "on", "or", "the", "this", "that", "to", "with", "you", "your",
+];
+
+/// An id of at most `max` words of `text`: lowercase ASCII letters and digits, without
+/// common words or bare numbers (a heading's `3.`), joined by hyphens.
+fn id_words(text: &str, max: usize) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| w.chars().take(20).collect())
+        .take(max)
+        .collect();
+    words.join("-")
+}
+
+/// The longest id import makes before a `-2` suffix: short enough to read and type.
+const MAX_ID: usize = 40;
+
+/// `id` cut after its last whole word within [`MAX_ID`] characters.
+fn cap(id: &str) -> String {
+    let mut out = String::new();
+    for word in id.split('-') {
+        if !out.is_empty() && out.len() + 1 + word.len() > MAX_ID {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// `base`, or `base-2`, `base-3`, … : the first not in `taken`, which then holds it.
@@ -377,26 +456,6 @@ fn unique(base: &str, taken: &mut BTreeSet<String>) -> String {
     }
     taken.insert(id.clone());
     id
-}
-
-/// Lowercase ASCII words of `text` joined by hyphens, at most `max` characters, cut at a word.
-fn slug(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for word in text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word = word.to_ascii_lowercase();
-        let extra = word.len() + usize::from(!out.is_empty());
-        if out.len() + extra > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word);
-    }
-    out
 }
 
 /// `text` cut to at most `max` characters, with an ellipsis when cut.

@@ -194,3 +194,64 @@ fn tool_sources_are_read_and_policy_files_parse_back() {
         assert_eq!(&back, policy);
     }
 }
+
+#[test]
+fn a_rule_shared_with_a_scoped_file_stays_where_it_applies_everywhere() {
+    let out = run(&[
+        (
+            ".cursor/rules/web.mdc",
+            "---\nglobs: web/**\n---\n- Run the tests\n- Use server components\n",
+        ),
+        (
+            ".github/instructions/api.instructions.md",
+            "---\napplyTo: \"api/**\"\n---\n- Use server components\n",
+        ),
+        ("AGENTS.md", "- Run the tests\n"),
+    ]);
+    let rules: Vec<(&str, Vec<&str>)> = out
+        .policies
+        .iter()
+        .flat_map(|p| p.rules.iter().map(move |r| (p, r)))
+        .map(|(p, r)| {
+            let paths = p.scope.paths.iter().map(String::as_str).collect();
+            (r.text.as_str(), paths)
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("Use server components", vec!["web/**"]),
+            ("Use server components", vec!["api/**"]),
+            ("Run the tests", vec![]),
+        ]
+    );
+    assert_eq!(out.files[0].duplicates, 1);
+}
+
+#[test]
+fn ids_are_short_readable_and_unique() {
+    let out = run(&[
+        (
+            ".github/copilot-instructions.md",
+            "# Onboarding\n\n## 3. Build, test, lint and run (verified)\n\n- Always run `make lint` before committing any change to the repository\n- Always run `make lint` before committing any change to the repository!\n\n## 4. The command order that minimises failures\n\n- Prefer `make dev`\n",
+        ),
+        ("apps/webapp/AGENTS.md", "- Use the shared logger\n"),
+        (".clinerules/general.md", "- Keep PRs small\n"),
+    ]);
+    let ids: Vec<&str> = out.policies.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "copilot-build-test-lint",
+            "copilot-command-order-minimises",
+            "webapp-agents",
+            "clinerules-general",
+        ]
+    );
+    let rules: Vec<&str> = out.policies[0]
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(rules, ["always-run-make-lint", "always-run-make-lint-2"]);
+}

@@ -126,12 +126,18 @@ impl Reporter {
 
     /// Prints what `rulesmith import` found in each file and what it wrote (stderr).
     pub fn import_summary(&mut self, imported: &Imported, removed: &[&str], dry_run: bool) {
+        let generated = imported
+            .files
+            .iter()
+            .filter(|f| f.status == Status::Generated)
+            .count();
         for file in &imported.files {
             let verb = match file.status {
                 Status::Imported => "imported",
                 Status::References => "references",
                 Status::Withheld => "withheld",
-                Status::Generated => "generated",
+                // Counted in one line below, not listed.
+                Status::Generated => continue,
                 Status::Empty => "empty",
             };
             let detail = match file.status {
@@ -158,8 +164,8 @@ impl Reporter {
                     ": the scanner found hidden or risky content (above); nothing imported"
                         .to_owned()
                 }
-                Status::Generated => ": written by rulesmith; not a source".to_owned(),
                 Status::Empty => ": nothing in it".to_owned(),
+                Status::Generated => continue,
             };
             let _ = writeln!(
                 self.err,
@@ -167,6 +173,13 @@ impl Reporter {
                 human::paint_verb(&format!("{verb:>12}")),
                 safe::one_line(&file.path),
                 file.origin.name()
+            );
+        }
+        if generated > 0 {
+            let _ = writeln!(
+                self.err,
+                "{} {generated} file(s) rulesmith generated: outputs, not sources",
+                human::paint_verb(&format!("{:>12}", "skipped")),
             );
         }
         for path in removed {

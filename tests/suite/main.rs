@@ -10,6 +10,7 @@ mod error_formats;
 mod errors;
 mod examples;
 mod fuzz;
+mod import;
 mod init;
 mod inputs;
 mod languages;
