@@ -1,10 +1,31 @@
-//! `rulesmith import`: what it imports and reports, the rollback of `--replace`, and what
-//! `--dry-run` prints.
+//! `rulesmith import`: the round trip over real repositories' agent files, what it imports
+//! and reports, the rollback of `--replace`, and what `--dry-run` prints.
+
+use std::path::Path;
 
 use rulesmith::model::policy::Policy;
 use rulesmith::syntax::yaml;
 
 use crate::common::Repo;
+
+/// The real agent files of public repositories, one directory per repository.
+const CORPUS: &str = "tests/fixtures/corpus";
+
+/// The agents a new user would pick: the four most used.
+const AGENTS: &str = "claude,agents,cursor,copilot";
+
+/// Copies the files under `from` into `to`, keeping their relative paths.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
 
 /// `text` with every run of whitespace made one space.
 fn squash(text: &str) -> String {
@@ -40,6 +61,70 @@ fn generated_text(repo: &Repo) -> String {
         .map(|path| squash(&repo.read(path)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What went wrong with one repository, if anything.
+fn round_trip(name: &str) -> Vec<String> {
+    let repo = Repo::new();
+    let mut problems = Vec::new();
+    let init = repo.run(&["init", "--yes", "--agents", AGENTS]);
+    assert_eq!(init.code, 0, "{name}: init\n{}", init.stderr);
+    copy_tree(&Path::new(CORPUS).join(name), repo.path());
+    let import = repo.run(&["import", "--replace"]);
+    let reported =
+        import.stdout.contains("left out of the import") || import.stderr.contains("withheld");
+    match import.code {
+        0 if !reported => {}
+        1 if reported => {}
+        code => problems.push(format!("import exited {code}:\n{}", import.stderr)),
+    }
+    for command in ["build", "check"] {
+        let run = repo.run(&[command]);
+        if run.code != 0 {
+            problems.push(format!(
+                "{command} exited {}:\n{}{}",
+                run.code, run.stdout, run.stderr
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return problems;
+    }
+    let generated = generated_text(&repo);
+    for (file, policy) in imported_policies(&repo) {
+        let texts = policy
+            .rules
+            .iter()
+            .map(|rule| &rule.text)
+            .chain(&policy.description);
+        for text in texts {
+            if !generated.contains(&squash(text)) {
+                problems.push(format!("{file}: not in the rebuilt files: {text:?}"));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_corpus_repository_imports_builds_and_checks_clean_with_every_rule_rebuilt() {
+    let mut names: Vec<String> = std::fs::read_dir(CORPUS)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 30, "the corpus is there");
+    let failures: Vec<String> = names
+        .iter()
+        .flat_map(|name| {
+            round_trip(name)
+                .into_iter()
+                .map(move |problem| format!("{name}: {problem}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
