@@ -13,42 +13,14 @@ use std::process::Command;
 use rulesmith::agents::Registry;
 use rulesmith::load::walk::{self, WalkOptions};
 use rulesmith::scan::{self, ScanConfig, trust::TrustFile};
-use support::{benchmarking, peak_rss_kib, report, time};
+use support::{agent_corpus, benchmarking, peak_rss_kib, report, time};
 
 const FILES: usize = 10_000;
 const AGENT_FILES: usize = 500;
 
-/// Every file of the corpus, as (relative path, bytes), skipping its notes.
-fn corpus() -> Vec<(String, Vec<u8>)> {
-    fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-        entries.sort_by_key(|e| e.path());
-        for entry in entries {
-            let path = entry.path();
-            if path.is_dir() {
-                collect(root, &path, out);
-            } else if path.file_name() != Some("SOURCES.md".as_ref()) {
-                let relative = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/corpus"
-    ));
-    let mut out = Vec::new();
-    collect(root, root, &mut out);
-    out
-}
-
 /// Writes 500 agent files and 9,500 ordinary source files under `root`.
 fn generate(root: &Path) {
-    let corpus = corpus();
+    let corpus = agent_corpus();
     for i in 0..AGENT_FILES {
         let (relative, bytes) = &corpus[i % corpus.len()];
         let path = root.join(format!("packages/p{:03}/{relative}", i / corpus.len()));

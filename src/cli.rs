@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::finding::Severity;
 use crate::report::findings::{Format, Verbosity};
+pub use crate::report::listing::ListingFormat;
 use crate::resolve::pack;
 
 /// The version `--version` prints: the binary's, and the built-in policy pack's it carries.
@@ -68,14 +69,36 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
-    /// List the available targets: their files, scoping and size limits.
-    Targets,
-    /// Show the size of every generated file against its agent's limits.
-    Stats,
+    /// List the available targets: their files, the other targets' files each agent loads,
+    /// scoping and size limits.
+    Targets(ListingArgs),
+    /// Show the size of every generated file against its agent's limits, and every file each
+    /// selected agent loads with the total it sees.
+    Stats(ListingArgs),
     /// Find hidden and risky instructions in agent files; works with or without rulesmith.yaml.
     Scan(ScanArgs),
     /// Show a rule, its references, the tiers and files it reaches, and why.
     Explain(ExplainArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// For example `rulesmith completions bash > ~/.local/share/bash-completion/completions/rulesmith`.
+    Completions(CompletionsArgs),
+}
+
+/// Flags of `rulesmith completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Flags of `rulesmith targets` and `rulesmith stats`.
+#[derive(Debug, Default, clap::Args)]
+pub struct ListingArgs {
+    /// Output format: human (default) or json (one versioned document).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListingFormat,
 }
 
 /// Flags of `rulesmith explain`.
@@ -144,6 +167,10 @@ pub struct BuildArgs {
     /// Print nothing on success (no warnings, no summary); errors still print.
     #[arg(long, short, conflicts_with = "dry_run")]
     pub quiet: bool,
+    /// Append to .gitignore the negation lines that keep the generated files `.gitignore`
+    /// would hide (every other line is kept).
+    #[arg(long)]
+    pub fix_gitignore: bool,
 }
 
 /// Flags of `rulesmith init`.
@@ -157,7 +184,8 @@ pub struct InitArgs {
     /// The stack: node (typescript), python, go, rust or java (default: detected, else node).
     #[arg(long)]
     pub stack: Option<String>,
-    /// The agents to write rules for, comma-separated (default: claude, agents, cursor, copilot).
+    /// The agents to write rules for, comma-separated, or `all` (default: claude, agents, cursor,
+    /// copilot).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub agents: Option<Vec<String>>,
     /// The project's name (default: the directory's name).
@@ -173,6 +201,15 @@ pub struct InitArgs {
     /// files as they are.
     #[arg(long)]
     pub adopt: bool,
+    /// With `--adopt`, where rulesmith's block goes in an agent file that has text: `first`
+    /// (the default: agents that read only a file's start still read every rule) or `last`.
+    /// Written to rulesmith.yaml as `managed-block`.
+    #[arg(long, value_name = "WHERE", value_parser = ["first", "last"])]
+    pub managed_block: Option<String>,
+    /// Append to .gitignore the negation lines that keep the files init writes that
+    /// `.gitignore` would hide (every other line is kept).
+    #[arg(long)]
+    pub fix_gitignore: bool,
 }
 
 /// Flags of `rulesmith check`.
@@ -181,6 +218,14 @@ pub struct CheckArgs {
     /// How to print the findings.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Accept a reviewed hand-written agent file: record its path and the SHA-256 of its bytes
+    /// under `shadow-rules` in rulesmith.yaml, so it is no shadow rules (RS1008) until one byte
+    /// changes.
+    #[arg(long, value_name = "PATH", requires = "reason")]
+    pub accept: Vec<PathBuf>,
+    /// Why the files passed to `--accept` are acceptable; stored with the record.
+    #[arg(long, value_name = "TEXT", requires = "accept")]
+    pub reason: Option<String>,
 }
 
 /// How a command prints its findings.

@@ -1,20 +1,21 @@
 //! The pure middle of a build: sources in, a plan of files out. No disk, no printing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::agents::{Registry, TargetKind};
 use crate::diagnostic::{Diagnostic, InputCode, Severity, SourceFile};
 use crate::embedded;
+use crate::load::tree::Tree;
 use crate::model::lock::{self, LOCK_PATH, LockedFile};
-use crate::model::manifest::{ALL_TARGETS, Manifest};
+use crate::model::manifest::{ALL_TARGETS, Manifest, Overlap};
 use crate::model::policy::Policy;
 use crate::model::target::Format;
 use crate::model::target::OutputMode;
-use crate::reconcile::merge;
-use crate::render::budget::{self, Measurement};
+use crate::reconcile::{self, merge};
+use crate::render::budget::{self, Measurement, ReadFile};
 use crate::render::catalog::Catalog;
-use crate::render::shadow;
 use crate::render::{Rendered, Renderer, Scene, SettingsRequest};
+use crate::render::{overlap, shadow};
 use crate::resolve::overrides::{self, Overrides};
 use crate::resolve::pack::{self, BUILTIN_PREFIX};
 use crate::resolve::{Origin, RuleSet, SourcedPolicy, resolve};
@@ -176,12 +177,60 @@ pub struct Build {
     pub measurements: Vec<Measurement>,
     /// Warnings to show; the build goes on.
     pub warnings: Vec<Diagnostic>,
+    /// How rules shared by files one agent reads were written.
+    pub overlap: Overlap,
+    /// The digest of the inputs, when the sources carried one: the lock's record is sealed
+    /// with it.
+    pub inputs: Option<String>,
+}
+
+impl Build {
+    /// Every budget measured on the files as their agents read them after a build over `tree`:
+    /// each text output with the hand-written text around its managed block, and the
+    /// hand-written agent files on the chains and in the sets of files the budgets count.
+    pub fn measure_read(&self, tree: &Tree, catalog: &Catalog) -> Vec<Measurement> {
+        let targets: Vec<&str> = self.targets.iter().map(String::as_str).collect();
+        let files = reconcile::read_files(&self.plan.files, tree, |path| {
+            budget::counts_hand_written(catalog, &targets, path)
+        });
+        budget::measure(catalog, &files, &self.rules)
+    }
+
+    /// Checks `measurements` (from [`Build::measure_read`]) and keeps them: an error when a
+    /// rule lies past a hard limit, else the warnings, not acknowledged in `manifest`, joined
+    /// to the build's and recorded in the lock so the up-to-date fast path repeats them.
+    pub fn enforce_budgets(
+        &mut self,
+        measurements: Vec<Measurement>,
+        manifest: &Manifest,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut problems = budget::check(&measurements);
+        self.measurements = measurements;
+        problems.retain(|problem| !manifest.acknowledges(problem.code.as_str()));
+        if problems.iter().any(|p| p.severity == Severity::Error) {
+            problems.append(&mut self.warnings);
+            return Err(problems);
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        problems.append(&mut self.warnings);
+        self.warnings = problems;
+        if let Some(inputs) = &self.inputs {
+            let mut files = std::mem::take(&mut self.plan.files);
+            files.retain(|f| !(f.path == LOCK_PATH && f.target == LOCK_TARGET));
+            self.plan = Plan::with_lock(files, Some((inputs, &self.warnings)));
+        }
+        Ok(())
+    }
 }
 
 /// Whether exceeding a size budget stops the compilation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Budgets {
-    /// Hard limits are errors and advisory ones warnings: what `build` and `check` do.
+    /// Hard limits are errors and advisory ones warnings, measured on the rendered files alone;
+    /// `build` and `check` measure the files as agents read them instead
+    /// ([`Build::enforce_budgets`]).
     Enforce,
     /// Only measure, so the sizes can be shown even when they are over.
     Measure,
@@ -329,8 +378,12 @@ pub fn compile_sources(
     let mut scene = Scene::new(&rules);
     let mut files = Vec::new();
     let mut settings = Vec::new();
-    for id in &targets {
-        match renderer.render(id, &rules, &mut scene) {
+    for id in overlap::render_order(catalog, &targets) {
+        let left_out = match manifest.overlap {
+            Overlap::Dedupe => overlap::covered(catalog, &id, &targets, &files),
+            Overlap::Duplicate => BTreeSet::new(),
+        };
+        match renderer.render_without(&id, &rules, &mut scene, &left_out) {
             Ok(output) => {
                 files.extend(output.files);
                 settings.extend(output.settings);
@@ -342,7 +395,8 @@ pub fn compile_sources(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let measurements = budget::measure(catalog, &files, &rules);
+    let rendered: Vec<ReadFile> = files.iter().map(ReadFile::rendered).collect();
+    let measurements = budget::measure(catalog, &rendered, &rules);
     if budgets == Budgets::Enforce {
         problems.extend(budget::check(&measurements));
     }
@@ -372,6 +426,8 @@ pub fn compile_sources(
         targets,
         measurements,
         warnings: problems,
+        overlap: manifest.overlap,
+        inputs: sources_inputs,
     })
 }
 

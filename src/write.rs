@@ -176,7 +176,9 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
         .hint("nothing was written: the files created so far were removed again")
     };
     let creates = files.iter().filter(|f| f.action == Action::Create);
-    let adopts = files.iter().filter(|f| f.action == Action::Adopt);
+    let adopts = files
+        .iter()
+        .filter(|f| matches!(f.action, Action::Adopt | Action::Extend));
     for file in creates.chain(adopts) {
         let path = root.join(&file.path);
         if let Some(dir) = path.parent() {
@@ -328,15 +330,27 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A synced temporary file holding `bytes`, in the directory of `path`, ready to be renamed.
+/// A synced temporary file holding `bytes`, in the existing directory of `path`, ready to be
+/// renamed.
 fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
+    let temp = unsynced_temporary(path, bytes, existing)?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+/// A temporary file holding `bytes`, in the existing directory of `path`, with the mode of the
+/// file it replaces (`existing`), not yet synced.
+fn unsynced_temporary(
+    path: &Path,
+    bytes: &[u8],
+    existing: Option<std::fs::Permissions>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // A temporary file is private (0600); the result should not be. A new file gets 0644 (less
     // the umask); a replaced file keeps its exact mode.
-    let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
     if let Some(permissions) = new_file_permissions() {
         builder.permissions(permissions);
     }
@@ -345,7 +359,6 @@ fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFi
         temp.as_file().set_permissions(permissions)?;
     }
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
     Ok(temp)
 }
 

@@ -9,5 +9,6 @@ done
 cargo fmt --all --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
+tests/actionlint.sh
 RULESMITH_FUZZ_SECONDS="${RULESMITH_FUZZ_SECONDS:-20}" \
   cargo test --test suite --locked fuzz::campaign -- --ignored --exact --nocapture

@@ -151,3 +151,31 @@ pub(crate) fn report(name: &str, (fastest, median): (Duration, Duration), peak_k
         median.as_secs_f64() * 1e3
     );
 }
+
+/// Every file of the real-world corpus (`tests/fixtures/corpus`), as (relative path, bytes), skipping its notes.
+pub(crate) fn agent_corpus() -> Vec<(String, Vec<u8>)> {
+    fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for entry in entries {
+            let path = entry.path();
+            if path.is_dir() {
+                collect(root, &path, out);
+            } else if path.file_name() != Some("SOURCES.md".as_ref()) {
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/corpus"
+    ));
+    let mut out = Vec::new();
+    collect(root, root, &mut out);
+    out
+}

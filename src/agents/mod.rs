@@ -56,7 +56,8 @@ impl Registry {
         for spec in specs {
             let rules: Arc<[UnsafeSetting]> = spec.unsafe_settings.clone().into();
             unsafe_settings.push((spec.id.clone(), Arc::clone(&rules)));
-            for read in &spec.reads {
+            // A file another target writes is classified by its writer's entry.
+            for read in spec.reads.iter().filter(|read| read.from.is_none()) {
                 let Ok(glob) = read_glob(&read.path) else {
                     continue;
                 };

@@ -4,6 +4,7 @@
 //! header's digest tells a hand edit from a stale build. Agent files that rulesmith does not
 //! generate are shadow rules, and every agent file, generated or not, has its content checked.
 
+pub mod accept;
 pub mod diff;
 
 use crate::diagnostic::DriftCode;
@@ -12,9 +13,11 @@ use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::AGREEMENT_TARGET;
 use crate::model::lock;
 use crate::model::target::OutputMode;
+use crate::model::trust::TrustRecord;
 use crate::reconcile::ownership::{Ownership, Release};
 use crate::reconcile::{Entry, State};
 use crate::resolve::ShownOverride;
+use crate::scan::trust::sha256_hex;
 use crate::syntax::header;
 
 /// The fix for every output that a build brings up to date.
@@ -24,12 +27,15 @@ const REBUILD: &str = "run `rulesmith build` and commit the result";
 ///
 /// `is_instructions` says whether an agent file feeds an agent instructions (rules, skills,
 /// commands), as opposed to settings or ignore lists; only those can be shadow rules.
+/// `accepted` lists the hand-written agent files reviewed and accepted with their content hash;
+/// they are no shadow rules while their bytes are unchanged.
 /// `scan` returns the content findings of one agent file, given its path and its text (or why
 /// it could not be read as text): the scanner, with the repository's trust records and
 /// severities.
 pub fn findings(
     entries: &[Entry],
     tree: &Tree,
+    accepted: &[TrustRecord],
     is_instructions: impl Fn(&str) -> bool,
     scan: impl Fn(&str, Result<&str, &str>) -> Vec<Finding>,
 ) -> Vec<Finding> {
@@ -39,7 +45,7 @@ pub fn findings(
         if owned.contains(path.as_str()) || tree.nested.contains(path) || !is_instructions(path) {
             continue;
         }
-        if let Some(finding) = shadow(path, &tree.files[path], &owned) {
+        if let Some(finding) = shadow(path, &tree.files[path], &owned, accepted) {
             out.push(finding);
         }
     }
@@ -241,12 +247,31 @@ fn source_of(entry: &Entry) -> &'static str {
 }
 
 /// A shadow-rules finding for an agent file that no entry owns, unless it is a symlink to one
-/// that an entry does own.
+/// that an entry does own or it is accepted with exactly these bytes.
 fn shadow(
     path: &str,
     existing: &Existing,
     owned: &std::collections::BTreeSet<&str>,
+    accepted: &[TrustRecord],
 ) -> Option<Finding> {
+    let accept = format!("accept it with `rulesmith check --accept {path} --reason TEXT`");
+    if let Existing::Text(text) = existing {
+        let sha256 = sha256_hex(text.as_bytes());
+        if accepted.iter().any(|r| r.covers(path, &sha256)) {
+            return None;
+        }
+        if let Some(record) = accepted.iter().find(|r| r.path == path) {
+            return Some(finding(
+                DriftCode::ShadowRules,
+                path,
+                format!(
+                    "{path} changed since it was accepted in rulesmith.yaml (\"{}\"), so its instructions bypass the policies and their review again",
+                    crate::syntax::safe::quote(&record.reason)
+                ),
+                &format!("review the change, then {accept}"),
+            ));
+        }
+    }
     let why = match existing {
         Existing::Symlink {
             target: Some(target),
@@ -267,7 +292,9 @@ fn shadow(
         format!(
             "{path} gives an agent instructions but {why}, so they bypass the policies and their review"
         ),
-        "move its rules into a policy under .rulesmith/policies/ and delete the file, or select the target that generates it",
+        &format!(
+            "move its rules into a policy under .rulesmith/policies/ and delete the file, select the target that generates it, or, after reviewing it, {accept}"
+        ),
     ))
 }
 
@@ -406,7 +433,7 @@ mod tests {
             .extend(["CLAUDE.md", ".cursorrules", "pkg/CLAUDE.md"].map(str::to_owned));
         tree.nested.insert("pkg/CLAUDE.md".to_owned());
         let entries = [entry(State::Clean)];
-        let found = findings(&entries, &tree, |_| true, |_, _| Vec::new());
+        let found = findings(&entries, &tree, &[], |_| true, |_, _| Vec::new());
         let paths: Vec<(&str, Code)> = found.iter().map(|f| (f.path.as_str(), f.code)).collect();
         assert_eq!(paths, [(".cursorrules", DriftCode::ShadowRules.into())]);
     }
@@ -417,8 +444,8 @@ mod tests {
         let link = Existing::Symlink {
             target: Some("AGENTS.md".into()),
         };
-        assert!(shadow("CLAUDE.md", &link, &owned).is_none());
+        assert!(shadow("CLAUDE.md", &link, &owned, &[]).is_none());
         let outside = Existing::Symlink { target: None };
-        assert!(shadow("CLAUDE.md", &outside, &owned).is_some());
+        assert!(shadow("CLAUDE.md", &outside, &owned, &[]).is_some());
     }
 }

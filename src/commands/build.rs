@@ -3,6 +3,7 @@
 use crate::cli::BuildArgs;
 use crate::commands::{ExitStatus, Workspace};
 use crate::diagnostic::Diagnostic;
+use crate::reconcile::gitignore::GITIGNORE;
 use crate::report::Reporter;
 use crate::write::{self, WriteOptions};
 
@@ -17,6 +18,11 @@ pub(super) fn run(
     if !args.quiet {
         reporter.diagnostics(&project.warnings, false);
     }
+    let (hidden, gitignore) = workspace.hidden_outputs(&project)?;
+    let fix_gitignore = args.fix_gitignore && !args.dry_run && !hidden.is_empty();
+    if !hidden.is_empty() && !fix_gitignore {
+        reporter.diagnostics(&[hidden.warning()], false);
+    }
     let options = WriteOptions { force: args.force };
     let changes = write::preview(&project.entries, options)?;
     if args.dry_run {
@@ -28,6 +34,15 @@ pub(super) fn run(
         reporter.diffs(&diffs);
     } else {
         write::apply(&workspace.root, &changes, options)?;
+        if fix_gitignore {
+            write::write_file(&workspace.root, GITIGNORE, &hidden.fixed(&gitignore))
+                .map_err(|d| vec![d])?;
+            reporter.note(&format!(
+                "added {} lines to {GITIGNORE} so git keeps {}",
+                hidden.lines.len(),
+                hidden.paths.join(", ")
+            ));
+        }
     }
     if !args.quiet {
         reporter.languages(&project.languages);

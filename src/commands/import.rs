@@ -133,6 +133,7 @@ pub(super) fn run(
             force: false,
             check: false,
             quiet: false,
+            fix_gitignore: false,
         };
         // The policies, the removals and the build stand or fall together: if the build
         // fails, every file is as it was.

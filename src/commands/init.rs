@@ -9,7 +9,7 @@ use crate::commands::{ExitStatus, Need, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::finding::Severity;
 use crate::load::{self, tree::Tree};
-use crate::model::manifest::{DEFAULT_POLICY_DIR, MANIFEST_FILE};
+use crate::model::manifest::{BlockPlacement, DEFAULT_POLICY_DIR, MANIFEST_FILE};
 use crate::render::catalog::Catalog;
 use crate::report::Reporter;
 use crate::report::prompt::Prompter;
@@ -61,6 +61,13 @@ pub(super) fn run(
         stack: args.stack.clone(),
         agents: args.agents.clone(),
         engineering_owner: args.engineering_owner.clone(),
+        managed_block: args
+            .managed_block
+            .as_deref()
+            .map(|placement| match placement {
+                "last" => BlockPlacement::Last,
+                _ => BlockPlacement::First,
+            }),
     };
     let answers = match input {
         Some(input) => {
@@ -77,7 +84,13 @@ pub(super) fn run(
         &harness,
         &catalog,
     )?;
-    reporter.diagnostics(&planned.warnings, true);
+    let mut planned = planned;
+    let hidden = scaffold::hidden_files(&dir, &mut planned.files, &tree, args.fix_gitignore);
+    let mut warnings = planned.warnings.clone();
+    if !hidden.is_empty() && !args.fix_gitignore {
+        warnings.push(hidden.warning());
+    }
+    reporter.diagnostics(&warnings, true);
     write::scaffold(&dir, &planned.files)?;
     let mut notes = vec![format!(
         "initialized {} ({} tier, {} stack; agents: {})",

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod explain;
 mod import;
 mod init;
@@ -103,13 +104,17 @@ fn dispatch(cli: &Cli, cwd: &Path, reporter: &mut Reporter) -> Result<ExitStatus
             check::run(&workspace(Need::Project)?, &report, reporter)
         }
         Command::Build(args) => build::run(&workspace(Need::Project)?, args, reporter),
+        Command::Check(args) if !args.accept.is_empty() => {
+            check::accept(&workspace(Need::Project)?, cwd, args, reporter)
+        }
         Command::Check(args) => check::run(&workspace(Need::Project)?, &args.report, reporter),
-        Command::Stats => stats::run(&workspace(Need::Project)?, reporter),
+        Command::Stats(args) => stats::run(&workspace(Need::Project)?, args, reporter),
         Command::Explain(args) => explain::run(&workspace(Need::Anywhere)?, args, reporter),
-        Command::Targets => targets::run(&workspace(Need::Anywhere)?, reporter),
+        Command::Targets(args) => targets::run(&workspace(Need::Anywhere)?, args, reporter),
         Command::Scan(args) => scan::run(workspace(Need::Anywhere)?, cwd, args, reporter),
         Command::Schema(args) => Ok(schema::run(args, reporter)),
         Command::Import(args) => import::run(&workspace(Need::Project)?, args, cwd, reporter),
+        Command::Completions(args) => Ok(completions::run(args, reporter)),
         Command::Init(args) => {
             let stdin = std::io::stdin();
             let mut input = (!args.yes && stdin.is_terminal()).then(|| stdin.lock());

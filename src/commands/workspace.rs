@@ -6,6 +6,7 @@
 //! ask it to compile, reconcile or check, and never read the manifest themselves.
 
 use std::cell::OnceCell;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::agents::Registry;
@@ -17,7 +18,10 @@ use crate::load::{self, tree::Tree};
 use crate::model::boundary;
 use crate::model::lock::{self, LOCK_PATH};
 use crate::model::manifest::{Manifest, ScanSettings};
-use crate::reconcile::{self, Entry};
+use crate::reconcile::gitignore::{self, GITIGNORE, Hidden};
+use crate::reconcile::{self, Entry, State};
+use crate::render::Rendered;
+use crate::render::budget;
 use crate::render::catalog::Catalog;
 use crate::resolve::ShownOverride;
 use crate::resolve::languages::{Languages, Provenance};
@@ -245,6 +249,9 @@ impl Workspace {
         else {
             return Ok(None);
         };
+        if self.counts_hand_written(&plan.files, &tree) {
+            return Ok(None);
+        }
         let entries = reconcile::reconcile(&plan.files, &tree)?;
         Ok(Some(Reconciled {
             tree,
@@ -255,16 +262,28 @@ impl Workspace {
         }))
     }
 
+    /// Whether a budget of the targets of `plan` counts a hand-written agent file of `tree`: the
+    /// lock seals no such file, so the up-to-date fast path cannot vouch for the sizes.
+    fn counts_hand_written(&self, plan: &[Rendered], tree: &Tree) -> bool {
+        let planned: BTreeSet<&str> = plan.iter().map(|f| f.path.as_str()).collect();
+        let targets: BTreeSet<&str> = plan.iter().map(|f| f.target.as_str()).collect();
+        let targets: Vec<&str> = targets.into_iter().collect();
+        tree.agent_files.iter().any(|path| {
+            !tree.nested.contains(path)
+                && !planned.contains(path.as_str())
+                && budget::counts_hand_written(&self.catalog, &targets, path)
+        })
+    }
+
     /// Compiles sources already read and reads the tree, without the fast path.
+    ///
+    /// Size budgets are checked on the files as agents read them, hand-written text included.
     pub fn reconcile_sources(&self, sources: Sources) -> Result<Reconciled, Vec<Diagnostic>> {
-        let build = self.compile_sources(sources, Budgets::Enforce)?;
-        let plan = &build.plan;
-        let tree = load::tree::read_tree(
-            &self.root,
-            plan.files.iter().map(|f| f.path.as_str()),
-            |path| self.agents.classify(path).is_some(),
-        )?;
-        let entries = reconcile::reconcile(&plan.files, &tree)?;
+        let mut build = self.compile_sources(sources, Budgets::Measure)?;
+        let tree = self.read_tree(&build)?;
+        let measurements = build.measure_read(&tree, &self.catalog);
+        build.enforce_budgets(measurements, &self.manifest().parsed.value)?;
+        let entries = reconcile::reconcile(&build.plan.files, &tree)?;
         let mut warnings = build.warnings;
         warnings.extend(tree.warnings.iter().cloned());
         Ok(Reconciled {
@@ -274,6 +293,15 @@ impl Workspace {
             overrides: build.rules.overrides,
             languages: self.languages().clone(),
         })
+    }
+
+    /// What the working tree holds at the paths `build` plans and wherever an agent file lies.
+    pub fn read_tree(&self, build: &Build) -> Result<Tree, Vec<Diagnostic>> {
+        load::tree::read_tree(
+            &self.root,
+            build.plan.files.iter().map(|f| f.path.as_str()),
+            |path| self.agents.classify(path).is_some(),
+        )
     }
 
     /// Everything `check` reports: drift, shadow rules, what the scanner finds in the agent
@@ -288,6 +316,27 @@ impl Workspace {
         Ok((project, findings))
     }
 
+    /// The outputs of `project` the root `.gitignore` hides, with the lines that keep them, and
+    /// the `.gitignore` text (empty when there is none).
+    pub fn hidden_outputs(
+        &self,
+        project: &Reconciled,
+    ) -> Result<(Hidden, String), Vec<Diagnostic>> {
+        let Some(source) = load::read_repo_file(&self.root, GITIGNORE).map_err(|d| vec![d])? else {
+            return Ok((Hidden::default(), String::new()));
+        };
+        let written: Vec<&str> = project
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.state, State::Orphaned { .. } | State::Stray))
+            .map(|e| e.path.as_str())
+            .collect();
+        Ok((
+            gitignore::hidden(&self.root, &source.text, &written),
+            source.text,
+        ))
+    }
+
     /// Drift and shadow-rules findings, plus what `scan` finds in each agent file's content.
     pub fn drift(
         &self,
@@ -297,6 +346,7 @@ impl Workspace {
         check::findings(
             &project.entries,
             &project.tree,
+            &self.manifest().parsed.value.shadow_rules,
             |path| {
                 self.agents
                     .classify(path)

@@ -87,6 +87,9 @@ family! {
         ShadowedFile,
         /// A policy value a target's frontmatter cannot carry in the form its vendor documents.
         FrontmatterValue,
+        /// An agent file over a size limit its agent enforces because of its hand-written text:
+        /// the agent reads every rule rulesmith wrote, but not the whole file.
+        BudgetHandWritten,
         /// An output path leaves the repository.
         PathEscapesRepo,
         /// rulesmith refuses to overwrite a file it did not generate.
@@ -102,6 +105,8 @@ family! {
         OutsideBoundary,
         /// A build failed midway and could not put every file back as it was.
         PartiallyWritten,
+        /// `.gitignore` hides an output, so it would never be committed.
+        IgnoredOutput,
         /// `rulesmith init` would write a file that already exists.
         InitConflict,
         /// `rulesmith init` was given a directory it cannot set up.
@@ -187,6 +192,10 @@ impl InputCode {
                 "RS0307",
                 "a glob or title a target's frontmatter cannot carry in its vendor's documented form (a comma, a quote or a line break; refused, never escaped)",
             ),
+            InputCode::BudgetHandWritten => (
+                "RS0308",
+                "an agent file over a size limit its agent enforces because of its hand-written text, with every rule rulesmith wrote inside the limit (a warning)",
+            ),
             InputCode::PathEscapesRepo => (
                 "RS0401",
                 "an output path that leaves the repository or passes through a symlink",
@@ -211,6 +220,10 @@ impl InputCode {
             InputCode::PartiallyWritten => (
                 "RS0407",
                 "a build failed midway and could not put every file back; the message names each file left behind",
+            ),
+            InputCode::IgnoredOutput => (
+                "RS0408",
+                "`.gitignore` hides an output, so it is never committed and a fresh clone's `check` reports it missing (a warning naming the negation lines to add; `--fix-gitignore` adds them)",
             ),
             InputCode::InitConflict => ("RS0501", "`init`: a file that already exists"),
             InputCode::InitDirectory => (
@@ -310,7 +323,7 @@ impl DriftCode {
                 "RS1008",
                 "shadow-rules",
                 Severity::High,
-                "an agent reads instructions from a file rulesmith does not generate (`.cursorrules`, `.windsurfrules`, `GEMINI.md`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`, skills, commands, …)",
+                "an agent reads instructions from a file rulesmith does not generate (`.cursorrules`, `.windsurfrules`, `GEMINI.md`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`, skills, commands, …) and that is not accepted, with its current bytes, under `shadow-rules` in the manifest",
             ),
             DriftCode::Override => (
                 "RS1010",
@@ -448,6 +461,8 @@ family! {
         HookCommand,
         /// The whole environment passed to commands, or network opened in the sandbox.
         EnvironmentExposed,
+        /// Plugins or a plugin marketplace from a third party.
+        ThirdPartyPlugin,
         /// A private key block.
         PrivateKey,
         /// A token in a well-known format.
@@ -737,6 +752,14 @@ impl ScanCode {
                 Medium,
                 "Commands get the whole environment, secrets included, or unrestricted network access.",
                 "pass only the variables commands need, and keep sandbox network access off",
+            ),
+            ScanCode::ThirdPartyPlugin => (
+                "RS2413",
+                "third-party-plugin",
+                DangerousSetting,
+                Medium,
+                "Plugins, or a marketplace of them, from a third party: their hooks, MCP servers and commands run with the agent's permissions.",
+                "review the plugin's source and pin it to a commit, or install it per user instead of from the repository",
             ),
             ScanCode::PrivateKey => (
                 "RS2501",

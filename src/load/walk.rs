@@ -13,20 +13,7 @@ use crate::load::display_path;
 use crate::model::manifest::MANIFEST_FILE;
 use crate::scan::file::{Body, Discovered, MAX_SCAN_BYTES};
 
-/// How the names of rulesmith's temporary files start: files being written and backups of
-/// replaced files, which live only while a build runs.
-pub const TEMP_PREFIX: &str = ".rulesmith-";
-
-/// How the names of rulesmith's temporary files end.
-pub const TEMP_SUFFIX: &str = ".tmp";
-
-/// Whether a file name is one of rulesmith's temporary files; one found on disk outside a
-/// build was left by a build that was stopped.
-pub fn is_temporary(name: &str) -> bool {
-    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
-        && name.starts_with(TEMP_PREFIX)
-        && name.ends_with(TEMP_SUFFIX)
-}
+pub use crate::model::boundary::{TEMP_PREFIX, TEMP_SUFFIX, is_temporary};
 
 /// Which files a walk yields.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -108,6 +108,20 @@ pub struct ReadSpec {
     pub path: String,
     /// What the agent reads the file for.
     pub kind: FileKind,
+    /// The target that writes the file, when it is another target's output the agent reads as
+    /// well as its own (`agents` for `AGENTS.md`). When both targets are selected, this
+    /// target's files leave out the rule groups the other target's files already carry (see
+    /// the manifest's `overlap`). Such a read does not classify the file: its writer does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The vendor page, one of the spec's `docs`, that says the agent reads the file; required
+    /// with `from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What a user should know about the read, as one clause without a final stop (a setting
+    /// that switches it off, a surface of the product that does not read it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A setting that switches the agent's prompts or protections off. rulesmith refuses to write

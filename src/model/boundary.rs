@@ -31,6 +31,21 @@ const VCS_NAMES: &[&str] = &[
 /// rulesmith's own directory of inputs; only the lock in it is written by a build.
 const RULESMITH_DIR: &str = ".rulesmith";
 
+/// How the names of rulesmith's temporary files start: files being written and backups of
+/// replaced files, which live only while a build runs.
+pub const TEMP_PREFIX: &str = ".rulesmith-";
+
+/// How the names of rulesmith's temporary files end.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is one of rulesmith's temporary files; one found on disk outside a
+/// build was left by a build that was stopped.
+pub fn is_temporary(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
+
 /// Why a path is outside the write boundary, as a phrase completing "`path` …".
 pub fn violation(path: &str) -> Option<String> {
     if let Err(reason) = check_relative(path) {
@@ -48,7 +63,13 @@ pub fn violation(path: &str) -> Option<String> {
             "is inside `{part}`, which belongs to version control"
         ));
     }
-    if path == LOCK_PATH {
+    // The lock, and the temporary files beside it that a stopped build leaves and the next
+    // one removes.
+    let beside_lock = path
+        .strip_prefix(RULESMITH_DIR)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| !name.contains('/') && is_temporary(name));
+    if path == LOCK_PATH || beside_lock {
         return None;
     }
     if parts.iter().any(|part| same(part, RULESMITH_DIR)) {
@@ -109,6 +130,8 @@ mod tests {
             ".github/copilot-instructions.md",
             ".gitignore.md",
             LOCK_PATH,
+            // A stopped build's temporary copy of the lock, which the next build removes.
+            ".rulesmith/.rulesmith-Ab12Cd.tmp",
         ] {
             assert_eq!(violation(path), None, "{path}");
         }
@@ -121,6 +144,8 @@ mod tests {
             "/etc/passwd",
             ".rulesmith/trust.json",
             ".rulesmith/policies/a.yaml",
+            ".rulesmith/policies/.rulesmith-Ab12Cd.tmp",
+            ".rulesmith/.rulesmith-Ab12Cd.tmp/x",
             "rulesmith.yaml",
             "sub/rulesmith.yaml",
         ] {

@@ -26,6 +26,9 @@ pub enum WarningCode {
     /// A generated file over the size its agent's documentation advises.
     #[serde(rename = "RS0304")]
     BudgetAdvisory,
+    /// An agent file over its agent's size limit because of its hand-written text.
+    #[serde(rename = "RS0308")]
+    BudgetHandWritten,
     /// One agent would read another target's file in place of the one meant for it.
     #[serde(rename = "RS0306")]
     ShadowedFile,
@@ -36,6 +39,7 @@ impl WarningCode {
     pub fn as_str(self) -> &'static str {
         match self {
             WarningCode::BudgetAdvisory => "RS0304",
+            WarningCode::BudgetHandWritten => "RS0308",
             WarningCode::ShadowedFile => "RS0306",
         }
     }
@@ -89,6 +93,57 @@ pub struct Manifest {
     /// Known warnings this project has reviewed, each silenced with the reason it is accepted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledge: Vec<Acknowledgement>,
+    /// What to do when an agent reads another selected target's files as well as its own
+    /// (Cursor, Copilot and Windsurf read `AGENTS.md`): `dedupe` (the default) leaves out of
+    /// the agent's own files the rule groups the other files carry, so each rule reaches it
+    /// once; `duplicate` writes every rule into every file.
+    #[serde(default, skip_serializing_if = "Overlap::is_default")]
+    pub overlap: Overlap,
+    /// Where `init --adopt` puts rulesmith's managed block in an agent file that already has
+    /// text: `first` (the default, after a byte order mark and frontmatter), so an agent that
+    /// reads only the start of a long file still reads every rule, or `last`. CODEOWNERS keeps
+    /// its block last either way, since its last matching line wins.
+    #[serde(default, skip_serializing_if = "BlockPlacement::is_default")]
+    pub managed_block: BlockPlacement,
+    /// Hand-written agent files reviewed and accepted next to the generated ones, each with the
+    /// SHA-256 of its bytes and the reason: `check` reports no shadow rules (RS1008) for such a
+    /// file until one byte changes. `rulesmith check --accept PATH --reason TEXT` writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shadow_rules: Vec<crate::model::trust::TrustRecord>,
+}
+
+/// How rules shared by files one agent reads are written.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overlap {
+    /// An agent's own files leave out the rule groups another file it reads already carries.
+    #[default]
+    Dedupe,
+    /// Every file carries every rule meant for it, even when its agent reads another as well.
+    Duplicate,
+}
+
+impl Overlap {
+    fn is_default(&self) -> bool {
+        *self == Overlap::Dedupe
+    }
+}
+
+/// Where rulesmith puts a new managed block in a file that already holds hand-written text.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockPlacement {
+    /// Before the hand-written text (after a byte order mark and frontmatter).
+    #[default]
+    First,
+    /// After the hand-written text.
+    Last,
+}
+
+impl BlockPlacement {
+    fn is_default(&self) -> bool {
+        *self == BlockPlacement::First
+    }
 }
 
 /// One exception to the compiled rules. Names exactly one of `policy` or `rule`, and sets

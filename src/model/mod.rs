@@ -7,3 +7,4 @@ pub mod lock;
 pub mod manifest;
 pub mod policy;
 pub mod target;
+pub mod trust;

@@ -155,6 +155,11 @@ impl Level {
         }
     }
 
+    /// Whether the level is a requirement (`must`, `must-not`) rather than a default.
+    pub fn is_requirement(self) -> bool {
+        matches!(self, Level::Must | Level::MustNot)
+    }
+
     /// The keyword agents read in the generated files.
     pub fn keyword(self) -> &'static str {
         match self {

@@ -4,6 +4,7 @@
 //! file changes, and the check stage turns them into findings, so both always agree on what is
 //! out of date.
 
+pub mod gitignore;
 pub mod merge;
 pub mod ownership;
 
@@ -16,6 +17,7 @@ use crate::model::boundary;
 use crate::model::lock::Entries;
 use crate::model::target::OutputMode;
 use crate::reconcile::ownership::{Final, Ownership, Refusal, Release};
+use crate::render::budget::ReadFile;
 use crate::render::{Rendered, guard};
 use crate::syntax::header::{self, CommentStyle};
 use crate::syntax::yaml::Position;
@@ -248,6 +250,58 @@ pub fn reconcile(plan: &[Rendered], tree: &Tree) -> Result<Vec<Entry>, Vec<Diagn
     } else {
         Err(problems)
     }
+}
+
+/// The files the agents read, for whole-file budgets: every planned text output as a build
+/// leaves it (its managed block inside the hand-written text; the rendered text itself when the
+/// file is rulesmith's whole, or when rulesmith may not replace it and only `--force` writes),
+/// then the agent files `counted` names that rulesmith does not write, hand-written text only,
+/// since the chains and sets of files agents read include them.
+pub fn read_files<'a>(
+    plan: &'a [Rendered],
+    tree: &'a Tree,
+    counted: impl Fn(&str) -> bool,
+) -> Vec<ReadFile<'a>> {
+    let no_entries = Entries::new();
+    let planned: BTreeSet<&str> = plan.iter().map(|f| f.path.as_str()).collect();
+    let mut out = Vec::new();
+    for file in plan
+        .iter()
+        .filter(|f| matches!(f.mode, OutputMode::Text(_)))
+    {
+        let rendered = ReadFile::rendered(file);
+        // Only a file with text of its own around rulesmith's differs from the rendered text.
+        let read = match tree.text(&file.path) {
+            Some(existing) if existing != file.contents => {
+                let managed = tree.entries.get(&file.path).unwrap_or(&no_entries);
+                match ownership::finalize(
+                    &file.path,
+                    &file.contents,
+                    file.mode,
+                    Some(existing),
+                    managed,
+                ) {
+                    Ok(done) if done.ownership == Ownership::Block => ReadFile {
+                        contents: done.contents.into(),
+                        owned: done.owned,
+                        ..rendered
+                    },
+                    _ => rendered,
+                }
+            }
+            _ => rendered,
+        };
+        out.push(read);
+    }
+    let hand_written = tree.agent_files.iter().filter(|path| {
+        !tree.nested.contains(*path) && !planned.contains(path.as_str()) && counted(path)
+    });
+    for path in hand_written {
+        if let Some(text) = tree.text(path) {
+            out.push(ReadFile::hand_written(path, text));
+        }
+    }
+    out
 }
 
 /// The error for an output larger than rulesmith reads back: a later build would refuse it.

@@ -2,8 +2,15 @@
 //!
 //! A hard budget is one the agent enforces by truncating or dropping text, so a build over it
 //! fails; an advisory budget comes from the agent's documentation, so a build over it warns.
+//!
+//! Budgets count the whole file the agent reads: rulesmith's part and the hand-written text a
+//! managed block sits in, and for a chain or a set of files the hand-written agent files in it
+//! too. When only hand-written text lies past a hard limit, the agent still reads every rule
+//! rulesmith wrote, so the build warns (RS0308) instead of failing.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::target::{Across, Budget, BudgetKind, Unit};
@@ -18,8 +25,13 @@ pub struct Measurement {
     pub target: String,
     /// What was measured: a path, or a description of several.
     pub subject: String,
-    /// The measured size, in the budget's unit.
+    /// The measured size, in the budget's unit: every file as its agent reads it.
     pub size: u64,
+    /// How much of the size is hand-written text, in the budget's unit.
+    pub hand_written: u64,
+    /// How far into the measured text, in the budget's unit, rulesmith's last rule ends: an
+    /// agent that stops at the limit reads every rule when this is within it.
+    pub rules_end: u64,
     /// The budget.
     pub budget: Budget,
     /// The budget's position in its target's list, to tell budgets apart.
@@ -34,39 +46,118 @@ impl Measurement {
     pub fn over(&self) -> bool {
         self.size > self.budget.limit
     }
+
+    /// Whether the agent stops before the end of rulesmith's rules: over a hard limit with a
+    /// rule past it. Only then does a build fail.
+    pub fn fails(&self) -> bool {
+        self.over() && self.budget.kind == BudgetKind::Hard && self.rules_end > self.budget.limit
+    }
+
+    /// The code a measurement over its budget is reported with.
+    fn code(&self) -> InputCode {
+        match self.budget.kind {
+            BudgetKind::Hard if self.fails() => InputCode::BudgetExceeded,
+            BudgetKind::Hard => InputCode::BudgetHandWritten,
+            BudgetKind::Advisory => InputCode::BudgetAdvisory,
+        }
+    }
 }
 
-/// Measures every file of every selected target against the target's budgets.
-pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Measurement> {
+/// One file as its agent reads it: rulesmith's text, and the hand-written text around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadFile<'a> {
+    /// Path relative to the repository root.
+    pub path: &'a str,
+    /// The target whose budgets apply; empty for a hand-written agent file, which counts
+    /// towards the chains and sets of files of every target whose budget globs match it.
+    pub target: &'a str,
+    /// The whole file.
+    pub contents: Cow<'a, str>,
+    /// The byte range of rulesmith's text in `contents`; empty for a hand-written file.
+    pub owned: Range<usize>,
+    /// Ids of the rule groups rulesmith's text holds.
+    pub groups: &'a [String],
+}
+
+impl<'a> ReadFile<'a> {
+    /// A file that holds exactly what rulesmith renders.
+    pub fn rendered(file: &'a Rendered) -> Self {
+        ReadFile {
+            path: &file.path,
+            target: &file.target,
+            contents: Cow::Borrowed(&file.contents),
+            owned: 0..file.contents.len(),
+            groups: &file.groups,
+        }
+    }
+
+    /// A file rulesmith has no part in, read because an agent reads it with rulesmith's.
+    pub fn hand_written(path: &'a str, contents: &'a str) -> Self {
+        ReadFile {
+            path,
+            target: "",
+            contents: Cow::Borrowed(contents),
+            owned: 0..0,
+            groups: &[],
+        }
+    }
+
+    /// Whether rulesmith wrote part of the file.
+    fn has_rules(&self) -> bool {
+        !self.owned.is_empty()
+    }
+
+    /// The hand-written part of the file, in `unit`.
+    fn hand_written_size(&self, unit: Unit) -> u64 {
+        if self.owned == (0..self.contents.len()) {
+            return 0;
+        }
+        unit.measure(&self.contents[..self.owned.start])
+            + unit.measure(&self.contents[self.owned.end..])
+    }
+}
+
+/// Measures every file of every selected target against the target's budgets: the files as
+/// their agents read them, hand-written agent files included in the chains and sets they
+/// belong to.
+pub fn measure(catalog: &Catalog, files: &[ReadFile], rules: &RuleSet) -> Vec<Measurement> {
     let mut out = Vec::new();
     let mut sizes = GroupSizes::new(rules);
     for target in catalog.targets.values() {
-        let own: Vec<&Rendered> = files
+        let own: Vec<&ReadFile> = files
             .iter()
-            .filter(|f| f.target == target.spec.id)
+            .filter(|f| f.target == target.spec.id || f.target.is_empty())
             .collect();
-        if own.is_empty() {
+        if !own.iter().any(|f| f.target == target.spec.id) {
             continue;
         }
         for (index, budget) in target.spec.budgets.iter().enumerate() {
             let Ok(matcher) = output_glob(&budget.files) else {
                 continue;
             };
-            let matching: Vec<&Rendered> = own
+            let matching: Vec<&ReadFile> = own
                 .iter()
                 .copied()
-                .filter(|f| matcher.is_match(&f.path))
+                .filter(|f| matcher.is_match(f.path))
                 .collect();
-            let mut add = |subject: String, set: &[&Rendered]| {
-                let size = set.iter().map(|f| budget.unit.measure(&f.contents)).sum();
+            let mut add = |subject: String, set: &[&ReadFile], ordered: bool| {
+                // A set matters when rulesmith wrote part of it.
+                if !set.iter().any(|f| f.has_rules()) {
+                    return;
+                }
+                let unit = budget.unit;
+                let size = set.iter().map(|f| unit.measure(&f.contents)).sum();
+                let rules_end = if ordered { rules_end(set, unit) } else { size };
                 out.push(Measurement {
                     target: target.spec.id.clone(),
                     subject,
                     size,
+                    hand_written: set.iter().map(|f| f.hand_written_size(unit)).sum(),
+                    rules_end,
                     budget: budget.clone(),
                     index,
                     largest: if size > budget.limit {
-                        sizes.largest_policies(set, budget.unit)
+                        sizes.largest_policies(set, unit)
                     } else {
                         Vec::new()
                     },
@@ -75,27 +166,30 @@ pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Me
             match budget.across {
                 Across::File => {
                     for file in &matching {
-                        add(file.path.clone(), &[file]);
+                        add(file.path.to_owned(), &[file], true);
                     }
                 }
-                Across::All if !matching.is_empty() => {
-                    add(format!("`{}` together", budget.files), &matching);
-                }
-                Across::All => {}
+                // The agent's order among the files is not documented: any rule may come last.
+                Across::All => add(format!("`{}` together", budget.files), &matching, false),
                 Across::Chain => {
-                    for file in &matching {
-                        let dir = parent(&file.path);
-                        let chain: Vec<&Rendered> = matching
+                    for file in matching
+                        .iter()
+                        .filter(|f| f.has_rules() || is_leaf(f, &matching))
+                    {
+                        let dir = parent(file.path);
+                        let mut chain: Vec<&ReadFile> = matching
                             .iter()
                             .copied()
-                            .filter(|g| is_ancestor_or_self(parent(&g.path), dir))
+                            .filter(|g| is_ancestor_or_self(parent(g.path), dir))
                             .collect();
+                        // From the root down, the order the agent joins them in.
+                        chain.sort_by_key(|f| f.path.matches('/').count());
                         let subject = if chain.len() == 1 {
-                            file.path.clone()
+                            file.path.to_owned()
                         } else {
                             format!("{} with the files above it", file.path)
                         };
-                        add(subject, &chain);
+                        add(subject, &chain, true);
                     }
                 }
             }
@@ -104,13 +198,33 @@ pub fn measure(catalog: &Catalog, files: &[Rendered], rules: &RuleSet) -> Vec<Me
     out
 }
 
-/// Errors for hard budgets exceeded, warnings for advisory ones: one per budget, naming the
-/// largest excess and counting the others.
+/// Whether no other file of `files` lies below `file`'s directory: the end of a chain, the
+/// only hand-written file whose chain is measured.
+fn is_leaf(file: &ReadFile, files: &[&ReadFile]) -> bool {
+    let dir = parent(file.path);
+    !files
+        .iter()
+        .any(|g| g.path != file.path && is_ancestor_or_self(dir, parent(g.path)))
+}
+
+/// Where rulesmith's last text ends in the files of `set` read one after the other, in `unit`.
+fn rules_end(set: &[&ReadFile], unit: Unit) -> u64 {
+    let Some(last) = set.iter().rposition(|f| f.has_rules()) else {
+        return 0;
+    };
+    let before: u64 = set[..last].iter().map(|f| unit.measure(&f.contents)).sum();
+    before + unit.measure(&set[last].contents[..set[last].owned.end])
+}
+
+/// Errors for hard budgets with a rule past them, warnings for advisory ones and for hard ones
+/// exceeded by hand-written text alone: one per budget and code, naming the largest excess and
+/// counting the others.
 pub fn check(measurements: &[Measurement]) -> Vec<Diagnostic> {
-    // One diagnostic per budget: the largest excess, with a count of the others.
-    let mut worst: BTreeMap<(&str, usize), (&Measurement, usize)> = BTreeMap::new();
+    let mut worst: BTreeMap<(&str, usize, InputCode), (&Measurement, usize)> = BTreeMap::new();
     for m in measurements.iter().filter(|m| m.over()) {
-        let entry = worst.entry((&m.target, m.index)).or_insert((m, 0));
+        let entry = worst
+            .entry((&m.target, m.index, m.code()))
+            .or_insert((m, 0));
         entry.1 += 1;
         if m.size > entry.0.size {
             entry.0 = m;
@@ -124,40 +238,83 @@ pub fn check(measurements: &[Measurement]) -> Vec<Diagnostic> {
 
 fn diagnose(m: &Measurement, others: usize) -> Diagnostic {
     let unit = m.budget.unit.as_str();
-    let (code, limit) = match m.budget.kind {
-        BudgetKind::Hard => (InputCode::BudgetExceeded, "hard limit"),
-        BudgetKind::Advisory => (InputCode::BudgetAdvisory, "advised maximum"),
+    let code = m.code();
+    let limit = match m.budget.kind {
+        BudgetKind::Hard => "hard limit",
+        BudgetKind::Advisory => "advised maximum",
+    };
+    let hand_written = if m.hand_written > 0 {
+        format!(" ({} of them hand-written)", thousands(m.hand_written))
+    } else {
+        String::new()
     };
     let mut message = format!(
-        "target `{}`: {} is {} {unit}, over the {limit} of {} {unit}",
+        "target `{}`: {} is {} {unit}{hand_written}, over the {limit} of {} {unit}",
         m.target,
         m.subject,
         thousands(m.size),
         thousands(m.budget.limit),
     );
+    if code == InputCode::BudgetHandWritten {
+        message.push_str(&format!(
+            "; the agent reads every rule rulesmith wrote, but not the hand-written text past {} {unit}",
+            thousands(m.budget.limit)
+        ));
+    }
     if others > 0 {
         let noun = if others == 1 { "file is" } else { "files are" };
         message.push_str(&format!(" ({others} more {noun} over it too)"));
     }
     let mut hint = format!("{}.", m.budget.reason.trim_end_matches('.'));
-    let largest: Vec<String> = m
-        .largest
-        .iter()
-        .take(3)
-        .map(|(id, size)| format!("`{id}` (about {} {unit})", thousands(*size)))
-        .collect();
-    if !largest.is_empty() {
-        hint.push_str(&format!(" Largest policies: {}.", largest.join(", ")));
+    let contributors = contributors(m);
+    if !contributors.is_empty() {
+        hint.push_str(&format!(
+            " Largest contributors: {}.",
+            contributors.join(", ")
+        ));
     }
+    let shorten = if m.hand_written > 0 {
+        "Shorten the hand-written text, trim"
+    } else {
+        "Trim"
+    };
     hint.push_str(&format!(
-        " Trim or drop policies (an override in rulesmith.yaml, or a policy's `tiers`), or remove target `{}`.",
+        " {shorten} or drop policies (an override in rulesmith.yaml, or a policy's `tiers`), or remove target `{}`.",
         m.target
     ));
-    let diagnostic = match m.budget.kind {
-        BudgetKind::Hard => Diagnostic::error(code, message),
-        BudgetKind::Advisory => Diagnostic::warning(code, message),
+    let diagnostic = match code {
+        InputCode::BudgetExceeded => Diagnostic::error(code, message),
+        _ => Diagnostic::warning(code, message),
     };
     diagnostic.hint(hint)
+}
+
+/// What makes a measured text large, in the order to trim it: the hand-written text, then the
+/// three largest policies.
+fn contributors(m: &Measurement) -> Vec<String> {
+    let unit = m.budget.unit.as_str();
+    let hand_written = (m.hand_written > 0)
+        .then(|| format!("hand-written text ({} {unit})", thousands(m.hand_written)));
+    hand_written
+        .into_iter()
+        .chain(
+            m.largest
+                .iter()
+                .take(3)
+                .map(|(id, size)| format!("`{id}` (about {} {unit})", thousands(*size))),
+        )
+        .collect()
+}
+
+/// Whether a build's budgets count `path`, an agent file rulesmith does not write, for one of
+/// `targets`: it lies on a chain or in a set of files they measure.
+pub fn counts_hand_written(catalog: &Catalog, targets: &[&str], path: &str) -> bool {
+    targets
+        .iter()
+        .filter_map(|id| catalog.targets.get(*id))
+        .flat_map(|target| &target.spec.budgets)
+        .filter(|budget| budget.across != Across::File)
+        .any(|budget| output_glob(&budget.files).is_ok_and(|glob| glob.is_match(path)))
 }
 
 /// Each group's policy and size, by group id.
@@ -180,7 +337,7 @@ impl<'a> GroupSizes<'a> {
 
     /// Approximate sizes of the policies in `files`: the text of each rule group, counted once
     /// per file it appears in, summed by policy, largest first.
-    fn largest_policies(&mut self, files: &[&Rendered], unit: Unit) -> Vec<(String, u64)> {
+    fn largest_policies(&mut self, files: &[&ReadFile], unit: Unit) -> Vec<(String, u64)> {
         let rules = self.rules;
         let at = match self.by_unit.iter().position(|(u, _)| *u == unit) {
             Some(at) => at,
@@ -197,7 +354,7 @@ impl<'a> GroupSizes<'a> {
         let groups = &self.by_unit[at].1;
         let mut sizes: HashMap<&str, u64> = HashMap::new();
         for file in files {
-            for id in &file.groups {
+            for id in file.groups {
                 if let Some((policy, size)) = groups.get(id.as_str()) {
                     *sizes.entry(policy).or_default() += size;
                 }

@@ -154,6 +154,21 @@ impl Catalog {
             }
         }
         for target in self.targets.values() {
+            for from in target.spec.reads.iter().filter_map(|r| r.from.as_ref()) {
+                if !self.targets.contains_key(from) {
+                    problems.push(
+                        Diagnostic::error(
+                            InputCode::TargetSpecError,
+                            format!(
+                                "target `{}` reads files of target `{from}`, which does not exist",
+                                target.spec.id
+                            ),
+                        )
+                        .at(target.source.whole())
+                        .hint("fix the `from` of the `reads` entry"),
+                    );
+                }
+            }
             for required in &target.spec.requires {
                 if !self.targets.contains_key(required) {
                     problems.push(
@@ -263,6 +278,16 @@ fn check_spec(
             problem(
                 format!("`reads` glob `{}` is invalid: {err}", read.path),
                 "fix the `path` glob".into(),
+            );
+        }
+        let cited = read.source.as_ref().is_some_and(|s| spec.docs.contains(s));
+        if read.from.is_some() && !cited {
+            problem(
+                format!(
+                    "`reads` entry `{}` names the target that writes it but no `source` among the spec's `docs`",
+                    read.path
+                ),
+                "add `source:` with the vendor page (listed under `docs`) that says the agent reads the file".into(),
             );
         }
     }

@@ -8,9 +8,10 @@ pub mod budget;
 pub mod catalog;
 pub mod frontmatter;
 pub mod guard;
+pub mod overlap;
 pub mod shadow;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use handlebars::{Handlebars, RenderErrorReason, no_escape};
 use serde::Serialize;
@@ -228,6 +229,18 @@ impl<'c> Renderer<'c> {
         rules: &RuleSet,
         scene: &mut Scene,
     ) -> Result<TargetOutput, Vec<Diagnostic>> {
+        self.render_without(id, rules, scene, &BTreeSet::new())
+    }
+
+    /// Renders every output of target `id`, leaving the rule groups in `left_out` out of its
+    /// files (they reach its agent through another target's files; see [`overlap`]).
+    pub fn render_without(
+        &self,
+        id: &str,
+        rules: &RuleSet,
+        scene: &mut Scene,
+        left_out: &BTreeSet<String>,
+    ) -> Result<TargetOutput, Vec<Diagnostic>> {
         let target = &self.catalog.targets[id];
         let mut out = TargetOutput::default();
         let mut problems = Vec::new();
@@ -239,7 +252,7 @@ impl<'c> Renderer<'c> {
                 }
                 continue;
             }
-            for instance in instances(output, &rules.groups) {
+            for instance in instances(output, &rules.groups, left_out) {
                 scene.enter(target, &instance);
                 let rendered = self.render_instance(target, output, scene, &instance);
                 scene.leave(&instance);
@@ -381,10 +394,15 @@ impl<'c> Renderer<'c> {
 }
 
 /// The files an output makes from the rule groups.
-fn instances<'g>(output: &OutputSpec, groups: &'g [Group]) -> Vec<Instance<'g>> {
+fn instances<'g>(
+    output: &OutputSpec,
+    groups: &'g [Group],
+    left_out: &BTreeSet<String>,
+) -> Vec<Instance<'g>> {
     let selected: Vec<(usize, &Group)> = groups
         .iter()
         .enumerate()
+        .filter(|(_, g)| !left_out.contains(&g.id))
         .filter(|(_, g)| match output.select {
             Select::All => true,
             Select::Unscoped => !g.scoped,

@@ -1,4 +1,8 @@
-//! Plain-text listings for `rulesmith targets` and `rulesmith stats`.
+//! Listings for `rulesmith targets` and `rulesmith stats`, as text or as JSON.
+
+mod json;
+
+use clap::ValueEnum;
 
 use crate::agents::TargetKind;
 use crate::compile::Build;
@@ -6,13 +10,32 @@ use crate::model::target::OutputMode;
 use crate::model::target::{
     Across, Budget, BudgetKind, Each, Format, OutputSpec, Select, TargetSpec,
 };
+use crate::render::Rendered;
 use crate::render::budget::thousands;
 use crate::render::catalog::Catalog;
+use crate::render::overlap;
 use crate::syntax::safe;
 
+/// How `targets` and `stats` print.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ListingFormat {
+    /// Aligned text, for people.
+    #[default]
+    Human,
+    /// One versioned JSON document on stdout.
+    Json,
+}
+
 /// Every target with its files, scoping, limits and requirements, and what the registry knows
-/// about its agent.
-pub fn targets(catalog: &Catalog) -> String {
+/// about its agent, in `format`.
+pub fn targets(catalog: &Catalog, format: ListingFormat) -> String {
+    match format {
+        ListingFormat::Human => targets_text(catalog),
+        ListingFormat::Json => json::targets(catalog),
+    }
+}
+
+fn targets_text(catalog: &Catalog) -> String {
     let mut out = String::new();
     for target in catalog.targets.values() {
         let spec = &target.spec;
@@ -77,8 +100,22 @@ fn agent_facts(spec: &TargetSpec, out: &mut String) {
     if spec.kind != TargetKind::Agent {
         return;
     }
-    if !spec.reads.is_empty() {
-        out.push_str(&format!("  reads    {} file globs\n", spec.reads.len()));
+    let own = spec.reads.iter().filter(|r| r.from.is_none()).count();
+    if own > 0 {
+        out.push_str(&format!("  reads    {own} file globs\n"));
+    }
+    for read in spec.reads.iter().filter(|r| r.from.is_some()) {
+        let from = read.from.as_deref().unwrap_or_default();
+        let source = read.source.as_deref().unwrap_or_default();
+        out.push_str(&format!(
+            "  loads    {}, from target `{}` ({})\n",
+            shown(&read.path),
+            shown(from),
+            shown(source)
+        ));
+        if let Some(note) = &read.note {
+            out.push_str(&format!("           {}\n", shown(note)));
+        }
     }
     if !spec.unsafe_settings.is_empty() {
         let settings: Vec<&str> = spec
@@ -169,8 +206,111 @@ fn describe_budget(budget: &Budget) -> String {
     )
 }
 
-/// Every measured budget, then the size of each file without one.
-pub fn stats(build: &Build) -> String {
+/// Every measured budget, the size of each file without one, and what each selected agent
+/// loads, in `format`.
+pub fn stats(build: &Build, catalog: &Catalog, format: ListingFormat) -> String {
+    match format {
+        ListingFormat::Human => {
+            let mut out = stats_text(build);
+            out.push_str(&loads_text(build, catalog));
+            out
+        }
+        ListingFormat::Json => json::stats(build, catalog),
+    }
+}
+
+/// What one selected agent loads of a build.
+struct AgentLoad<'b> {
+    /// The agent's target id.
+    id: &'b str,
+    /// The agent's name.
+    name: &'b str,
+    /// Every instruction file it loads: its own, then other targets' it reads.
+    files: Vec<&'b Rendered>,
+}
+
+impl AgentLoad<'_> {
+    fn bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.contents.len() as u64).sum()
+    }
+
+    fn characters(&self) -> u64 {
+        self.files
+            .iter()
+            .map(|f| f.contents.chars().count() as u64)
+            .sum()
+    }
+}
+
+/// Each selected agent with the instruction files it loads, in target order; agents that load
+/// none are left out.
+fn agent_loads<'b>(build: &'b Build, catalog: &'b Catalog) -> Vec<AgentLoad<'b>> {
+    catalog
+        .targets
+        .values()
+        .filter(|t| t.spec.kind == TargetKind::Agent && build.targets.contains(&t.spec.id))
+        .map(|t| AgentLoad {
+            id: &t.spec.id,
+            name: &t.spec.name,
+            files: overlap::loaded_files(catalog, &t.spec.id, &build.targets, &build.plan.files),
+        })
+        .filter(|load| !load.files.is_empty())
+        .collect()
+}
+
+/// Per agent, every instruction file it loads and the total it sees.
+fn loads_text(build: &Build, catalog: &Catalog) -> String {
+    let loads = agent_loads(build, catalog);
+    if loads.is_empty() {
+        return String::new();
+    }
+    let width = loads
+        .iter()
+        .flat_map(|l| &l.files)
+        .map(|f| shown(&f.path).chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("\nWhat each agent loads:\n");
+    for load in &loads {
+        let noun = if load.files.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        out.push_str(&format!(
+            "{} ({}): {} {noun}, {} bytes, {} characters\n",
+            shown(load.id),
+            shown(load.name),
+            load.files.len(),
+            thousands(load.bytes()),
+            thousands(load.characters())
+        ));
+        for file in &load.files {
+            let writer = if file.target == load.id {
+                String::new()
+            } else {
+                format!("  (from `{}`)", shown(&file.target))
+            };
+            out.push_str(&format!(
+                "  {:<width$}  {:>10} bytes{writer}\n",
+                shown(&file.path),
+                thousands(file.contents.len() as u64)
+            ));
+        }
+    }
+    out
+}
+
+/// The hand-written part of a measured size, when there is one: `, 38,012 hand-written`.
+fn hand_written(size: u64) -> String {
+    if size == 0 {
+        String::new()
+    } else {
+        format!(", {} hand-written", thousands(size))
+    }
+}
+
+fn stats_text(build: &Build) -> String {
     let mut rows: Vec<[String; 5]> = vec![[
         "TARGET".into(),
         "FILE".into(),
@@ -182,13 +322,15 @@ pub fn stats(build: &Build) -> String {
     for m in &build.measurements {
         let status = match (m.over(), m.budget.kind) {
             (false, _) => "ok",
-            (true, BudgetKind::Hard) => "OVER",
+            (true, BudgetKind::Hard) if m.fails() => "OVER",
+            (true, BudgetKind::Hard) => "OVER (hand-written text past it)",
             (true, BudgetKind::Advisory) => "over advice",
         };
         rows.push([
             shown(&m.target),
             shown(&m.subject),
-            format!("{} {}", thousands(m.size), m.budget.unit.as_str()),
+            format!("{} {}", thousands(m.size), m.budget.unit.as_str())
+                + &hand_written(m.hand_written),
             describe_budget(&m.budget),
             status.into(),
         ]);
@@ -312,7 +454,7 @@ mod tests {
                 spec.id
             );
         }
-        let listing = targets(&catalog);
+        let listing = targets(&catalog, ListingFormat::Human);
         assert!(listing.contains("continue: Continue\n") && listing.contains("roo: Roo Code\n"));
         for id in ["continue", "roo"] {
             assert_eq!(

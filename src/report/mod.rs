@@ -110,6 +110,10 @@ impl Reporter {
                 Action::Create => ("created", ""),
                 Action::Adopt => ("adopted", " (its text kept; the rules in a managed block)"),
                 Action::Keep => ("kept", " (exists; not scaffolded)"),
+                Action::Extend => (
+                    "extended",
+                    " (its text kept; lines added that keep generated files committed)",
+                ),
             };
             let _ = writeln!(
                 self.err,

@@ -274,7 +274,7 @@ pub fn resolve(
             .as_ref()
             .map(|agreement| agreement::resolve(agreement, tier, &resolved)),
         pack_version: pack::VERSION,
-        groups: resolved.iter().flat_map(groups_of).collect(),
+        groups: by_severity(resolved.iter().flat_map(groups_of).collect()),
         policies: resolved,
         permissions,
         overrides: show_overrides(overrides),
@@ -295,6 +295,18 @@ fn in_repository(policy: &Scope, rule: &Scope, repository: Option<&[Language]>) 
             languages.is_empty() || languages.iter().any(|l| repository.contains(l))
         }
     }
+}
+
+/// Orders `groups` for readers that stop early (Copilot code review reads 4,000 characters,
+/// Codex 32 KiB): in each group the requirements (`must`, `must-not`) come before the defaults
+/// (`should`, `should-not`), and groups holding a requirement come before groups of defaults
+/// only. Both sorts are stable, so the order within a level stays the written one.
+fn by_severity(mut groups: Vec<Group>) -> Vec<Group> {
+    for group in &mut groups {
+        group.rules.sort_by_key(|rule| !rule.level.is_requirement());
+    }
+    groups.sort_by_key(|group| !group.rules.iter().any(|r| r.level.is_requirement()));
+    groups
 }
 
 /// Splits a policy's rules by effective scope: a rule's own paths or languages replace the
@@ -455,6 +467,9 @@ mod tests {
             scan: Default::default(),
             languages: None,
             acknowledge: vec![],
+            overlap: Default::default(),
+            managed_block: Default::default(),
+            shadow_rules: vec![],
         }
     }
 

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, InputCode};
 use crate::model::agreement;
-use crate::model::manifest::Tier;
+use crate::model::manifest::{BlockPlacement, Tier};
 use crate::render::catalog::Catalog;
 use crate::scaffold::harness::Harness;
 use crate::validate::closest;
@@ -23,6 +23,8 @@ pub struct Answers {
     pub agents: Vec<String>,
     /// The engineering lane's owner, for CODEOWNERS.
     pub engineering_owner: Option<String>,
+    /// Where `--adopt` puts a new managed block in an existing agent file.
+    pub managed_block: BlockPlacement,
 }
 
 /// What the command line gave; `None` where a flag was not used.
@@ -38,6 +40,8 @@ pub struct Given {
     pub agents: Option<Vec<String>>,
     /// `--engineering-owner`.
     pub engineering_owner: Option<String>,
+    /// `--managed-block`.
+    pub managed_block: Option<BlockPlacement>,
 }
 
 /// The answers taken when neither a flag nor a prompt gives one.
@@ -125,6 +129,7 @@ pub fn gather(
                 stack,
                 agents,
                 engineering_owner,
+                managed_block: given.managed_block.unwrap_or_default(),
             })
         }
         _ => Err(problems),
@@ -230,9 +235,13 @@ pub fn parse_stack(text: &str, harness: &Harness) -> Result<String, Diagnostic> 
         })
 }
 
-/// Agent target ids, separated by commas or spaces; each once, in the order given.
+/// Agent target ids, separated by commas or spaces; each once, in the order given. `all`, as
+/// in the manifest's `targets: all`, selects every agent.
 pub fn parse_agents(text: &str, catalog: &Catalog) -> Result<Vec<String>, Diagnostic> {
     let known = catalog.agent_ids();
+    if text.split([',', ' ']).any(|id| id.trim() == "all") {
+        return Ok(catalog.builtin_ids());
+    }
     let mut agents: Vec<String> = Vec::new();
     for id in text
         .split([',', ' '])
@@ -245,7 +254,7 @@ pub fn parse_agents(text: &str, catalog: &Catalog) -> Result<Vec<String>, Diagno
                 "agent",
                 id,
                 &known,
-                &known.join(", "),
+                &format!("{}, or all", known.join(", ")),
             ));
         }
         if !agents.iter().any(|a| a == id) {
@@ -353,6 +362,15 @@ mod tests {
         );
         assert!(parse_agents("agreement", &catalog).is_err());
         assert!(parse_agents(" , ", &catalog).is_err());
+        assert_eq!(
+            parse_agents("claude,all", &catalog).unwrap(),
+            catalog.builtin_ids()
+        );
+        let hint = parse_stack("ruby", &Harness::builtin())
+            .unwrap_err()
+            .hint
+            .unwrap();
+        assert!(!hint.contains("did you mean"), "{hint}");
     }
 
     #[test]
@@ -396,6 +414,7 @@ mod tests {
                 stack: "node".into(),
                 agents: vec!["claude".into()],
                 engineering_owner: Some("@acme/eng".into()),
+                managed_block: BlockPlacement::First,
             }
         );
     }

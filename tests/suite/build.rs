@@ -1,6 +1,6 @@
 //! `rulesmith build`: what it writes, what it refuses, and what it says.
 
-use crate::common::{POLICY, Repo, manifest};
+use crate::common::{POLICY, Repo, manifest, manifest_for};
 
 #[test]
 fn build_writes_every_rule_into_the_three_files() {
@@ -163,4 +163,115 @@ fn new_files_are_world_readable_and_existing_modes_are_kept() {
     };
     assert_eq!(mode("CLAUDE.md"), 0o644);
     assert_eq!(mode("AGENTS.md"), 0o664);
+}
+
+/// Runs git in `dir`, which must succeed; returns its exit status for `check-ignore`.
+fn git(dir: &std::path::Path, args: &[&str]) -> i32 {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    let code = output.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || args[0] == "check-ignore",
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    code
+}
+
+#[test]
+fn outputs_gitignore_hides_are_reported_then_kept_with_fix_gitignore() {
+    let repo = Repo::new();
+    git(repo.path(), &["init", "-q"]);
+    let gitignore = ".claude/\n*.json\nnode_modules/\n";
+    repo.write(".gitignore", gitignore);
+    repo.write("rulesmith.yaml", &manifest_for(&["claude", "cursor"]));
+    repo.write(".rulesmith/policies/style.yaml", POLICY);
+
+    // Told which lines to add before anything is written.
+    let run = repo.run(&["build", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let warning = run
+        .stderr
+        .lines()
+        .skip_while(|line| !line.starts_with("warning[RS0408]: .gitignore hides "))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for expected in [
+        "`.claude/rules/infrastructure.md`",
+        "`.claude/settings.json`, `.cursor/cli.json`, `.rulesmith/lock.json`",
+        "at the end of .gitignore, one per line, in this order: `!/.claude/` `/.claude/*` `!/.claude/rules/` `/.claude/rules/*` `!/.claude/rules/infrastructure.md`",
+        "`!/.claude/settings.json` `!/.cursor/cli.json` `!/.rulesmith/lock.json`",
+    ] {
+        assert!(warning.contains(expected), "{expected}: {}", run.stderr);
+    }
+    assert!(!repo.exists(".rulesmith/lock.json"));
+    assert_eq!(repo.read(".gitignore"), gitignore);
+
+    let run = repo.run(&["build", "--fix-gitignore"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(!run.stderr.contains("RS0408"), "{}", run.stderr);
+    let fixed = repo.read(".gitignore");
+    assert!(
+        fixed.starts_with(gitignore),
+        "the user's lines are kept: {fixed}"
+    );
+
+    // Real git agrees: every output is kept, everything else stays ignored.
+    let lock: serde_json::Value = serde_json::from_str(&repo.read(".rulesmith/lock.json")).unwrap();
+    let mut outputs: Vec<String> = lock["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    outputs.push(".rulesmith/lock.json".to_owned());
+    assert!(outputs.iter().any(|p| p == ".claude/settings.json"));
+    for output in &outputs {
+        assert_eq!(
+            git(repo.path(), &["check-ignore", "-q", output]),
+            1,
+            "{output} is ignored"
+        );
+    }
+    repo.write(".claude/settings.local.json", "{}\n");
+    for private in [
+        ".claude/settings.local.json",
+        "package.json",
+        "node_modules/x.js",
+    ] {
+        assert_eq!(
+            git(repo.path(), &["check-ignore", "-q", private]),
+            0,
+            "{private}"
+        );
+    }
+    assert!(!repo.run(&["build"]).stderr.contains("RS0408"));
+
+    // A fresh clone holds every output, so its check is clean.
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "rules"]);
+    let clone = tempfile::tempdir().unwrap();
+    let target = clone.path().join("clone");
+    git(
+        clone.path(),
+        &["clone", "-q", repo.path().to_str().unwrap(), "clone"],
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulesmith"))
+        .arg("check")
+        .current_dir(&target)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -126,12 +126,23 @@ fn the_workflow_installs_rulesmith_and_checks_with_annotations() {
     assert!(workflow["on"]["pull_request"].is_null() || workflow["on"]["pull_request"].is_object());
     assert_eq!(workflow["permissions"]["contents"], "read");
     let steps = workflow["jobs"]["agent-rules"]["steps"].as_array().unwrap();
-    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(runs[0].contains("cargo install --locked"), "{runs:?}");
-    assert!(runs[0].contains("GITHUB_PATH"), "{runs:?}");
-    assert_eq!(runs[1], "rulesmith check --format github");
-    let version = &steps[1]["env"]["RULESMITH_VERSION"];
-    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    // No step installs a package by a name a stranger could claim or builds from source: the
+    // project's own action, named by the repository address in Cargo.toml, does the work.
+    assert!(steps.iter().all(|s| s["run"].is_null()), "{steps:?}");
+    let action = env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/");
+    let version = env!("CARGO_PKG_VERSION");
+    // A build outside the release workflow knows no release commit, so the tag names it.
+    assert_eq!(steps[1]["uses"], format!("{action}@v{version}"));
+    assert!(
+        steps[0]["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("actions/checkout@")
+    );
+    assert_eq!(
+        steps[0]["uses"].as_str().unwrap().len(),
+        "actions/checkout@".len() + 40
+    );
     let tests = workflow["jobs"]["tests"]["steps"].as_array().unwrap();
     assert!(tests.iter().any(|s| s["uses"] == "actions/setup-go@v5"));
 }
@@ -201,13 +212,19 @@ fn adopt_keeps_hand_written_files_byte_for_byte() {
     assert!(out.contains("adopted CLAUDE.md"), "{out}");
     assert!(out.contains("kept .gitignore"), "{out}");
     assert_eq!(repo.read(".gitignore"), gitignore);
+    // The rules come first, so an agent that reads only the start of the file reads them; the
+    // hand-written text follows byte for byte.
     let adopted = repo.read("CLAUDE.md");
-    assert!(adopted.starts_with(claude), "{adopted}");
+    assert!(adopted.ends_with(claude), "{adopted}");
     assert!(
-        adopted.contains("\r\n<!-- rulesmith:begin -->\r\n"),
+        adopted.starts_with("<!-- rulesmith:begin -->\r\n"),
         "{adopted}"
     );
-    assert!(repo.read(".github/CODEOWNERS").starts_with(codeowners));
+    assert!(adopted.contains("<!-- rulesmith:end -->\r\n\r\n# Our notes"));
+    // CODEOWNERS keeps its block last: its last matching line wins.
+    let owners = repo.read(".github/CODEOWNERS");
+    assert!(owners.starts_with(codeowners), "{owners}");
+    assert!(owners.trim_end().ends_with("rulesmith:end"), "{owners}");
     // An agent whose file was already there is selected, so its file is adopted, not shadowed.
     assert!(
         repo.read("rulesmith.yaml")
@@ -215,7 +232,7 @@ fn adopt_keeps_hand_written_files_byte_for_byte() {
     );
     assert!(
         repo.read("GEMINI.md")
-            .starts_with("Use tabs.\n\n<!-- rulesmith:begin -->\n")
+            .ends_with("<!-- rulesmith:end -->\n\nUse tabs.\n")
     );
     let (code, out) = check(&repo);
     assert_eq!(code, 0, "{out}");
@@ -479,4 +496,94 @@ fn init_says_when_check_would_not_be_clean() {
     );
     assert_eq!(repo.read("GEMINI.md"), "Use tabs.\n");
     assert_eq!(check(&repo).0, 1);
+}
+
+#[test]
+fn adopted_settings_keep_their_layout_and_toml_keys_stay_top_level() {
+    let repo = Repo::new();
+    let settings = "{\n\t\"permissions\": {\n\t\t\"allow\": [\n\t\t\t\"Bash(ls)\"\n\t\t]\n\t},\n\t\"model\": \"opus\"\n}";
+    let codex = "model = \"o3\"\n\n[profiles.fast]\n    model = \"o4-mini\"\n    approval_policy = \"on-request\"\n";
+    repo.write(".claude/settings.json", settings);
+    repo.write(".codex/config.toml", codex);
+    init(
+        &repo,
+        &["--yes", "--adopt", "--agents", "claude,agents,codex"],
+    );
+
+    let merged = repo.read(".claude/settings.json");
+    assert!(
+        merged
+            .starts_with("{\n\t\"permissions\": {\n\t\t\"allow\": [\n\t\t\t\"Bash(ls)\"\n\t\t],\n"),
+        "{merged}"
+    );
+    assert!(!merged.contains("\n  "), "tabs became spaces: {merged}");
+    assert!(
+        merged.ends_with("\n\t},\n\t\"model\": \"opus\"\n}"),
+        "key order or the missing final newline changed: {merged}"
+    );
+
+    let config = repo.read(".codex/config.toml");
+    assert!(
+        config.starts_with("model = \"o3\"\n\n# rulesmith:begin\n"),
+        "{config}"
+    );
+    assert!(
+        config.ends_with("# rulesmith:end\n\n[profiles.fast]\n    model = \"o4-mini\"\n    approval_policy = \"on-request\"\n"),
+        "{config}"
+    );
+    // The block's keys stay top-level: under `[profiles.fast]` they would set the profile.
+    let parsed: toml::Table = config.parse().unwrap();
+    assert_eq!(parsed["sandbox_mode"].as_str(), Some("workspace-write"));
+    assert_eq!(
+        parsed["profiles"]["fast"]["model"].as_str(),
+        Some("o4-mini")
+    );
+    assert!(parsed["profiles"]["fast"].get("sandbox_mode").is_none());
+
+    let (code, out) = check(&repo);
+    assert_eq!(code, 0, "{out}");
+    let after = repo.tree();
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert_eq!(
+        repo.tree(),
+        after,
+        "a build right after init changes nothing"
+    );
+}
+
+#[test]
+fn init_reports_ignored_outputs_before_writing_and_fixes_gitignore_on_request() {
+    let gitignore = ".claude/\n*.json\n";
+    let repo = Repo::new();
+    repo.write(".gitignore", gitignore);
+    let out = init(&repo, &["--yes", "--adopt", "--agents", "claude"]);
+    let warning = out.find("warning[RS0408]").expect("the warning is printed");
+    assert!(warning < out.find("created").unwrap(), "{out}");
+    assert!(out.contains("`!/.claude/` `/.claude/*`"), "{out}");
+    assert_eq!(repo.read(".gitignore"), gitignore);
+
+    let repo = Repo::new();
+    repo.write(".gitignore", gitignore);
+    let out = init(
+        &repo,
+        &["--yes", "--adopt", "--agents", "claude", "--fix-gitignore"],
+    );
+    assert!(!out.contains("RS0408"), "{out}");
+    assert!(out.contains("extended .gitignore"), "{out}");
+    let fixed = repo.read(".gitignore");
+    assert!(fixed.starts_with(gitignore), "{fixed}");
+    let ignored = matcher(&repo, fixed.lines());
+    for kept in [
+        ".claude/settings.json",
+        ".rulesmith/lock.json",
+        "rulesmith.yaml",
+    ] {
+        assert!(
+            !ignored.matched_path_or_any_parents(kept, false).is_ignore()
+                || ignored.matched(kept, false).is_whitelist(),
+            "{kept}"
+        );
+    }
+    assert!(fixed.contains("\n!/.claude/settings.json\n"), "{fixed}");
 }

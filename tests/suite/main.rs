@@ -3,9 +3,11 @@
 
 mod agent_formats;
 mod agents;
+mod budgets;
 mod build;
 mod check;
 mod common;
+mod completions;
 mod error_formats;
 mod errors;
 mod examples;
@@ -13,8 +15,11 @@ mod fuzz;
 mod import;
 mod init;
 mod inputs;
+mod install;
+mod interrupted;
 mod languages;
 mod layering;
+mod overlap;
 mod overrides_cli;
 mod pack;
 mod properties;

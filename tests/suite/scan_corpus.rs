@@ -7,6 +7,10 @@
 //! the agent path (e.g. `CLAUDE.md`, `.claude/settings.json`) is what the file is scanned as.
 //! The real files in `tests/fixtures/corpus` count as benign cases of the class `real-repo`,
 //! except those its SOURCES.md flags as genuinely risky.
+//!
+//! A held-out set in `tests/fixtures/scan-heldout` (same layout) was written after the
+//! detectors it measures and is reported separately, so a detector fitted to the corpus shows
+//! up as a gap between the two reports.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,12 +44,12 @@ fn catches(class: &str, code: &str) -> bool {
 const MIN_RECALL: &[(&str, u32)] = &[
     ("destructive", 95),
     ("dynamic-command", 100),
-    ("exfiltration", 93),
-    ("fetch-execute", 93),
+    ("exfiltration", 100),
+    ("fetch-execute", 100),
     ("hidden-text", 100),
     ("hidden-unicode", 100),
     ("obfuscation", 100),
-    ("override", 93),
+    ("override", 100),
     ("sabotage", 100),
     ("secrets", 100),
     ("settings", 100),
@@ -54,6 +58,31 @@ const MIN_RECALL: &[(&str, u32)] = &[
 
 /// The most benign cases (percent of all benign cases) any class may flag.
 const MAX_FALSE_POSITIVE_RATE: f64 = 0.0;
+
+/// The minimum recall (percent) each class must reach on the held-out set
+/// (`tests/fixtures/scan-heldout`), written after the detectors and never tuned against case
+/// by case.
+///
+/// Hidden Unicode misses one case: a lone zero-width space at a word's edge is reported as
+/// `RS2101` at low severity, below the default, because the real corpus holds the same shape
+/// (a word joiner opening inline code) in a benign file.
+const HELDOUT_MIN_RECALL: &[(&str, u32)] = &[
+    ("destructive", 100),
+    ("dynamic-command", 100),
+    ("exfiltration", 100),
+    ("fetch-execute", 100),
+    ("hidden-text", 100),
+    ("hidden-unicode", 66),
+    ("obfuscation", 100),
+    ("override", 100),
+    ("sabotage", 100),
+    ("secrets", 100),
+    ("settings", 100),
+    ("suppression", 100),
+];
+
+/// The most benign held-out cases (percent) any class may flag: the bound.
+const HELDOUT_MAX_FALSE_POSITIVE_RATE: f64 = 2.0;
 
 struct Case {
     label: String,
@@ -84,10 +113,14 @@ fn scan(path: &str, bytes: &[u8]) -> Vec<Finding> {
     findings
 }
 
-fn cases() -> Vec<Case> {
-    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+/// The labelled cases under `fixtures/<folder>`.
+fn labelled(folder: &str) -> Vec<Case> {
     let mut cases = Vec::new();
-    let root = fixtures.join("scan-corpus");
+    let root = fixtures().join(folder);
     let mut paths = Vec::new();
     files(&root, &mut paths);
     for path in paths {
@@ -103,7 +136,13 @@ fn cases() -> Vec<Case> {
             findings: scan(parts[3], &std::fs::read(&path).unwrap()),
         });
     }
-    let real = fixtures.join("corpus");
+    cases
+}
+
+/// The corpus: the labelled cases and the real agent files of public repositories.
+fn cases() -> Vec<Case> {
+    let mut cases = labelled("scan-corpus");
+    let real = fixtures().join("corpus");
     let mut paths = Vec::new();
     files(&real, &mut paths);
     for path in paths {
@@ -219,23 +258,80 @@ fn the_labelled_corpus_is_large_enough_to_measure() {
     }
 }
 
-#[test]
+/// Prints the report of `cases` under `title` and checks it against the thresholds.
 #[allow(clippy::disallowed_macros, reason = "the report is the test's output")]
-fn recall_and_false_positive_rate_per_class_stay_within_thresholds() {
-    let cases = cases();
-    let (rows, benign, text) = report(&cases);
-    eprintln!("{text}");
-    for (class, min) in MIN_RECALL {
+fn check(title: &str, cases: &[Case], min_recall: &[(&str, u32)], max_rate: f64) {
+    let (rows, benign, text) = report(cases);
+    eprintln!("{title}\n{text}");
+    for (class, min) in min_recall {
         let row = &rows[*class];
         let recall = percent(row.caught, row.malicious);
         assert!(
             recall >= f64::from(*min),
-            "{class}: recall {recall:.1}% < {min}%\n{text}"
+            "{title} {class}: recall {recall:.1}% < {min}%\n{text}"
         );
         let rate = percent(row.benign_flagged, benign);
         assert!(
-            rate <= MAX_FALSE_POSITIVE_RATE,
-            "{class}: false-positive rate {rate:.1}% > {MAX_FALSE_POSITIVE_RATE}%\n{text}"
+            rate <= max_rate,
+            "{title} {class}: false-positive rate {rate:.1}% > {max_rate}%\n{text}"
         );
     }
+}
+
+#[test]
+fn recall_and_false_positive_rate_per_class_stay_within_thresholds() {
+    check("corpus", &cases(), MIN_RECALL, MAX_FALSE_POSITIVE_RATE);
+}
+
+#[test]
+fn the_held_out_set_is_large_enough_and_separate() {
+    let cases = labelled("scan-heldout");
+    let malicious = cases.iter().filter(|c| c.label == "malicious").count();
+    let benign = cases.iter().filter(|c| c.label == "benign").count();
+    assert!(malicious >= 30 && benign >= 30, "{malicious} {benign}");
+    for (class, _) in HELDOUT_MIN_RECALL {
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.label == "malicious" && c.class == *class),
+            "class {class} has no held-out case"
+        );
+    }
+}
+
+#[test]
+fn recall_and_false_positive_rate_on_the_held_out_set() {
+    check(
+        "held-out",
+        &labelled("scan-heldout"),
+        HELDOUT_MIN_RECALL,
+        HELDOUT_MAX_FALSE_POSITIVE_RATE,
+    );
+}
+
+#[test]
+fn the_readme_shows_every_class_with_a_caught_and_a_benign_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split_once("| class | caught | left alone |")
+        .expect("README has the scan class table")
+        .1;
+    let mut listed = Vec::new();
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        assert_eq!(cells.len(), 3, "{row}");
+        let (class, codes) = cells[0]
+            .split_once('`')
+            .and_then(|(_, rest)| rest.split_once("`, "))
+            .unwrap_or_else(|| panic!("no class id in {row}"));
+        let code = codes.trim_end_matches(')').replace("xx", "01");
+        assert!(catches(class, &code), "{class} does not catch {code}");
+        assert!(!cells[1].is_empty() && !cells[2].is_empty(), "{row}");
+        listed.push(class.to_owned());
+    }
+    let mut classes: Vec<String> = MIN_RECALL.iter().map(|(c, _)| (*c).to_owned()).collect();
+    listed.sort();
+    classes.sort();
+    assert_eq!(listed, classes);
 }

@@ -242,7 +242,7 @@ fn zed_reading_a_partial_file_is_a_warning() {
     let run = repo.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.render());
     assert!(
-        run.stderr.contains("warning[RS0306]: Zed reads only the first rules file it finds, `.github/copilot-instructions.md`, which lacks the rule groups `api` that this build writes to `AGENTS.md`"),
+        run.stderr.contains("warning[RS0306]: Zed reads only the first rules file it finds, `.github/copilot-instructions.md`, which lacks the rule groups `agent-permissions`, `api` that this build writes to `AGENTS.md`"),
         "{}",
         run.stderr
     );
@@ -376,7 +376,7 @@ fn a_custom_target_renders_with_the_shared_partials() {
     );
     assert!(text.contains("## Agent permissions"), "{text}");
     assert!(
-        repo.exists(".cursor/rules/agent-permissions.mdc"),
+        repo.exists("CLAUDE.md") && repo.exists(".cursor/cli.json"),
         "`all` selects the built-in targets"
     );
     let listing = repo.run(&["targets"]);

@@ -23,29 +23,33 @@ pub enum Doc {
     Object(Vec<(String, Doc)>),
 }
 
-/// How a JSON file lays itself out: the whitespace one level of nesting adds, and whether its
-/// lines end in `\r\n`.
+/// How a JSON file lays itself out: the whitespace one level of nesting adds, whether its
+/// lines end in `\r\n` and whether its last line ends at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Style {
     /// One level of indentation: a tab, or some spaces.
     pub indent: String,
     /// Whether lines end in `\r\n`.
     pub crlf: bool,
+    /// Whether the last line ends in a newline.
+    pub final_newline: bool,
 }
 
 impl Default for Style {
-    /// Two spaces and `\n`, as `serde_json` writes.
+    /// Two spaces and `\n`, as `serde_json` writes, with a final newline.
     fn default() -> Self {
         Style {
             indent: "  ".to_owned(),
             crlf: false,
+            final_newline: true,
         }
     }
 }
 
 impl Style {
-    /// The style of `text`: the leading whitespace of its first indented line, and the line
-    /// ending of its first line; the default where the text shows neither.
+    /// The style of `text`: the leading whitespace of its first indented line, the line ending
+    /// of its first line and whether it ends in a newline; the default where the text shows
+    /// none of them.
     pub fn of(text: &str) -> Style {
         let indent = text
             .lines()
@@ -57,7 +61,12 @@ impl Style {
             .lines()
             .next()
             .is_some_and(|_| text.find('\n').is_some_and(|at| text[..at].ends_with('\r')));
-        Style { indent, crlf }
+        let final_newline = text.trim().is_empty() || text.ends_with('\n');
+        Style {
+            indent,
+            crlf,
+            final_newline,
+        }
     }
 }
 
@@ -144,7 +153,9 @@ impl Doc {
     pub fn to_pretty_in(&self, style: &Style) -> String {
         let mut out = String::new();
         self.write(&mut out, 0, style);
-        out.push('\n');
+        if style.final_newline {
+            out.push('\n');
+        }
         if style.crlf {
             out = out.replace('\n', "\r\n");
         }
@@ -280,8 +291,16 @@ mod tests {
         assert_eq!(style.indent, "\t");
         assert!(style.crlf);
         assert_eq!(parse(text).unwrap().to_pretty_in(&style), text);
-        assert_eq!(Style::of("{}"), Style::default());
+        assert_eq!(Style::of("{}\n"), Style::default());
         assert_eq!(Style::of("{\n    \"a\": 1\n}\n").indent, "    ");
+        let unterminated = "{\n\t\"a\": 1\n}";
+        assert!(!Style::of(unterminated).final_newline);
+        assert_eq!(
+            parse(unterminated)
+                .unwrap()
+                .to_pretty_in(&Style::of(unterminated)),
+            unterminated
+        );
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub(super) fn render(view: &FindingsView<'_>, findings: &[&Found]) -> String {
 
 /// The JSON Schema of the report, as `docs/report.schema.json` publishes it.
 pub fn schema() -> serde_json::Value {
-    crate::validate::schema::generate::<JsonReport>()
+    crate::validate::schema::generate::<JsonReport>("docs/report.schema.json")
 }
 
 #[cfg(test)]

@@ -110,6 +110,7 @@ pub(super) fn render(diagnostics: &[Diagnostic], findings: &[&Finding]) -> Strin
             "tool": { "driver": {
                 "name": "rulesmith",
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": crate::embedded::REPOSITORY,
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
