@@ -84,6 +84,10 @@ pub struct Group {
     pub applies_to: Option<String>,
     /// The rules, in file order.
     pub rules: Vec<ResolvedRule>,
+    /// Whether the group is the team's own text, kept as written: every rule verbatim (as
+    /// import writes them), or prose without rules. Such groups come after rulesmith's rules
+    /// and count like hand-written text against size budgets.
+    pub team_text: bool,
 }
 
 #[cfg(test)]
@@ -100,6 +104,7 @@ impl Group {
             directories: vec![],
             applies_to: None,
             rules: vec![],
+            team_text: false,
         }
     }
 }
@@ -300,12 +305,19 @@ fn in_repository(policy: &Scope, rule: &Scope, repository: Option<&[Language]>) 
 /// Orders `groups` for readers that stop early (Copilot code review reads 4,000 characters,
 /// Codex 32 KiB): in each group the requirements (`must`, `must-not`) come before the defaults
 /// (`should`, `should-not`), and groups holding a requirement come before groups of defaults
-/// only. Both sorts are stable, so the order within a level stays the written one.
+/// only. The team's own text (imported rules kept as written) comes after every rule
+/// rulesmith states, so the built-in requirements stay within a hard limit. The sorts are
+/// stable, so the order within a level stays the written one.
 fn by_severity(mut groups: Vec<Group>) -> Vec<Group> {
     for group in &mut groups {
         group.rules.sort_by_key(|rule| !rule.level.is_requirement());
     }
-    groups.sort_by_key(|group| !group.rules.iter().any(|r| r.level.is_requirement()));
+    groups.sort_by_key(|group| {
+        (
+            group.team_text,
+            !group.rules.iter().any(|r| r.level.is_requirement()),
+        )
+    });
     groups
 }
 
@@ -350,6 +362,7 @@ fn groups_of(policy: &ResolvedPolicy) -> Vec<Group> {
             applies_to: scope::describe(&scope),
             globs,
             rules: vec![rule.clone()],
+            team_text: false,
         };
         groups.push((scope, group));
     }
@@ -367,12 +380,19 @@ fn groups_of(policy: &ResolvedPolicy) -> Vec<Group> {
                 applies_to: scope::describe(&policy.scope),
                 globs,
                 rules: Vec::new(),
+                team_text: true,
             },
         ));
     }
     // The policy's own group leads, whatever rule came first.
     groups.sort_by_key(|(scope, _)| *scope != policy.scope);
-    groups.into_iter().map(|(_, group)| group).collect()
+    groups
+        .into_iter()
+        .map(|(_, mut group)| {
+            group.team_text = group.rules.iter().all(|r| r.verbatim);
+            group
+        })
+        .collect()
 }
 
 /// Whether a policy or rule limited to `tiers` applies at `tier`.

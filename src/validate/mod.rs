@@ -375,6 +375,11 @@ fn specific<'e, 'a>(error: &'e ValidationError<'a>, out: &mut Vec<&'e Validation
         return;
     };
     let here = error.instance_path();
+    // The document's own `anyOf` (a policy needs rules or a description) is reported whole.
+    if here.to_string().is_empty() {
+        out.push(error);
+        return;
+    }
     let only_type = |branch: &[ValidationError<'static>], null: bool| {
         branch.iter().all(|e| {
             e.instance_path() == here

@@ -63,6 +63,19 @@ fn generated_text(repo: &Repo) -> String {
         .join("\n")
 }
 
+/// The diagnostic codes (`RS` and four digits) in `output`.
+fn finding_codes(output: &str) -> Vec<String> {
+    let bytes = output.as_bytes();
+    (0..bytes.len().saturating_sub(5))
+        .filter(|&i| {
+            bytes[i..].starts_with(b"RS")
+                && bytes[i + 2..i + 6].iter().all(u8::is_ascii_digit)
+                && bytes.get(i + 6).is_none_or(|b| !b.is_ascii_digit())
+        })
+        .map(|i| output[i..i + 6].to_owned())
+        .collect()
+}
+
 /// What went wrong with one repository, if anything.
 fn round_trip(name: &str) -> Vec<String> {
     let repo = Repo::new();
@@ -70,6 +83,9 @@ fn round_trip(name: &str) -> Vec<String> {
     let init = repo.run(&["init", "--yes", "--agents", AGENTS]);
     assert_eq!(init.code, 0, "{name}: init\n{}", init.stderr);
     copy_tree(&Path::new(CORPUS).join(name), repo.path());
+    // What the scanner finds in the repository's own files (a Codex config that turns the
+    // sandbox off, say) check reports after the import too; nothing else may be found.
+    let scanned = repo.run(&["scan"]);
     let import = repo.run(&["import", "--replace"]);
     let reported =
         import.stdout.contains("left out of the import") || import.stderr.contains("withheld");
@@ -80,7 +96,14 @@ fn round_trip(name: &str) -> Vec<String> {
     }
     for command in ["build", "check"] {
         let run = repo.run(&[command]);
-        if run.code != 0 {
+        let codes = finding_codes(&run.stdout);
+        let found_before = command == "check"
+            && run.code == 1
+            && !codes.is_empty()
+            && codes
+                .iter()
+                .all(|code| code.starts_with("RS2") && scanned.stdout.contains(code.as_str()));
+        if run.code != 0 && !found_before {
             problems.push(format!(
                 "{command} exited {}:\n{}{}",
                 run.code, run.stdout, run.stderr
