@@ -59,6 +59,14 @@ pub enum Command {
     /// for prototypes, HANDOFF.md. Never overwrites a file: existing files are listed as
     /// conflicts, unless `--adopt` is given. On a terminal, asks for what the flags leave out.
     Init(InitArgs),
+    /// Turn existing agent files into policies: CLAUDE.md, AGENTS.md, Cursor, Copilot, … rules
+    /// and the sources of ruler, rulesync and ai-rulez.
+    ///
+    /// Writes one policy per file or top-level section under the policy directory, one rule per
+    /// list item or sentence that states a level, the text kept as written. Files in which the
+    /// scanner finds hidden or risky content are reported and not imported. The agent files are
+    /// kept unless `--replace` is given. Exit status: 0 done, 1 files withheld, 2 error.
+    Import(ImportArgs),
     /// Print the JSON Schema of a rulesmith file.
     Schema(SchemaArgs),
     /// List the available targets: their files, the other targets' files each agent loads,
@@ -127,6 +135,21 @@ pub struct ScanArgs {
     /// Why the files passed to `--trust` are acceptable; stored with the record.
     #[arg(long, value_name = "TEXT", requires = "trust")]
     pub reason: Option<String>,
+}
+
+/// Flags of `rulesmith import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Files or directories to import from (default: the whole repository).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Print the policies that would be written, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove the agent files whose rules were all imported and build the generated files in
+    /// their place.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// Flags of `rulesmith build`.

@@ -18,6 +18,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod embedded;
 pub mod explain;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod reconcile;

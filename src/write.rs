@@ -193,9 +193,65 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
             Some(original) => {
                 write_atomic(&path, file.contents.as_bytes())
                     .map_err(|err| failed(&file.path, err))?;
-                undo.replaced.push((path, original.clone()));
+                undo.replaced.push((path, original.clone().into_bytes()));
             }
         }
+    }
+    Ok(())
+}
+
+/// Writes the policy files of `rulesmith import` (`(path, text)`, new files only), removes
+/// the agent files they replace (repository-relative paths), then runs `then` (the build that
+/// generates the files in their place). All or nothing: if anything fails, `then` included,
+/// the files created are removed and the removed files get their bytes back.
+pub fn import<T>(
+    root: &Path,
+    created: &[(String, String)],
+    removed: &[String],
+    then: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    let mut undo = Undo::default();
+    let result = import_all(root, created, removed, &mut undo)
+        .map_err(|problem| vec![problem])
+        .and_then(|()| then());
+    if result.is_err() {
+        undo.rollback();
+    }
+    result
+}
+
+fn import_all(
+    root: &Path,
+    created: &[(String, String)],
+    removed: &[String],
+    undo: &mut Undo,
+) -> Result<(), Diagnostic> {
+    let failed = |path: &str, err: std::io::Error| {
+        Diagnostic::error(
+            InputCode::WriteFailed,
+            format!("cannot write {path}: {err}"),
+        )
+        .hint("nothing was changed: the files written so far were taken back")
+    };
+    for (relative, contents) in created {
+        if let Some(link) = crate::load::tree::symlink_in_path(root, relative) {
+            return Err(through_symlink(relative, &link));
+        }
+        let path = root.join(relative);
+        if let Some(dir) = path.parent() {
+            create_dirs(dir, &mut undo.dirs).map_err(|err| failed(relative, err))?;
+        }
+        write_new(&path, contents.as_bytes()).map_err(|err| failed(relative, err))?;
+        undo.files.push(path);
+    }
+    for relative in removed {
+        if let Some(link) = crate::load::tree::symlink_in_path(root, relative) {
+            return Err(through_symlink(relative, &link));
+        }
+        let path = root.join(relative);
+        let original = std::fs::read(&path).map_err(|err| failed(relative, err))?;
+        std::fs::remove_file(&path).map_err(|err| failed(relative, err))?;
+        undo.replaced.push((path, original));
     }
     Ok(())
 }
@@ -205,13 +261,13 @@ fn scaffold_all(root: &Path, files: &[InitFile], undo: &mut Undo) -> Result<(), 
 struct Undo {
     dirs: Vec<std::path::PathBuf>,
     files: Vec<std::path::PathBuf>,
-    replaced: Vec<(std::path::PathBuf, String)>,
+    replaced: Vec<(std::path::PathBuf, Vec<u8>)>,
 }
 
 impl Undo {
     fn rollback(self) {
         for (path, original) in self.replaced {
-            let _ = write_atomic(&path, original.as_bytes());
+            let _ = write_atomic(&path, &original);
         }
         for path in self.files {
             let _ = std::fs::remove_file(path);

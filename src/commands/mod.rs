@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod completions;
 mod explain;
+mod import;
 mod init;
 mod scan;
 mod schema;
@@ -58,7 +59,8 @@ pub fn apply_color(choice: ColorWhen) {
 /// Runs the parsed command line, reporting through `reporter`.
 pub fn run(cli: Cli, cwd: &Path, reporter: &mut Reporter) -> ExitStatus {
     let writes = matches!(&cli.command, Command::Build(args) if !args.check)
-        || matches!(&cli.command, Command::Init(_));
+        || matches!(&cli.command, Command::Init(_))
+        || matches!(&cli.command, Command::Import(args) if !args.dry_run);
     dispatch(&cli, cwd, reporter).unwrap_or_else(|diagnostics| {
         report_errors(&cli.command, &diagnostics, writes, reporter);
         ExitStatus::Error
@@ -111,6 +113,7 @@ fn dispatch(cli: &Cli, cwd: &Path, reporter: &mut Reporter) -> Result<ExitStatus
         Command::Targets(args) => targets::run(&workspace(Need::Anywhere)?, args, reporter),
         Command::Scan(args) => scan::run(workspace(Need::Anywhere)?, cwd, args, reporter),
         Command::Schema(args) => Ok(schema::run(args, reporter)),
+        Command::Import(args) => import::run(&workspace(Need::Project)?, args, cwd, reporter),
         Command::Completions(args) => Ok(completions::run(args, reporter)),
         Command::Init(args) => {
             let stdin = std::io::stdin();

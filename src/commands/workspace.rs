@@ -127,7 +127,8 @@ impl Workspace {
     }
 
     /// The manifest; only commands loaded with [`Need::Project`] may ask.
-    fn manifest(&self) -> &ManifestFile {
+    /// The manifest; only for commands that load the workspace with [`Need::Project`].
+    pub fn manifest(&self) -> &ManifestFile {
         self.manifest
             .as_ref()
             .expect("commands that compile load the workspace with Need::Project")

@@ -89,8 +89,8 @@ family! {
         ShadowedFile,
         /// A policy value a target's frontmatter cannot carry in the form its vendor documents.
         FrontmatterValue,
-        /// An agent file over a size limit its agent enforces because of its hand-written text:
-        /// the agent reads every rule rulesmith wrote, but not the whole file.
+        /// An agent file over a size limit its agent enforces because of its hand-written or
+        /// imported text: the agent reads every rule rulesmith states, but not the whole file.
         BudgetHandWritten,
         /// An output path leaves the repository.
         PathEscapesRepo,
@@ -200,7 +200,7 @@ impl InputCode {
             ),
             InputCode::BudgetHandWritten => (
                 "RS0308",
-                "an agent file over a size limit its agent enforces because of its hand-written text, with every rule rulesmith wrote inside the limit (a warning)",
+                "an agent file over a size limit its agent enforces because of its hand-written or imported text, with every rule rulesmith states inside the limit (a warning)",
             ),
             InputCode::PathEscapesRepo => (
                 "RS0401",

@@ -12,6 +12,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, InputCode, SourceFile, Span};
+use crate::import::{Input, Origin};
 use crate::load::confine::Root;
 use crate::model::manifest::MANIFEST_FILE;
 use crate::syntax::yaml::Position;
@@ -205,6 +206,45 @@ pub fn decode(bytes: Vec<u8>, display: &str) -> Result<SourceFile, Diagnostic> {
                 ))
                 .hint("save the file as UTF-8")
         })
+}
+
+/// The files `rulesmith import` reads under `root`: every agent rules or instructions file
+/// and every other rules tool's source that the project walk yields (`.gitignore` honoured),
+/// limited to `within` (repository-relative paths of files or directories) when it is not
+/// empty, sorted by path. Files that are not UTF-8 are reported and skipped.
+pub fn import_files(
+    root: &Path,
+    within: &[String],
+    registry: &crate::agents::Registry,
+) -> (Vec<(Input, Origin)>, Vec<Diagnostic>) {
+    let inside = |path: &str| {
+        within.is_empty()
+            || within.iter().any(|w| {
+                let w = w.trim_end_matches('/');
+                w.is_empty() || w == "." || path == w || path.starts_with(&format!("{w}/"))
+            })
+    };
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut paths = walk::project_files(root, |_| false);
+    paths.sort();
+    for path in paths {
+        let Some(origin) = Origin::of(&path, registry).filter(|_| inside(&path)) else {
+            continue;
+        };
+        match read_repo_file(root, &path) {
+            Ok(Some(file)) => files.push((
+                Input {
+                    path,
+                    text: file.text,
+                },
+                origin,
+            )),
+            Ok(None) => {}
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (files, problems)
 }
 
 /// Reads every `*.yaml` / `*.yml` file under `dir`, sorted by path; a missing dir is empty.

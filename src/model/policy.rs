@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::manifest::Tier;
 
-/// A policy: a named group of rules about one topic.
+/// A policy: a named group of rules about one topic, or, without rules, a description that
+/// gives agents context (text imported from a hand-written file).
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(extend("anyOf" = [{ "required": ["rules"] }, { "required": ["description"] }]))]
 pub struct Policy {
     /// Unique policy id, lowercase words joined by hyphens (e.g. `secrets`).
     #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"), length(max = 64))]
@@ -31,7 +33,8 @@ pub struct Policy {
     /// topic level; shown by `rulesmith explain` and in the coverage table, not in agent files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
-    /// The rules, in the order they are rendered.
+    /// The rules, in the order they are rendered; a policy without rules needs a description.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(min = 1))]
     pub rules: Vec<Rule>,
     /// What agents may not do, compiled into each agent's permission and ignore files.
@@ -89,6 +92,10 @@ pub struct Rule {
     /// Write must-not rules as the action to avoid, never as a double negative.
     #[schemars(length(min = 1, max = 1000))]
     pub text: String,
+    /// Render the text as written, without the level's keyword before it: for rules imported
+    /// from hand-written files (`rulesmith import`), whose wording states its own force.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verbatim: bool,
     /// Why the rule exists, in one short sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,

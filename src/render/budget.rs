@@ -6,7 +6,9 @@
 //! Budgets count the whole file the agent reads: rulesmith's part and the hand-written text a
 //! managed block sits in, and for a chain or a set of files the hand-written agent files in it
 //! too. When only hand-written text lies past a hard limit, the agent still reads every rule
-//! rulesmith wrote, so the build warns (RS0308) instead of failing.
+//! rulesmith wrote, so the build warns (RS0308) instead of failing. Policies that carry the
+//! team's own text as written (imported rules, prose without rules) are rendered after
+//! rulesmith's rules and count as hand-written text.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -117,36 +119,90 @@ impl<'a> ReadFile<'a> {
     }
 }
 
+/// A file being measured, with where rulesmith's rules end in it.
+struct Measured<'r, 'a> {
+    file: &'r ReadFile<'a>,
+    /// The byte offset in the file's contents where the rules rulesmith states end and the
+    /// team's own text it carries (see [`Group::team_text`]) begins; the end of rulesmith's
+    /// text when it carries none.
+    rules_end: usize,
+}
+
+impl<'r, 'a> Measured<'r, 'a> {
+    fn new(file: &'r ReadFile<'a>, rules: &RuleSet) -> Self {
+        let owned = &file.owned;
+        let team = |id: &String| {
+            rules
+                .groups
+                .iter()
+                .find(|g| &g.id == id)
+                .filter(|g| g.team_text)
+        };
+        let rules_end = match file.groups.iter().position(|id| team(id).is_some()) {
+            None => owned.end,
+            Some(0) => owned.start,
+            // Groups are rendered in order, each under its title: the team's text starts at
+            // the heading of its first group.
+            Some(at) => {
+                let title = &team(&file.groups[at]).expect("found above").title;
+                let text = &file.contents[owned.clone()];
+                text.match_indices(&format!("# {title}"))
+                    .find_map(|(i, _)| {
+                        let line = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                        text[line..i].bytes().all(|b| b == b'#').then_some(line)
+                    })
+                    .map_or(owned.end, |line| owned.start + line)
+            }
+        };
+        Measured { file, rules_end }
+    }
+
+    fn path(&self) -> &str {
+        self.file.path
+    }
+
+    fn has_rules(&self) -> bool {
+        self.file.has_rules()
+    }
+
+    /// The hand-written part of the file and the team's text rulesmith carries, in `unit`.
+    fn hand_written_size(&self, unit: Unit) -> u64 {
+        self.file.hand_written_size(unit)
+            + unit.measure(&self.file.contents[self.rules_end..self.file.owned.end])
+    }
+}
+
 /// Measures every file of every selected target against the target's budgets: the files as
 /// their agents read them, hand-written agent files included in the chains and sets they
 /// belong to.
 pub fn measure(catalog: &Catalog, files: &[ReadFile], rules: &RuleSet) -> Vec<Measurement> {
     let mut out = Vec::new();
     let mut sizes = GroupSizes::new(rules);
+    let files: Vec<Measured> = files.iter().map(|f| Measured::new(f, rules)).collect();
     for target in catalog.targets.values() {
-        let own: Vec<&ReadFile> = files
+        let own: Vec<&Measured> = files
             .iter()
-            .filter(|f| f.target == target.spec.id || f.target.is_empty())
+            .filter(|f| f.file.target == target.spec.id || f.file.target.is_empty())
             .collect();
-        if !own.iter().any(|f| f.target == target.spec.id) {
+        if !own.iter().any(|f| f.file.target == target.spec.id) {
             continue;
         }
         for (index, budget) in target.spec.budgets.iter().enumerate() {
             let Ok(matcher) = output_glob(&budget.files) else {
                 continue;
             };
-            let matching: Vec<&ReadFile> = own
+            let matching: Vec<&Measured> = own
                 .iter()
                 .copied()
-                .filter(|f| matcher.is_match(f.path))
+                .filter(|f| matcher.is_match(f.path()))
                 .collect();
-            let mut add = |subject: String, set: &[&ReadFile], ordered: bool| {
+            let mut add = |subject: String, set: &[&Measured], ordered: bool| {
                 // A set matters when rulesmith wrote part of it.
                 if !set.iter().any(|f| f.has_rules()) {
                     return;
                 }
                 let unit = budget.unit;
-                let size = set.iter().map(|f| unit.measure(&f.contents)).sum();
+                let size = set.iter().map(|f| unit.measure(&f.file.contents)).sum();
                 let rules_end = if ordered { rules_end(set, unit) } else { size };
                 out.push(Measurement {
                     target: target.spec.id.clone(),
@@ -166,7 +222,7 @@ pub fn measure(catalog: &Catalog, files: &[ReadFile], rules: &RuleSet) -> Vec<Me
             match budget.across {
                 Across::File => {
                     for file in &matching {
-                        add(file.path.to_owned(), &[file], true);
+                        add(file.path().to_owned(), &[file], true);
                     }
                 }
                 // The agent's order among the files is not documented: any rule may come last.
@@ -176,18 +232,18 @@ pub fn measure(catalog: &Catalog, files: &[ReadFile], rules: &RuleSet) -> Vec<Me
                         .iter()
                         .filter(|f| f.has_rules() || is_leaf(f, &matching))
                     {
-                        let dir = parent(file.path);
-                        let mut chain: Vec<&ReadFile> = matching
+                        let dir = parent(file.path());
+                        let mut chain: Vec<&Measured> = matching
                             .iter()
                             .copied()
-                            .filter(|g| is_ancestor_or_self(parent(g.path), dir))
+                            .filter(|g| is_ancestor_or_self(parent(g.path()), dir))
                             .collect();
                         // From the root down, the order the agent joins them in.
-                        chain.sort_by_key(|f| f.path.matches('/').count());
+                        chain.sort_by_key(|f| f.path().matches('/').count());
                         let subject = if chain.len() == 1 {
-                            file.path.to_owned()
+                            file.path().to_owned()
                         } else {
-                            format!("{} with the files above it", file.path)
+                            format!("{} with the files above it", file.path())
                         };
                         add(subject, &chain, true);
                     }
@@ -200,20 +256,23 @@ pub fn measure(catalog: &Catalog, files: &[ReadFile], rules: &RuleSet) -> Vec<Me
 
 /// Whether no other file of `files` lies below `file`'s directory: the end of a chain, the
 /// only hand-written file whose chain is measured.
-fn is_leaf(file: &ReadFile, files: &[&ReadFile]) -> bool {
-    let dir = parent(file.path);
+fn is_leaf(file: &Measured, files: &[&Measured]) -> bool {
+    let dir = parent(file.path());
     !files
         .iter()
-        .any(|g| g.path != file.path && is_ancestor_or_self(dir, parent(g.path)))
+        .any(|g| g.path() != file.path() && is_ancestor_or_self(dir, parent(g.path())))
 }
 
 /// Where rulesmith's last text ends in the files of `set` read one after the other, in `unit`.
-fn rules_end(set: &[&ReadFile], unit: Unit) -> u64 {
-    let Some(last) = set.iter().rposition(|f| f.has_rules()) else {
+fn rules_end(set: &[&Measured], unit: Unit) -> u64 {
+    let Some(last) = set.iter().rposition(|f| f.rules_end > f.file.owned.start) else {
         return 0;
     };
-    let before: u64 = set[..last].iter().map(|f| unit.measure(&f.contents)).sum();
-    before + unit.measure(&set[last].contents[..set[last].owned.end])
+    let before: u64 = set[..last]
+        .iter()
+        .map(|f| unit.measure(&f.file.contents))
+        .sum();
+    before + unit.measure(&set[last].file.contents[..set[last].rules_end])
 }
 
 /// Errors for hard budgets with a rule past them, warnings for advisory ones and for hard ones
@@ -337,7 +396,7 @@ impl<'a> GroupSizes<'a> {
 
     /// Approximate sizes of the policies in `files`: the text of each rule group, counted once
     /// per file it appears in, summed by policy, largest first.
-    fn largest_policies(&mut self, files: &[&ReadFile], unit: Unit) -> Vec<(String, u64)> {
+    fn largest_policies(&mut self, files: &[&Measured], unit: Unit) -> Vec<(String, u64)> {
         let rules = self.rules;
         let at = match self.by_unit.iter().position(|(u, _)| *u == unit) {
             Some(at) => at,
@@ -354,7 +413,7 @@ impl<'a> GroupSizes<'a> {
         let groups = &self.by_unit[at].1;
         let mut sizes: HashMap<&str, u64> = HashMap::new();
         for file in files {
-            for id in file.groups {
+            for id in file.file.groups {
                 if let Some((policy, size)) = groups.get(id.as_str()) {
                     *sizes.entry(policy).or_default() += size;
                 }
@@ -374,7 +433,11 @@ fn group_size(group: &Group, unit: Unit) -> u64 {
         text.push_str(&format!("{description}\n"));
     }
     for rule in &group.rules {
-        text.push_str(&format!("- **{}** {}", rule.keyword, rule.text));
+        if rule.verbatim {
+            text.push_str(&format!("- {}", rule.text));
+        } else {
+            text.push_str(&format!("- **{}** {}", rule.keyword, rule.text));
+        }
         if let Some(rationale) = &rule.rationale {
             text.push_str(&format!(" _Why: {rationale}_"));
         }

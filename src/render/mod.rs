@@ -202,6 +202,7 @@ impl<'c> Renderer<'c> {
         registry.set_strict_mode(true);
         registry.register_escape_fn(no_escape);
         registry.register_helper("join", Box::new(join_helper));
+        registry.register_helper("item", Box::new(item_helper));
         let mut problems = Vec::new();
         for (name, source) in &catalog.partials {
             if let Err(err) = registry.register_partial(name, &source.text) {
@@ -643,6 +644,26 @@ pub(crate) fn join_helper(
         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
         .collect();
     out.write(&text.join(separator))?;
+    Ok(())
+}
+
+/// `{{item text}}`: text for a Markdown list item, each line after the first indented by two
+/// spaces (blank lines stay blank) so that a rule written on several lines stays one item
+/// with its line breaks.
+fn item_helper(
+    h: &handlebars::Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &handlebars::Context,
+    _: &mut handlebars::RenderContext<'_, '_>,
+    out: &mut dyn handlebars::Output,
+) -> handlebars::HelperResult {
+    let text = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
+    let mut lines = text.lines();
+    out.write(lines.next().unwrap_or(""))?;
+    for line in lines {
+        out.write(if line.is_empty() { "\n" } else { "\n  " })?;
+        out.write(line)?;
+    }
     Ok(())
 }
 

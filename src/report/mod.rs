@@ -13,6 +13,7 @@ pub mod prompt;
 use std::io::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::import::{Imported, Status};
 use crate::report::findings::{FindingsView, Format, Verbosity};
 use crate::resolve::languages::{Languages, Provenance};
 use crate::scaffold::{Action, InitFile};
@@ -124,6 +125,89 @@ impl Reporter {
         for note in notes {
             let _ = writeln!(self.err, "{note}");
         }
+        let _ = self.err.flush();
+    }
+
+    /// Prints what `rulesmith import` found in each file and what it wrote (stderr).
+    pub fn import_summary(&mut self, imported: &Imported, removed: &[&str], dry_run: bool) {
+        let generated = imported
+            .files
+            .iter()
+            .filter(|f| f.status == Status::Generated)
+            .count();
+        for file in &imported.files {
+            let verb = match file.status {
+                Status::Imported => "imported",
+                Status::References => "references",
+                Status::Withheld => "withheld",
+                // Counted in one line below, not listed.
+                Status::Generated => continue,
+                Status::Empty => "empty",
+            };
+            let detail = match file.status {
+                Status::Imported => {
+                    format!(
+                        ": {} rule(s) in {}{}",
+                        file.rules,
+                        if file.policies.is_empty() {
+                            "no new policy".to_owned()
+                        } else {
+                            file.policies.join(", ")
+                        },
+                        match file.duplicates {
+                            0 => String::new(),
+                            n => format!(" ({n} already imported from another file)"),
+                        }
+                    ) + &match file.left_out {
+                        0 => String::new(),
+                        n => format!("; {n} hidden-content finding(s) left out (above)"),
+                    }
+                }
+                Status::References => ": only `@` references to other files".to_owned(),
+                Status::Withheld => {
+                    ": the scanner found hidden or risky content (above); nothing imported"
+                        .to_owned()
+                }
+                Status::Empty => ": nothing in it".to_owned(),
+                Status::Generated => continue,
+            };
+            let _ = writeln!(
+                self.err,
+                "{} {} ({}){detail}",
+                human::paint_verb(&format!("{verb:>12}")),
+                safe::one_line(&file.path),
+                file.origin.name()
+            );
+        }
+        if generated > 0 {
+            let _ = writeln!(
+                self.err,
+                "{} {generated} file(s) rulesmith generated: outputs, not sources",
+                human::paint_verb(&format!("{:>12}", "skipped")),
+            );
+        }
+        for path in removed {
+            let verb = if dry_run { "would remove" } else { "removed" };
+            let _ = writeln!(
+                self.err,
+                "{} {}",
+                human::paint_verb(&format!("{verb:>12}")),
+                safe::one_line(path)
+            );
+        }
+        let rules: usize = imported.policies.iter().map(|p| p.rules.len()).sum();
+        let policies = imported.policies.len();
+        let _ = writeln!(
+            self.err,
+            "import: {rules} rule(s) in {policies} {} from {} file(s){}",
+            if policies == 1 { "policy" } else { "policies" },
+            imported.files.len(),
+            if dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            }
+        );
         let _ = self.err.flush();
     }
 

@@ -144,7 +144,10 @@ fn done(tier: Tier, policies: &[ResolvedPolicy]) -> Vec<String> {
         .iter()
         .filter(|p| p.id == id)
         .flat_map(|p| &p.rules)
-        .map(|rule| format!("**{}** {}", rule.keyword, one_line(&rule.text)))
+        .map(|rule| match rule.verbatim {
+            true => one_line(&rule.text),
+            false => format!("**{}** {}", rule.keyword, one_line(&rule.text)),
+        })
         .collect()
 }
 

@@ -92,6 +92,10 @@ pub struct Group {
     pub applies_to: Option<String>,
     /// The rules, in file order.
     pub rules: Vec<ResolvedRule>,
+    /// Whether the group is the team's own text, kept as written: every rule verbatim (as
+    /// import writes them), or prose without rules. Such groups come after rulesmith's rules
+    /// and count like hand-written text against size budgets.
+    pub team_text: bool,
 }
 
 #[cfg(test)]
@@ -108,6 +112,7 @@ impl Group {
             directories: vec![],
             applies_to: None,
             rules: vec![],
+            team_text: false,
         }
     }
 }
@@ -188,6 +193,8 @@ pub struct ResolvedRule {
     pub keyword: &'static str,
     /// The instruction.
     pub text: String,
+    /// Whether the text is shown as written, without the keyword.
+    pub verbatim: bool,
     /// Why.
     pub rationale: Option<String>,
     /// CWE, OWASP or URL references.
@@ -258,7 +265,9 @@ pub fn resolve(
                 })
                 .filter_map(|rule| resolve_rule(&policy.id, rule, overrides))
                 .collect();
-            if rules.is_empty() {
+            // A policy written without rules is context (text imported from a hand-written
+            // file); one whose rules all fell away for this tier or these languages is empty.
+            if rules.is_empty() && !policy.rules.is_empty() {
                 return None;
             }
             permissions.add(&policy.permissions);
@@ -312,12 +321,19 @@ fn in_repository(policy: &Scope, rule: &Scope, repository: Option<&[Language]>) 
 /// Orders `groups` for readers that stop early (Copilot code review reads 4,000 characters,
 /// Codex 32 KiB): in each group the requirements (`must`, `must-not`) come before the defaults
 /// (`should`, `should-not`), and groups holding a requirement come before groups of defaults
-/// only. Both sorts are stable, so the order within a level stays the written one.
+/// only. The team's own text (imported rules kept as written) comes after every rule
+/// rulesmith states, so the built-in requirements stay within a hard limit. The sorts are
+/// stable, so the order within a level stays the written one.
 fn by_severity(mut groups: Vec<Group>) -> Vec<Group> {
     for group in &mut groups {
         group.rules.sort_by_key(|rule| !rule.level.is_requirement());
     }
-    groups.sort_by_key(|group| !group.rules.iter().any(|r| r.level.is_requirement()));
+    groups.sort_by_key(|group| {
+        (
+            group.team_text,
+            !group.rules.iter().any(|r| r.level.is_requirement()),
+        )
+    });
     groups
 }
 
@@ -362,12 +378,37 @@ fn groups_of(policy: &ResolvedPolicy) -> Vec<Group> {
             applies_to: scope::describe(&scope),
             globs,
             rules: vec![rule.clone()],
+            team_text: false,
         };
         groups.push((scope, group));
     }
+    if groups.is_empty() {
+        let globs = scope::globs(&policy.scope);
+        groups.push((
+            policy.scope.clone(),
+            Group {
+                id: policy.id.clone(),
+                policy: policy.id.clone(),
+                title: policy.title.clone(),
+                description: policy.description.clone(),
+                scoped: !globs.is_empty(),
+                directories: scope::directories(&globs),
+                applies_to: scope::describe(&policy.scope),
+                globs,
+                rules: Vec::new(),
+                team_text: true,
+            },
+        ));
+    }
     // The policy's own group leads, whatever rule came first.
     groups.sort_by_key(|(scope, _)| *scope != policy.scope);
-    groups.into_iter().map(|(_, group)| group).collect()
+    groups
+        .into_iter()
+        .map(|(_, mut group)| {
+            group.team_text = group.rules.iter().all(|r| r.verbatim);
+            group
+        })
+        .collect()
 }
 
 /// Whether a policy or rule limited to `tiers` applies at `tier`.
@@ -471,6 +512,7 @@ fn resolve_rule(policy: &str, rule: &Rule, overrides: &Overrides) -> Option<Reso
         level,
         keyword: level.keyword(),
         text: rule.text.trim().to_owned(),
+        verbatim: rule.verbatim,
         rationale: rule.rationale.as_ref().map(|r| r.trim().to_owned()),
         references: rule.references.clone(),
         scope: rule.scope.clone(),
@@ -511,6 +553,7 @@ mod tests {
             id: id.into(),
             level: Level::MustNot,
             text: "do a thing".into(),
+            verbatim: false,
             rationale: None,
             references: vec![],
             scope: Scope::default(),

@@ -240,6 +240,16 @@ fn schema_problems(
                 .hint(hint);
                 problems.push((target.position, diagnostic));
             }
+            ValidationErrorKind::AnyOf { .. } if pointer.is_empty() => {
+                // The one `anyOf` of a document: a policy needs rules or a description.
+                let diagnostic = Diagnostic::error(
+                    InputCode::MissingKey,
+                    "missing required key `rules` (or `description`)",
+                )
+                .at(source.span(target.position, 1))
+                .hint("add `rules:` with at least one rule, or a `description:` of context for agents");
+                problems.push((target.position, diagnostic));
+            }
             ValidationErrorKind::Type { .. } if pointer.is_empty() => {
                 problems.push(at_value(not_a_mapping(source, target, &schema.raw)));
             }
@@ -365,6 +375,11 @@ fn specific<'e, 'a>(error: &'e ValidationError<'a>, out: &mut Vec<&'e Validation
         return;
     };
     let here = error.instance_path();
+    // The document's own `anyOf` (a policy needs rules or a description) is reported whole.
+    if here.to_string().is_empty() {
+        out.push(error);
+        return;
+    }
     let only_type = |branch: &[ValidationError<'static>], null: bool| {
         branch.iter().all(|e| {
             e.instance_path() == here
@@ -643,6 +658,24 @@ mod tests {
             policy("id: a\ntitle: A\nrules:\n  - id: r\n    level: must\n    text: Do it.\n")
                 .unwrap();
         assert_eq!(parsed.value.rules[0].id, "r");
+    }
+
+    #[test]
+    fn a_policy_needs_rules_or_a_description() {
+        let context = policy("id: a\ntitle: A\ndescription: The app runs on Bun.\n").unwrap();
+        assert!(context.value.rules.is_empty());
+        let Err(problems) = policy("id: a\ntitle: A\n") else {
+            panic!("a policy without rules or description is rejected");
+        };
+        let shown: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|d| (d.code.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [("RS0105", "missing required key `rules` (or `description`)")]
+        );
+        assert!(policy("id: a\ntitle: A\nrules: []\n").is_err());
     }
 
     #[test]

@@ -167,3 +167,67 @@ fn a_hand_written_windsurf_rules_file_counts_towards_windsurfs_total() {
         "{out}"
     );
 }
+
+/// A policy of about `bytes` bytes of the team's rules, kept as written when `verbatim`
+/// (as `rulesmith import` writes them) or stated with rulesmith's keywords otherwise.
+fn team_policy(bytes: usize, verbatim: bool) -> String {
+    let mut text = String::from("id: team-notes\ntitle: Team notes\nrules:\n");
+    let mut n = 0;
+    while text.len() < bytes {
+        text.push_str(&format!(
+            "- id: note-{n}\n  level: must\n  text: Describe how change {n} was tested in its pull request\n  verbatim: {verbatim}\n"
+        ));
+        n += 1;
+    }
+    text
+}
+
+#[test]
+fn imported_rules_past_codex_budget_count_as_the_teams_text_and_warn_after_every_built_in_rule() {
+    let repo = Repo::new();
+    let init = repo.run(&[
+        "init",
+        "--yes",
+        "--agents",
+        "agents",
+        "--tier",
+        "production",
+    ]);
+    assert_eq!(init.code, 0, "{}", init.render());
+    // The same rules stated with rulesmith's keywords lie past the limit: the build fails.
+    repo.write(
+        ".rulesmith/policies/team-notes.yaml",
+        &team_policy(60_000, false),
+    );
+    let stated = repo.run(&["build"]);
+    assert_eq!(stated.code, 2, "{}", stated.render());
+    assert!(
+        stated.render().contains("error[RS0303]"),
+        "{}",
+        stated.render()
+    );
+    // Kept as written, they are the team's text: a warning naming the whole size.
+    repo.write(
+        ".rulesmith/policies/team-notes.yaml",
+        &team_policy(60_000, true),
+    );
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let out = run.render();
+    assert!(!out.contains("RS0303"), "{out}");
+    let built = repo.read("AGENTS.md");
+    let whole = format!("AGENTS.md is {} bytes", thousands(built.len() as u64));
+    assert!(out.contains("warning[RS0308]"), "{out}");
+    assert!(out.contains(&whole), "the whole size is named: {out}");
+    // Every built-in requirement comes before the team's rules, inside what Codex reads.
+    let team = built
+        .find("## Team notes")
+        .expect("the team's rules are rendered");
+    assert!(team < CODEX_BUDGET, "the team's rules start at byte {team}");
+    let requirements = built.matches("**MUST").count();
+    assert!(requirements > 20, "{requirements} requirements");
+    assert_eq!(built[..team].matches("**MUST").count(), requirements);
+    assert!(built[team..].contains("- Describe how change 0 was tested"));
+    let check = repo.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.render());
+}

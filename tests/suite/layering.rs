@@ -11,7 +11,7 @@ const LAYERS: &[&[&str]] = &[
     // Foundations: the model, text formats, diagnostics and the embedded data.
     &["syntax", "diagnostic", "model", "embedded"],
     // The pure stages: the agent registry, validation, resolution, rendering and the scanner.
-    &["agents", "validate", "resolve", "render", "scan"],
+    &["agents", "validate", "resolve", "render", "scan", "import"],
     // The pipeline and its edges: compile, reconcile, check, scaffold, explain; load and write
     // (the only code that touches the disk); report (the only code that prints).
     &[

@@ -12,6 +12,7 @@ mod error_formats;
 mod errors;
 mod examples;
 mod fuzz;
+mod import;
 mod init;
 mod inputs;
 mod install;
