@@ -67,15 +67,9 @@ pub fn with_accepted(
 
 /// The `shadow-rules` section listing `records`, strings JSON-quoted (valid YAML).
 fn render(records: &[TrustRecord]) -> String {
-    let quote = |s: &str| serde_json::to_string(s).expect("strings serialize");
     let mut out = format!("{KEY}:\n");
     for record in records {
-        out.push_str(&format!(
-            "  - path: {}\n    sha256: {}\n    reason: {}\n",
-            quote(&record.path),
-            quote(&record.sha256),
-            quote(&record.reason)
-        ));
+        out.push_str(&record.yaml_item());
     }
     out
 }

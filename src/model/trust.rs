@@ -26,4 +26,16 @@ impl TrustRecord {
     pub fn covers(&self, path: &str, sha256: &str) -> bool {
         self.path == path && self.sha256.eq_ignore_ascii_case(sha256)
     }
+
+    /// The record as one item of a YAML list indented by two spaces, its strings JSON-quoted
+    /// (valid YAML whatever they hold).
+    pub fn yaml_item(&self) -> String {
+        let quote = |s: &str| serde_json::to_string(s).expect("strings serialize");
+        format!(
+            "  - path: {}\n    sha256: {}\n    reason: {}\n",
+            quote(&self.path),
+            quote(&self.sha256),
+            quote(&self.reason)
+        )
+    }
 }

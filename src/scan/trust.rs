@@ -90,7 +90,6 @@ impl TrustFile {
 
     /// The file's text: deterministic, one entry per file, strings JSON-quoted (valid YAML).
     pub fn render(&self) -> String {
-        let quote = |s: &str| serde_json::to_string(s).expect("strings serialize");
         let mut out = String::from(
             "# Agent files reviewed with `rulesmith scan --trust`; each is quiet until its bytes change.\n",
         );
@@ -100,12 +99,7 @@ impl TrustFile {
         }
         out.push_str("trusted:\n");
         for record in &self.trusted {
-            out.push_str(&format!(
-                "  - path: {}\n    sha256: {}\n    reason: {}\n",
-                quote(&record.path),
-                quote(&record.sha256),
-                quote(&record.reason)
-            ));
+            out.push_str(&record.yaml_item());
         }
         out
     }
