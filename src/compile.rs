@@ -48,21 +48,26 @@ impl Plan {
             }),
             record,
         );
-        let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
-        files.insert(
-            at,
-            Rendered {
-                path: LOCK_PATH.to_owned(),
-                target: LOCK_TARGET.to_owned(),
-                contents,
-                format: Format::Json,
-                mode: OutputMode::Owned,
-                groups: Vec::new(),
-                unsafe_settings: Vec::new(),
-            },
-        );
+        insert_lock(&mut files, contents);
         Plan { files }
     }
+}
+
+/// Inserts the lock file with `contents` into `files`, keeping them sorted by path.
+fn insert_lock(files: &mut Vec<Rendered>, contents: String) {
+    let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
+    files.insert(
+        at,
+        Rendered {
+            path: LOCK_PATH.to_owned(),
+            target: LOCK_TARGET.to_owned(),
+            contents,
+            format: Format::Json,
+            mode: OutputMode::Owned,
+            groups: Vec::new(),
+            unsafe_settings: Vec::new(),
+        },
+    );
 }
 
 /// The record of the up-to-date fast path for `files` compiled from inputs with digest `inputs`;
@@ -133,19 +138,7 @@ pub fn recorded_plan<'a>(
     if fresh.outputs.len() != files.len() {
         return None;
     }
-    let at = files.partition_point(|f| f.path.as_str() < LOCK_PATH);
-    files.insert(
-        at,
-        Rendered {
-            path: LOCK_PATH.to_owned(),
-            target: LOCK_TARGET.to_owned(),
-            contents: lock_text.to_owned(),
-            format: Format::Json,
-            mode: OutputMode::Owned,
-            groups: Vec::new(),
-            unsafe_settings: Vec::new(),
-        },
-    );
+    insert_lock(&mut files, lock_text.to_owned());
     let warnings = fresh
         .warnings
         .iter()
